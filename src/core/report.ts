@@ -1,0 +1,77 @@
+/** The JSON report, schema `photo-organizer/report@1`. Every report format is made from this value. */
+
+import type { SkippedPhoto, SourceKind } from './photo.js';
+
+export const REPORT_SCHEMA = 'photo-organizer/report@1';
+
+/** exact: byte-identical; near: the same picture re-encoded or lightly edited; similar: bursts, retakes. */
+export type GroupKind = 'exact' | 'near' | 'similar';
+
+export interface ReportItem {
+  id: string;
+  path: string;
+  /** Hamming distance to the best photo of the group on the default hash. */
+  distance: number;
+  width: number;
+  height: number;
+  bytes: number;
+  format: string;
+  takenAt?: string;
+  camera?: string;
+  isReference?: boolean;
+  siblings?: string[];
+}
+
+export interface ReportGroup {
+  id: string;
+  kind: GroupKind;
+  best: string;
+  /** Which best-photo rule decided, in words, e.g. "higher resolution (4032x3024 vs 2016x1512)". */
+  bestReason: string;
+  /** Bytes freed by removing every item but the best. */
+  reclaimableBytes: number;
+  items: ReportItem[];
+}
+
+export type ActionType = 'tag' | 'untag' | 'album' | 'favorite' | 'stack' | 'copy';
+export type ActionStatus = 'done' | 'planned' | 'failed' | 'unchanged';
+
+export interface ReportAction {
+  type: ActionType;
+  target: string;
+  count: number;
+  status: ActionStatus;
+  error?: string;
+}
+
+export interface ReportStats {
+  photos: number;
+  hashed: number;
+  reused: number;
+  skipped: number;
+  failed: number;
+  groups: number;
+  grouped: number;
+  seconds: number;
+}
+
+export interface HashSettings {
+  hash: string;
+  bits: number;
+  threshold: number;
+  similarThreshold?: number;
+}
+
+export interface Report {
+  schema: typeof REPORT_SCHEMA;
+  runId: string;
+  source: SourceKind;
+  dryRun: boolean;
+  /** For Immich runs: the web UI base, so reports can link to assets. Never holds credentials. */
+  serverUrl?: string;
+  settings: HashSettings;
+  groups: ReportGroup[];
+  skipped: SkippedPhoto[];
+  actions: ReportAction[];
+  stats: ReportStats;
+}

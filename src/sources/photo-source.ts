@@ -1,0 +1,16 @@
+/** What every source of photos offers the pipeline; sources only read, actions write. */
+
+import type { Photo, SourceEntry, SourceKind } from '../core/photo.js';
+
+export interface PhotoSource {
+  readonly kind: SourceKind;
+  /** Streams photos (and files it had to skip) as they are found; never loads the whole library first. */
+  list(signal?: AbortSignal): AsyncIterable<SourceEntry>;
+  /**
+   * The image bytes to hash: a server thumbnail, or the local file itself (decoded with
+   * shrink-on-load later). Rejects with a per-photo error message when the bytes cannot be had.
+   */
+  thumbnail(photo: Photo, signal?: AbortSignal): Promise<Buffer>;
+  /** Releases connections and files. */
+  close(): Promise<void>;
+}
