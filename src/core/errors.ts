@@ -43,3 +43,9 @@ export class CancelledError extends PhotoOrganizerError {
 export function throwIfCancelled(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new CancelledError();
 }
+
+/**
+ * A photo whose bytes are bad or unreadable for good (corrupt, permission denied): the photo is
+ * skipped with this reason. Any other error while reading a photo (network, server) marks it failed.
+ */
+export class PhotoUnreadableError extends PhotoOrganizerError {}

@@ -4,6 +4,11 @@ import type { Photo, SourceEntry, SourceKind } from '../core/photo.js';
 
 export interface PhotoSource {
   readonly kind: SourceKind;
+  /**
+   * True when `thumbnail()` returns the original file (local): its decoded size and EXIF are the
+   * photo's own metadata. False when it is a server-made thumbnail (Immich) whose size says nothing.
+   */
+  readonly thumbnailsAreOriginals: boolean;
   /** Streams photos (and files it had to skip) as they are found; never loads the whole library first. */
   list(signal?: AbortSignal): AsyncIterable<SourceEntry>;
   /**

@@ -1,0 +1,52 @@
+/** The `organize` command's options: flags, their env vars and help, declared in one place. */
+
+import { Command, Option } from 'commander';
+
+export interface OrganizeFlags {
+  source: 'local' | 'immich';
+  sourceDir?: string[];
+  reference?: string[];
+  output?: string;
+  threshold?: number;
+  similarThreshold?: number;
+  includeSimilar?: boolean;
+  saveHashes?: string;
+  dryRun?: boolean;
+  report?: string[];
+  json?: boolean;
+  concurrency?: number;
+  config?: string;
+  quiet?: boolean;
+  verbose?: boolean;
+  progress: boolean;
+}
+
+export function integer(name: string, min: number, max: number) {
+  return (value: string): number => {
+    const parsed = Number(value);
+    if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
+      throw new Error(`${name} must be a whole number from ${min} to ${max}, got "${value}"`);
+    }
+    return parsed;
+  };
+}
+
+export function addOrganizeOptions(command: Command): Command {
+  return command
+    .addOption(new Option('--source <kind>', 'where the photos are').choices(['local', 'immich']).default('local'))
+    .option('-s, --source-dir <dir...>', 'local folders to scan (repeatable)')
+    .option('--reference <dir...>', 'folders compared against but never acted on; their photos are always kept')
+    .option('-o, --output <dir>', 'copy each group into <dir>/group-0001/... (best first; never overwrites; originals untouched)')
+    .option('--threshold <n>', 'max Hamming distance (64-bit hash) for a near duplicate (default 8)', integer('--threshold', 0, 32))
+    .option('--similar-threshold <n>', 'also report "similar" groups (bursts, retakes) up to this distance', integer('--similar-threshold', 1, 32))
+    .option('--include-similar', 'act on "similar" groups too (by default they are only reported)')
+    .option('--save-hashes <db>', 'hash database to read and update (default: under the user data dir)')
+    .option('--dry-run', 'print the plan, change nothing')
+    .option('--report <file...>', 'write a report: .json, .html or .csv, by extension')
+    .option('--json', 'print the JSON report on stdout, and nothing else there')
+    .option('--concurrency <n>', 'photos decoded at once (default: number of CPUs)', integer('--concurrency', 1, 64))
+    .option('--config <file>', 'config file (default: searched, then ~/.config/photo-organizer/config.yaml)')
+    .option('-q, --quiet', 'no progress and no info lines; warnings and the final summary only')
+    .option('-v, --verbose', 'more detail on stderr')
+    .option('--no-progress', 'no progress bar even on a terminal');
+}

@@ -1,0 +1,85 @@
+/** `photo-organizer organize`: resolve settings, build the source and target, run the flow, print. */
+
+import { Command } from 'commander';
+import { localOutputTarget } from '../../actions/local-target.js';
+import { UsageError } from '../../core/errors.js';
+import type { Report } from '../../core/report.js';
+import { loadConfig } from '../../config/load-config.js';
+import { DEFAULTS } from '../../config/defaults.js';
+import { organize, summaryLine, type OrganizeResult } from '../../pipeline.js';
+import { renderJsonReport, reportFormatOf } from '../../report/write-report.js';
+import { LocalPhotoSource } from '../../sources/local/local-photo-source.js';
+import { createLogger } from '../logger.js';
+import { formatGroups } from '../output.js';
+import { createProgressDisplay } from '../progress-bar.js';
+import { addOrganizeOptions, type OrganizeFlags } from './organize-options.js';
+import { writeReports } from '../write-reports.js';
+
+export const ORGANIZE_EXAMPLES = `
+Examples:
+  $ photo-organizer organize -s ~/Pictures                       # list duplicate groups
+  $ photo-organizer organize -s ~/Pictures -o ~/dupes --dry-run   # show what would be copied
+  $ photo-organizer organize -s ~/Pictures --report groups.html   # contact sheet to look at
+  $ photo-organizer organize -s ~/Pictures --json > report.json   # for scripts`;
+
+export function organizeCommand(run: (task: (signal: AbortSignal) => Promise<number>) => void): Command {
+  const command = new Command('organize').description('find duplicate and near-duplicate photos, pick the best of each group, act on the groups');
+  addOrganizeOptions(command).addHelpText('after', ORGANIZE_EXAMPLES);
+  command.action((flags: OrganizeFlags) => run((signal) => runOrganize(flags, signal)));
+  return command;
+}
+
+export async function runOrganize(flags: OrganizeFlags, signal: AbortSignal): Promise<number> {
+  const logger = createLogger({ quiet: Boolean(flags.quiet || flags.json), verbose: Boolean(flags.verbose) });
+  const { config } = await loadConfig(flags.config, logger);
+  const reportFiles = flags.report ?? [];
+  reportFiles.forEach(reportFormatOf);
+  if (flags.source === 'immich') throw new UsageError('--source immich is not available in this build yet');
+  if (!flags.sourceDir?.length) throw new UsageError('--source local needs at least one folder: -s <dir>');
+  const threshold = flags.threshold ?? config.threshold ?? DEFAULTS.threshold;
+  const similarThreshold = flags.similarThreshold ?? config.similar_threshold;
+  if (similarThreshold !== undefined && similarThreshold <= threshold) {
+    throw new UsageError(`--similar-threshold (${similarThreshold}) must be greater than --threshold (${threshold})`);
+  }
+  if (flags.includeSimilar && similarThreshold === undefined) throw new UsageError('--include-similar needs --similar-threshold <n>');
+
+  const source = new LocalPhotoSource({
+    folders: [
+      ...flags.sourceDir.map((path) => ({ path, reference: false })),
+      ...(flags.reference ?? []).map((path) => ({ path, reference: true })),
+    ],
+  });
+  const progress = createProgressDisplay(flags.progress && !flags.quiet && !flags.json);
+  let result: OrganizeResult;
+  try {
+    result = await organize({
+      source,
+      storeFile: flags.saveHashes ?? config.hash_db ?? DEFAULTS.hashDb,
+      threshold,
+      ...(similarThreshold !== undefined ? { similarThreshold } : {}),
+      ...(config.best_photo_rules ? { bestRules: config.best_photo_rules } : {}),
+      ...(flags.output ? { target: localOutputTarget(flags.output, Boolean(flags.includeSimilar)) } : {}),
+      dryRun: Boolean(flags.dryRun),
+      concurrency: flags.concurrency ?? config.concurrency ?? DEFAULTS.concurrency,
+      signal,
+      onProgress: progress.listener,
+      logger,
+      onPlan: (lines) => lines.forEach((line) => logger.info(line)),
+    });
+  } finally {
+    progress.stop();
+  }
+  await writeReports(result.report, reportFiles, result.groups, source);
+  printResult(result.report, flags);
+  return result.status === 'partial' ? 3 : 0;
+}
+
+function printResult(report: Report, flags: OrganizeFlags): void {
+  if (flags.json) {
+    process.stdout.write(renderJsonReport(report));
+    return;
+  }
+  if (!flags.quiet) process.stdout.write(formatGroups(report));
+  process.stderr.write(`${report.dryRun ? '[dry run] ' : ''}${summaryLine(report)}\n`);
+}
+

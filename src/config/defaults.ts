@@ -1,0 +1,18 @@
+/** Defaults, the last layer under flags, environment and config file. */
+
+import envPaths from 'env-paths';
+import os from 'node:os';
+import path from 'node:path';
+
+const paths = envPaths('photo-organizer', { suffix: '' });
+
+export const DEFAULTS = {
+  /** Fixed by the accuracy work on the dev benchmark; see README "Accuracy". */
+  threshold: 8,
+  concurrency: Math.max(1, os.availableParallelism()),
+  hashDb: path.join(paths.data, 'hashes.db'),
+  cacheDir: path.join(paths.cache, 'thumbnails'),
+  cacheSizeMb: 5000,
+  duplicateTag: 'possible-duplicate',
+  albumPrefix: 'duplicates-',
+} as const;

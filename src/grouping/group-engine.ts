@@ -1,0 +1,139 @@
+/**
+ * Grouping in tiers. `exact`: same content checksum. `near`: within `threshold` on the default hash
+ * (any of the 8 orientations) and confirmed. `similar` (optional, looser radius): only photos left
+ * without a near duplicate, reported but not acted on unless asked.
+ *
+ * The anti-chaining rule: groups grow by complete linkage. Two groups merge only if EVERY photo of
+ * one matches EVERY photo of the other within the tier's radius, so a chain of small steps
+ * (A~B, B~C, A far from C) never glues A and C together.
+ */
+
+import type { GroupKind } from '../core/report.js';
+import type { HashedPhoto } from '../hashing/hash-stage.js';
+import { fingerprintDistance } from '../hashing/fingerprint.js';
+import { pickBest, type BestPhotoRule } from './best-photo.js';
+import { buildHammingIndex } from './hamming-index.js';
+import { completeLinkage, type Edge } from './complete-linkage.js';
+
+export interface GroupingOptions {
+  threshold: number;
+  /** Enables the `similar` tier with this radius (greater than `threshold`). */
+  similarThreshold?: number;
+  bestRules?: readonly BestPhotoRule[];
+  /** "Not a duplicate" decisions: such pairs are never put in one group. */
+  isIgnoredPair?: (a: HashedPhoto, b: HashedPhoto) => boolean;
+  /** Confirms a candidate pair found by the index; defaults to the Hamming distance alone. */
+  confirm?: (a: HashedPhoto, b: HashedPhoto, distance: number, radius: number) => boolean;
+}
+
+export interface PhotoGroup {
+  id: string;
+  kind: GroupKind;
+  best: HashedPhoto;
+  bestReason: string;
+  /** Best first, then by id; `distances[i]` belongs to `members[i]`. */
+  members: HashedPhoto[];
+  distances: number[];
+}
+
+export function groupPhotos(input: readonly HashedPhoto[], options: GroupingOptions): PhotoGroup[] {
+  const photos = [...input].sort((a, b) => compareIds(a.photo.id, b.photo.id));
+  const units = exactUnits(photos);
+  const similar = options.similarThreshold !== undefined && options.similarThreshold > options.threshold ? options.similarThreshold : undefined;
+  const edges = candidateEdges(units, similar ?? options.threshold, options);
+
+  const near = completeLinkage(units.length, edges.filter((edge) => edge.distance <= options.threshold));
+  const clusters: { units: number[]; tier: 'near' | 'similar' }[] = near.map((members) => ({ units: members, tier: 'near' }));
+  if (similar !== undefined) {
+    const alone = new Set(near.filter((members) => members.length === 1 && (units[members[0] as number]?.length ?? 0) === 1).map((m) => m[0] as number));
+    const looseEdges = edges.filter((edge) => alone.has(edge.a) && alone.has(edge.b));
+    for (const members of completeLinkage(units.length, looseEdges)) {
+      if (members.length > 1) clusters.push({ units: members, tier: 'similar' });
+    }
+    // Singletons of the near tier that joined a similar group must not also appear alone.
+    const taken = new Set(clusters.filter((c) => c.tier === 'similar').flatMap((c) => c.units));
+    for (let i = clusters.length - 1; i >= 0; i--) {
+      const cluster = clusters[i] as (typeof clusters)[number];
+      if (cluster.tier === 'near' && cluster.units.length === 1 && taken.has(cluster.units[0] as number)) clusters.splice(i, 1);
+    }
+  }
+
+  const groups: Omit<PhotoGroup, 'id'>[] = [];
+  for (const cluster of clusters) {
+    const members = cluster.units.flatMap((unit) => units[unit] as HashedPhoto[]);
+    if (members.length < 2) continue;
+    groups.push(describeGroup(members, cluster.tier, options.bestRules));
+  }
+  groups.sort((a, b) => compareIds(firstId(a), firstId(b)));
+  return groups.map((group, index) => ({ id: `group-${String(index + 1).padStart(4, '0')}`, ...group }));
+}
+
+/** Byte-identical photos are one unit from the start: they always end in one group. */
+function exactUnits(photos: readonly HashedPhoto[]): HashedPhoto[][] {
+  const byChecksum = new Map<string, HashedPhoto[]>();
+  const units: HashedPhoto[][] = [];
+  for (const hashed of photos) {
+    if (hashed.checksum === undefined) {
+      units.push([hashed]);
+      continue;
+    }
+    const unit = byChecksum.get(hashed.checksum);
+    if (unit) unit.push(hashed);
+    else {
+      const created = [hashed];
+      byChecksum.set(hashed.checksum, created);
+      units.push(created);
+    }
+  }
+  return units;
+}
+
+function candidateEdges(units: readonly HashedPhoto[][], radius: number, options: GroupingOptions): Edge[] {
+  const representatives = units.map((unit) => unit[0] as HashedPhoto);
+  const hashes = new BigUint64Array(representatives.map((hashed) => hashed.fingerprint.variants[0] ?? 0n));
+  const index = buildHammingIndex(hashes, radius);
+  const best = new Map<number, Edge>();
+  representatives.forEach((hashed, a) => {
+    for (const variant of hashed.fingerprint.variants) {
+      index.search(variant, radius, (b, distance) => {
+        if (b === a) return;
+        const [low, high] = a < b ? [a, b] : [b, a];
+        const key = low * units.length + high;
+        const known = best.get(key);
+        if (!known || distance < known.distance) best.set(key, { a: low, b: high, distance });
+      });
+    }
+  });
+  const confirm = options.confirm ?? ((_a, _b, distance, r) => distance <= r);
+  const edges: Edge[] = [];
+  for (const edge of best.values()) {
+    const a = units[edge.a] as HashedPhoto[];
+    const b = units[edge.b] as HashedPhoto[];
+    if (!confirm(a[0] as HashedPhoto, b[0] as HashedPhoto, edge.distance, radius)) continue;
+    if (options.isIgnoredPair && a.some((x) => b.some((y) => options.isIgnoredPair?.(x, y)))) continue;
+    edges.push(edge);
+  }
+  return edges;
+}
+
+function describeGroup(members: HashedPhoto[], tier: 'near' | 'similar', rules?: readonly BestPhotoRule[]): Omit<PhotoGroup, 'id'> {
+  const choice = pickBest(members.map((member) => member.photo), rules);
+  const best = members.find((member) => member.photo === choice.best) as HashedPhoto;
+  const ordered = [best, ...members.filter((member) => member !== best)];
+  const allIdentical = best.checksum !== undefined && members.every((member) => member.checksum === best.checksum);
+  return {
+    kind: allIdentical ? 'exact' : tier,
+    best,
+    bestReason: choice.reason,
+    members: ordered,
+    distances: ordered.map((member) => (member.checksum !== undefined && member.checksum === best.checksum ? 0 : fingerprintDistance(best.fingerprint, member.fingerprint))),
+  };
+}
+
+function firstId(group: Omit<PhotoGroup, 'id'>): string {
+  return group.members.reduce((lowest, member) => (compareIds(member.photo.id, lowest) < 0 ? member.photo.id : lowest), group.best.photo.id);
+}
+
+function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

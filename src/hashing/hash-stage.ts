@@ -1,0 +1,138 @@
+/**
+ * list → thumbnail → fingerprint, reusing stored fingerprints of unchanged photos. Photos are
+ * decoded with bounded concurrency and saved in batches, each batch one transaction, so an
+ * interrupted run keeps what it finished and the next run continues from there.
+ */
+
+import { createHash } from 'node:crypto';
+import type { Photo, SourceEntry } from '../core/photo.js';
+import { CancelledError, PhotoUnreadableError } from '../core/errors.js';
+import { mapConcurrent } from '../core/map-concurrent.js';
+import type { RunAccount } from '../core/run-account.js';
+import type { ProgressListener } from '../core/progress.js';
+import type { PhotoSource } from '../sources/photo-source.js';
+import type { HashRepository, StoredPhoto } from '../store/hash-repository.js';
+import { decodeHashInput } from '../thumbnails/hash-input.js';
+import { readImageMetadata } from '../thumbnails/image-metadata.js';
+import { computeFingerprint, decodeFingerprint, encodeFingerprint, FINGERPRINT_VERSION, type Fingerprint } from './fingerprint.js';
+
+export interface HashedPhoto {
+  photo: Photo;
+  fingerprint: Fingerprint;
+  /** Content checksum (SHA-1, base64, like Immich's) when it is trustworthy for exact matching. */
+  checksum: string | undefined;
+}
+
+export interface HashStageOptions {
+  source: PhotoSource;
+  store: HashRepository;
+  runId: string;
+  concurrency: number;
+  account: RunAccount;
+  signal?: AbortSignal;
+  onProgress?: ProgressListener;
+  /** Called for every photo as soon as it is hashed or reused (grouping collects them). */
+  onPhoto: (hashed: HashedPhoto) => void;
+}
+
+const SAVE_BATCH = 64;
+
+export async function hashPhotos(options: HashStageOptions): Promise<void> {
+  const { source, store, runId, account, signal } = options;
+  const pendingSaves: StoredPhoto[] = [];
+  const seen: string[] = [];
+  const flush = () => {
+    if (pendingSaves.length > 0) store.saveBatch(pendingSaves.splice(0), runId);
+    if (seen.length > 0) store.markSeen(source.kind, seen.splice(0), runId);
+  };
+  let listed = 0;
+  let done = 0;
+
+  const photos = filterPhotos(source.list(signal), account, () => {
+    listed++;
+    options.onProgress?.({ stage: 'list', done: listed });
+  });
+  try {
+    for await (const outcome of mapConcurrent(photos, options.concurrency, (photo) => hashOne(photo, options), signal)) {
+      done++;
+      options.onProgress?.({ stage: 'hash', done, total: listed });
+      if (outcome.kind === 'error') {
+        const item = { id: outcome.photo.id, path: outcome.photo.path, reason: outcome.reason };
+        if (outcome.unreadable) account.skip(item);
+        else account.fail(item);
+        continue;
+      }
+      if (outcome.kind === 'reused') {
+        account.reused++;
+        seen.push(outcome.hashed.photo.id);
+      } else {
+        account.hashed++;
+        pendingSaves.push(outcome.stored);
+      }
+      options.onPhoto(outcome.hashed);
+      if (pendingSaves.length >= SAVE_BATCH || seen.length >= SAVE_BATCH * 16) flush();
+    }
+  } finally {
+    flush();
+  }
+  if (signal?.aborted) throw new CancelledError();
+}
+
+async function* filterPhotos(entries: AsyncIterable<SourceEntry>, account: RunAccount, onListed: () => void): AsyncGenerator<Photo> {
+  for await (const entry of entries) {
+    if (entry.kind === 'skipped') {
+      account.skip(entry.skipped);
+      continue;
+    }
+    account.photos++;
+    onListed();
+    yield entry.photo;
+  }
+}
+
+type Outcome =
+  | { kind: 'reused'; hashed: HashedPhoto }
+  | { kind: 'hashed'; hashed: HashedPhoto; stored: StoredPhoto }
+  | { kind: 'error'; photo: Photo; reason: string; unreadable: boolean };
+
+async function hashOne(photo: Photo, options: HashStageOptions): Promise<Outcome> {
+  const { source, store } = options;
+  const stored = store.find(source.kind, photo.id);
+  if (stored && stored.changeKey === photo.changeKey && stored.fingerprintVersion === FINGERPRINT_VERSION) {
+    if (source.thumbnailsAreOriginals) photo.meta = { ...photo.meta, ...stored.meta };
+    const checksum = photo.knownChecksum ?? stored.checksum;
+    return { kind: 'reused', hashed: { photo, fingerprint: decodeFingerprint(stored.fingerprint), checksum } };
+  }
+
+  let bytes: Buffer;
+  try {
+    bytes = await source.thumbnail(photo, options.signal);
+  } catch (error) {
+    return { kind: 'error', photo, reason: messageOf(error), unreadable: error instanceof PhotoUnreadableError };
+  }
+  try {
+    const fingerprint = computeFingerprint(await decodeHashInput(bytes));
+    let checksum = photo.knownChecksum;
+    if (source.thumbnailsAreOriginals) {
+      checksum = createHash('sha1').update(bytes).digest('base64');
+      photo.meta = { ...photo.meta, ...(await readImageMetadata(bytes)) };
+    }
+    const record: StoredPhoto = {
+      source: source.kind,
+      id: photo.id,
+      changeKey: photo.changeKey,
+      fingerprintVersion: FINGERPRINT_VERSION,
+      fingerprint: encodeFingerprint(fingerprint),
+      checksum,
+      path: photo.path,
+      meta: photo.meta,
+    };
+    return { kind: 'hashed', hashed: { photo, fingerprint, checksum }, stored: record };
+  } catch (error) {
+    return { kind: 'error', photo, reason: `cannot decode image: ${messageOf(error)}`, unreadable: true };
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

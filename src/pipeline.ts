@@ -1,0 +1,139 @@
+/**
+ * The flow, top to bottom: list → thumbnails → hash (reusing the store) → group → plan → apply → report.
+ * Each stage is a function with typed input and output; the AbortSignal stops it cleanly.
+ */
+
+import { randomUUID } from 'node:crypto';
+import type { ActionTarget } from './actions/action-target.js';
+import { CancelledError, throwIfCancelled } from './core/errors.js';
+import { silentLogger, type Logger, type ProgressListener } from './core/progress.js';
+import type { Report, ReportAction } from './core/report.js';
+import { RunAccount } from './core/run-account.js';
+import { FINGERPRINT_VERSION, HASH_SETTINGS } from './hashing/fingerprint.js';
+import { hashPhotos, type HashedPhoto } from './hashing/hash-stage.js';
+import type { BestPhotoRule } from './grouping/best-photo.js';
+import { groupPhotos, type PhotoGroup } from './grouping/group-engine.js';
+import { buildReport } from './report/build-report.js';
+import type { PhotoSource } from './sources/photo-source.js';
+import { HashRepository } from './store/hash-repository.js';
+import { openStore } from './store/open-store.js';
+import { RunRepository, type RunStatus } from './store/run-repository.js';
+
+export interface OrganizeRequest {
+  source: PhotoSource;
+  storeFile: string;
+  threshold: number;
+  similarThreshold?: number;
+  bestRules?: readonly BestPhotoRule[];
+  target?: ActionTarget;
+  dryRun: boolean;
+  concurrency: number;
+  serverUrl?: string;
+  signal?: AbortSignal;
+  onProgress?: ProgressListener;
+  logger?: Logger;
+  /** Called with the dry-run lines of the plan (dry-run only). */
+  onPlan?: (lines: string[]) => void;
+}
+
+export interface OrganizeResult {
+  report: Report;
+  groups: PhotoGroup[];
+  status: RunStatus;
+}
+
+export async function organize(request: OrganizeRequest): Promise<OrganizeResult> {
+  const started = performance.now();
+  const logger = request.logger ?? silentLogger;
+  const db = openStore(request.storeFile);
+  const hashes = new HashRepository(db);
+  const runs = new RunRepository(db);
+  hashes.claimIdentity({ ...HASH_SETTINGS, fingerprintVersion: FINGERPRINT_VERSION }, request.storeFile);
+  const runId = newRunId();
+  runs.start({ id: runId, command: 'organize', source: request.source.kind, dryRun: request.dryRun });
+  const account = new RunAccount();
+  let status: RunStatus = 'failed';
+  try {
+    const hashed = await hashStage(request, hashes, runId, account);
+    const groups = groupStage(hashed, request);
+    const actions = await actionStage(groups, request, runs, runId, logger);
+    const report = buildReport({
+      runId,
+      source: request.source.kind,
+      dryRun: request.dryRun,
+      ...(request.serverUrl ? { serverUrl: request.serverUrl } : {}),
+      settings: { ...HASH_SETTINGS, threshold: request.threshold, ...(request.similarThreshold ? { similarThreshold: request.similarThreshold } : {}) },
+      groups,
+      account,
+      actions,
+      seconds: (performance.now() - started) / 1000,
+    });
+    status = account.failed.length > 0 || actions.some((action) => action.status === 'failed') ? 'partial' : 'done';
+    runs.finish(runId, status, summaryLine(report));
+    return { report, groups, status };
+  } catch (error) {
+    status = error instanceof CancelledError ? 'cancelled' : 'failed';
+    runs.finish(runId, status, error instanceof Error ? error.message : String(error));
+    throw error;
+  } finally {
+    db.close();
+  }
+}
+
+async function hashStage(request: OrganizeRequest, store: HashRepository, runId: string, account: RunAccount): Promise<HashedPhoto[]> {
+  const hashed: HashedPhoto[] = [];
+  await hashPhotos({
+    source: request.source,
+    store,
+    runId,
+    concurrency: request.concurrency,
+    account,
+    onPhoto: (photo) => hashed.push(photo),
+    ...(request.signal ? { signal: request.signal } : {}),
+    ...(request.onProgress ? { onProgress: request.onProgress } : {}),
+  });
+  return hashed;
+}
+
+function groupStage(hashed: readonly HashedPhoto[], request: OrganizeRequest): PhotoGroup[] {
+  throwIfCancelled(request.signal);
+  request.onProgress?.({ stage: 'group', done: 0, total: hashed.length });
+  const groups = groupPhotos(hashed, {
+    threshold: request.threshold,
+    ...(request.similarThreshold !== undefined ? { similarThreshold: request.similarThreshold } : {}),
+    ...(request.bestRules ? { bestRules: request.bestRules } : {}),
+  });
+  request.onProgress?.({ stage: 'group', done: hashed.length, total: hashed.length });
+  return groups;
+}
+
+async function actionStage(groups: PhotoGroup[], request: OrganizeRequest, journal: RunRepository, runId: string, logger: Logger): Promise<ReportAction[]> {
+  const target = request.target;
+  if (!target) return [];
+  const plan = await target.plan(groups);
+  if (request.dryRun) {
+    request.onPlan?.(target.describe(plan));
+    return target.planned(plan);
+  }
+  return target.apply(plan, {
+    runId,
+    journal,
+    logger,
+    ...(request.signal ? { signal: request.signal } : {}),
+    ...(request.onProgress ? { onProgress: request.onProgress } : {}),
+  });
+}
+
+/** Sortable and readable: `20261122-081500-ab12cd`. */
+function newRunId(): string {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${stamp}-${randomUUID().slice(0, 6)}`;
+}
+
+export function summaryLine(report: Report): string {
+  const { stats } = report;
+  return (
+    `${stats.photos} photos, ${stats.hashed} hashed, ${stats.reused} reused, ${stats.skipped} skipped, ` +
+    `${stats.failed} failed; ${stats.groups} groups (${stats.grouped} photos) in ${stats.seconds.toFixed(1)} s`
+  );
+}

@@ -1,0 +1,135 @@
+/** Photos from local folders: streamed folder by folder, recognised by content, siblings kept together. */
+
+import { open, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { ImageFormat, Photo, SourceEntry } from '../../core/photo.js';
+import { PhotoUnreadableError, SourceUnavailableError } from '../../core/errors.js';
+import type { PhotoSource } from '../photo-source.js';
+import { formatFromExtension } from '../../core/image-format.js';
+import { sniffFormat, SNIFF_BYTES } from './sniff-format.js';
+import { describeFsError, walkFolders, type WalkedFile } from './walk.js';
+import { groupSiblings } from './siblings.js';
+
+/** Larger files are refused before reading: no camera writes a 1 GiB photo. */
+export const MAX_FILE_BYTES = 1024 * 1024 * 1024;
+
+export interface LocalFolder {
+  path: string;
+  /** Reference folders are compared against but never acted on; their photos are always kept. */
+  reference: boolean;
+}
+
+export interface LocalSourceOptions {
+  folders: readonly LocalFolder[];
+  /** Keeps only files whose path matches (e.g. a picomatch glob); applied before any read. */
+  pathFilter?: (filePath: string) => boolean;
+}
+
+export interface Candidate {
+  file: WalkedFile;
+  format: ImageFormat;
+}
+
+export class LocalPhotoSource implements PhotoSource {
+  readonly kind = 'local' as const;
+  readonly thumbnailsAreOriginals = true;
+
+  constructor(private readonly options: LocalSourceOptions) {}
+
+  async *list(signal?: AbortSignal): AsyncGenerator<SourceEntry> {
+    await this.checkFolders();
+    for (const folder of this.options.folders) {
+      for await (const directory of walkFolders([folder.path], signal)) {
+        for (const problem of directory.problems) {
+          yield { kind: 'skipped', skipped: { id: problem.path, path: problem.path, reason: problem.reason } };
+        }
+        const candidates: Candidate[] = [];
+        for (const file of directory.files) {
+          if (this.options.pathFilter && !this.options.pathFilter(file.path)) continue;
+          const verdict = await classify(file);
+          if (typeof verdict === 'string') {
+            yield { kind: 'skipped', skipped: { id: file.path, path: file.path, reason: verdict } };
+          } else {
+            candidates.push(verdict);
+          }
+        }
+        for (const unit of groupSiblings(candidates)) {
+          if (unit.primary.format === 'raw') {
+            const filePath = unit.primary.file.path;
+            yield { kind: 'skipped', skipped: { id: filePath, path: filePath, reason: 'RAW file without a JPEG/HEIC sibling: RAW is not decoded' } };
+            continue;
+          }
+          yield { kind: 'photo', photo: toPhoto(unit.primary, unit.siblings, folder.reference) };
+        }
+      }
+    }
+  }
+
+  async thumbnail(photo: Photo): Promise<Buffer> {
+    try {
+      const stats = await stat(photo.id);
+      if (stats.size > MAX_FILE_BYTES) throw new PhotoUnreadableError(`file too large (${stats.size} bytes)`);
+      return await readFile(photo.id);
+    } catch (error) {
+      if (error instanceof PhotoUnreadableError) throw error;
+      throw new PhotoUnreadableError(describeFsError(error), { cause: error });
+    }
+  }
+
+  async close(): Promise<void> {}
+
+  private async checkFolders(): Promise<void> {
+    for (const folder of this.options.folders) {
+      try {
+        const stats = await stat(folder.path);
+        if (!stats.isDirectory()) throw new SourceUnavailableError(`not a folder: ${folder.path}`);
+      } catch (error) {
+        if (error instanceof SourceUnavailableError) throw error;
+        throw new SourceUnavailableError(`cannot read folder ${folder.path}: ${describeFsError(error)}`);
+      }
+    }
+  }
+}
+
+/** A candidate photo, or the reason the file is skipped. */
+async function classify(file: WalkedFile): Promise<Candidate | string> {
+  if (file.stats.size === 0) return 'empty file';
+  if (file.stats.size > MAX_FILE_BYTES) return `file too large (${file.stats.size} bytes)`;
+  const byExtension = formatFromExtension(file.name);
+  // RAW containers often look like TIFF inside; trust the extension for them and never decode.
+  if (byExtension === 'raw') return { file, format: 'raw' };
+  let header: Uint8Array;
+  try {
+    header = await readHeader(file.path);
+  } catch (error) {
+    return describeFsError(error);
+  }
+  const byContent = sniffFormat(header);
+  if (byContent) return { file, format: byContent };
+  return byExtension ? `not a valid ${byExtension.toUpperCase()} file (unrecognised content)` : 'not an image';
+}
+
+async function readHeader(filePath: string): Promise<Uint8Array> {
+  const handle = await open(filePath, 'r');
+  try {
+    const buffer = Buffer.alloc(SNIFF_BYTES);
+    const { bytesRead } = await handle.read(buffer, 0, SNIFF_BYTES, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+function toPhoto(primary: Candidate, siblings: readonly Candidate[], reference: boolean): Photo {
+  const { file, format } = primary;
+  const photo: Photo = {
+    source: 'local',
+    id: path.resolve(file.path),
+    path: file.path,
+    changeKey: `${file.stats.size}:${Math.trunc(file.stats.mtimeMs)}`,
+    meta: { width: 0, height: 0, bytes: file.stats.size, format },
+  };
+  if (siblings.length > 0) photo.siblings = siblings.map((sibling) => sibling.file.path);
+  if (reference) photo.isReference = true;
+  return photo;
+}

@@ -1,0 +1,167 @@
+/** Stored fingerprints: the only module that reads or writes the `photos` and `store_info` tables. */
+
+import type { ImageFormat, PhotoMeta, SourceKind } from '../core/photo.js';
+import { StoreError } from '../core/errors.js';
+import type { StoreDatabase } from './open-store.js';
+
+export interface StoredPhoto {
+  source: SourceKind;
+  id: string;
+  changeKey: string;
+  fingerprintVersion: number;
+  fingerprint: Buffer;
+  checksum: string | undefined;
+  path: string;
+  meta: PhotoMeta;
+}
+
+interface PhotoRow {
+  source: SourceKind;
+  id: string;
+  change_key: string;
+  fingerprint_version: number;
+  fingerprint: Buffer;
+  checksum: string | null;
+  path: string;
+  width: number;
+  height: number;
+  bytes: number;
+  format: string;
+  taken_at: string | null;
+  camera: string | null;
+  orientation: number | null;
+}
+
+/** What identifies the hashing a store was made with; stores with other settings cannot be mixed. */
+export interface StoreHashIdentity {
+  hash: string;
+  bits: number;
+  fingerprintVersion: number;
+}
+
+export class HashRepository {
+  private readonly selectOne;
+  private readonly upsert;
+  private readonly touch;
+  private readonly deleteOne;
+
+  constructor(private readonly db: StoreDatabase) {
+    this.selectOne = db.prepare<[string, string], PhotoRow>('SELECT * FROM photos WHERE source = ? AND id = ?');
+    this.upsert = db.prepare(`
+      INSERT INTO photos (source, id, change_key, fingerprint_version, fingerprint, checksum, path,
+                          width, height, bytes, format, taken_at, camera, orientation, last_seen_run)
+      VALUES (@source, @id, @change_key, @fingerprint_version, @fingerprint, @checksum, @path,
+              @width, @height, @bytes, @format, @taken_at, @camera, @orientation, @last_seen_run)
+      ON CONFLICT (source, id) DO UPDATE SET
+        change_key = excluded.change_key, fingerprint_version = excluded.fingerprint_version,
+        fingerprint = excluded.fingerprint, checksum = excluded.checksum, path = excluded.path,
+        width = excluded.width, height = excluded.height, bytes = excluded.bytes, format = excluded.format,
+        taken_at = excluded.taken_at, camera = excluded.camera, orientation = excluded.orientation,
+        last_seen_run = excluded.last_seen_run`);
+    this.touch = db.prepare('UPDATE photos SET last_seen_run = ? WHERE source = ? AND id = ?');
+    this.deleteOne = db.prepare('DELETE FROM photos WHERE source = ? AND id = ?');
+  }
+
+  /** Checks that this store was made with the same hashing, recording it in a new store. */
+  claimIdentity(identity: StoreHashIdentity, file: string): void {
+    const stored = this.identity();
+    if (!stored) {
+      const insert = this.db.prepare('INSERT OR REPLACE INTO store_info (key, value) VALUES (?, ?)');
+      this.db.transaction(() => {
+        insert.run('hash', identity.hash);
+        insert.run('bits', String(identity.bits));
+        insert.run('fingerprint_version', String(identity.fingerprintVersion));
+      })();
+      return;
+    }
+    if (stored.hash !== identity.hash || stored.bits !== identity.bits) {
+      throw new StoreError(
+        `hash database ${file} was made with ${stored.hash}/${stored.bits} bits, this run uses ${identity.hash}/${identity.bits}; use another --save-hashes file`,
+      );
+    }
+    if (stored.fingerprintVersion !== identity.fingerprintVersion) {
+      // Same hash family, newer fingerprint: old rows are simply recomputed as they are met.
+      this.db.prepare("UPDATE store_info SET value = ? WHERE key = 'fingerprint_version'").run(String(identity.fingerprintVersion));
+    }
+  }
+
+  identity(): StoreHashIdentity | undefined {
+    const rows = this.db.prepare<[], { key: string; value: string }>('SELECT key, value FROM store_info').all();
+    const info = new Map(rows.map((row) => [row.key, row.value]));
+    const hash = info.get('hash');
+    if (hash === undefined) return undefined;
+    return { hash, bits: Number(info.get('bits')), fingerprintVersion: Number(info.get('fingerprint_version')) };
+  }
+
+  find(source: SourceKind, id: string): StoredPhoto | undefined {
+    const row = this.selectOne.get(source, id);
+    return row && fromRow(row);
+  }
+
+  /** Every stored photo of a source, streamed. */
+  *iterate(source?: SourceKind): Generator<StoredPhoto> {
+    const rows = source
+      ? this.db.prepare<[string], PhotoRow>('SELECT * FROM photos WHERE source = ? ORDER BY id').iterate(source)
+      : this.db.prepare<[], PhotoRow>('SELECT * FROM photos ORDER BY source, id').iterate();
+    for (const row of rows) yield fromRow(row);
+  }
+
+  /** Saves a batch in one transaction: after a crash either the whole batch is there or none of it. */
+  saveBatch(photos: readonly StoredPhoto[], runId: string): void {
+    this.db.transaction(() => {
+      for (const photo of photos) this.upsert.run(toRow(photo, runId));
+    })();
+  }
+
+  markSeen(source: SourceKind, ids: readonly string[], runId: string): void {
+    this.db.transaction(() => {
+      for (const id of ids) this.touch.run(runId, source, id);
+    })();
+  }
+
+  /** Drops photos of a source that a complete listing in `runId` did not see (deleted or trashed). */
+  forgetUnseen(source: SourceKind, runId: string): number {
+    return this.db.prepare('DELETE FROM photos WHERE source = ? AND (last_seen_run IS NULL OR last_seen_run != ?)').run(source, runId).changes;
+  }
+
+  forget(source: SourceKind, id: string): void {
+    this.deleteOne.run(source, id);
+  }
+}
+
+function fromRow(row: PhotoRow): StoredPhoto {
+  const meta: PhotoMeta = { width: row.width, height: row.height, bytes: row.bytes, format: row.format as ImageFormat };
+  if (row.taken_at !== null) meta.takenAt = row.taken_at;
+  if (row.camera !== null) meta.camera = row.camera;
+  if (row.orientation !== null) meta.orientation = row.orientation;
+  return {
+    source: row.source,
+    id: row.id,
+    changeKey: row.change_key,
+    fingerprintVersion: row.fingerprint_version,
+    fingerprint: row.fingerprint,
+    checksum: row.checksum ?? undefined,
+    path: row.path,
+    meta,
+  };
+}
+
+function toRow(photo: StoredPhoto, runId: string): PhotoRow & { last_seen_run: string } {
+  return {
+    source: photo.source,
+    id: photo.id,
+    change_key: photo.changeKey,
+    fingerprint_version: photo.fingerprintVersion,
+    fingerprint: photo.fingerprint,
+    checksum: photo.checksum ?? null,
+    path: photo.path,
+    width: photo.meta.width,
+    height: photo.meta.height,
+    bytes: photo.meta.bytes,
+    format: photo.meta.format,
+    taken_at: photo.meta.takenAt ?? null,
+    camera: photo.meta.camera ?? null,
+    orientation: photo.meta.orientation ?? null,
+    last_seen_run: runId,
+  };
+}

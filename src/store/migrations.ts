@@ -1,0 +1,63 @@
+/**
+ * The store's schema, as ordered migrations. Each runs in its own transaction and sets
+ * `PRAGMA user_version`; a database newer than the last migration here is refused.
+ */
+
+export const MIGRATIONS: readonly string[] = [
+  // 1: hashes, runs, journal, lasting "not a duplicate" decisions.
+  `
+  CREATE TABLE store_info (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
+  CREATE TABLE photos (
+    source              TEXT    NOT NULL,
+    id                  TEXT    NOT NULL,
+    change_key          TEXT    NOT NULL,
+    fingerprint_version INTEGER NOT NULL,
+    fingerprint         BLOB    NOT NULL,
+    checksum            TEXT,
+    path                TEXT    NOT NULL,
+    width               INTEGER NOT NULL,
+    height              INTEGER NOT NULL,
+    bytes               INTEGER NOT NULL,
+    format              TEXT    NOT NULL,
+    taken_at            TEXT,
+    camera              TEXT,
+    orientation         INTEGER,
+    last_seen_run       TEXT,
+    PRIMARY KEY (source, id)
+  ) WITHOUT ROWID;
+  CREATE INDEX photos_checksum ON photos (checksum);
+  CREATE TABLE runs (
+    id          TEXT PRIMARY KEY,
+    command     TEXT NOT NULL,
+    source      TEXT NOT NULL,
+    dry_run     INTEGER NOT NULL,
+    started_at  TEXT NOT NULL,
+    finished_at TEXT,
+    status      TEXT NOT NULL,
+    summary     TEXT
+  );
+  CREATE TABLE journal (
+    run_id     TEXT    NOT NULL REFERENCES runs (id),
+    seq        INTEGER NOT NULL,
+    action     TEXT    NOT NULL,
+    target     TEXT    NOT NULL,
+    subject    TEXT    NOT NULL,
+    detail     TEXT,
+    applied_at TEXT    NOT NULL,
+    undone_at  TEXT,
+    PRIMARY KEY (run_id, seq)
+  );
+  CREATE TABLE ignored_pairs (
+    source     TEXT NOT NULL,
+    id_a       TEXT NOT NULL,
+    id_b       TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (source, id_a, id_b)
+  ) WITHOUT ROWID;
+  `,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,0 +1,121 @@
+/** Runs and their journal: the only module that reads or writes the `runs` and `journal` tables. */
+
+import type { StoreDatabase } from './open-store.js';
+
+export type RunStatus = 'running' | 'done' | 'partial' | 'failed' | 'cancelled';
+
+export interface RunRecord {
+  id: string;
+  command: string;
+  source: string;
+  dryRun: boolean;
+  startedAt: string;
+  finishedAt: string | undefined;
+  status: RunStatus;
+  summary: string | undefined;
+}
+
+export interface JournalEntry {
+  runId: string;
+  seq: number;
+  /** What was done, e.g. `tag.create`, `tag.assets`, `album.create`, `favorite`, `stack.create`, `copy`. */
+  action: string;
+  /** The object changed: a tag or album id, an output file. */
+  target: string;
+  /** JSON: the assets concerned and their state before, whatever undo needs. */
+  subject: string;
+  detail: string | undefined;
+  appliedAt: string;
+  undoneAt: string | undefined;
+}
+
+interface RunRow {
+  id: string;
+  command: string;
+  source: string;
+  dry_run: number;
+  started_at: string;
+  finished_at: string | null;
+  status: RunStatus;
+  summary: string | null;
+}
+
+interface JournalRow {
+  run_id: string;
+  seq: number;
+  action: string;
+  target: string;
+  subject: string;
+  detail: string | null;
+  applied_at: string;
+  undone_at: string | null;
+}
+
+export class RunRepository {
+  constructor(private readonly db: StoreDatabase) {}
+
+  start(run: { id: string; command: string; source: string; dryRun: boolean }): void {
+    this.db
+      .prepare('INSERT INTO runs (id, command, source, dry_run, started_at, status) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(run.id, run.command, run.source, run.dryRun ? 1 : 0, new Date().toISOString(), 'running');
+  }
+
+  finish(id: string, status: RunStatus, summary: string): void {
+    this.db.prepare('UPDATE runs SET finished_at = ?, status = ?, summary = ? WHERE id = ?').run(new Date().toISOString(), status, summary, id);
+  }
+
+  get(id: string): RunRecord | undefined {
+    const row = this.db.prepare<[string], RunRow>('SELECT * FROM runs WHERE id = ?').get(id);
+    return row && toRun(row);
+  }
+
+  list(limit = 50): RunRecord[] {
+    return this.db.prepare<[number], RunRow>('SELECT * FROM runs ORDER BY started_at DESC, id DESC LIMIT ?').all(limit).map(toRun);
+  }
+
+  /** Records one change right after the server or disk confirmed it, in its own transaction. */
+  record(entry: Omit<JournalEntry, 'seq' | 'appliedAt' | 'undoneAt'>): JournalEntry {
+    return this.db.transaction(() => {
+      const next = this.db.prepare<[string], { seq: number }>('SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM journal WHERE run_id = ?').get(entry.runId);
+      const full: JournalEntry = { ...entry, seq: next?.seq ?? 1, appliedAt: new Date().toISOString(), undoneAt: undefined };
+      this.db
+        .prepare('INSERT INTO journal (run_id, seq, action, target, subject, detail, applied_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .run(full.runId, full.seq, full.action, full.target, full.subject, full.detail ?? null, full.appliedAt);
+      return full;
+    })();
+  }
+
+  journal(runId: string): JournalEntry[] {
+    return this.db.prepare<[string], JournalRow>('SELECT * FROM journal WHERE run_id = ? ORDER BY seq').all(runId).map(toEntry);
+  }
+
+  markUndone(runId: string, seq: number): void {
+    this.db.prepare('UPDATE journal SET undone_at = ? WHERE run_id = ? AND seq = ?').run(new Date().toISOString(), runId, seq);
+  }
+}
+
+function toRun(row: RunRow): RunRecord {
+  return {
+    id: row.id,
+    command: row.command,
+    source: row.source,
+    dryRun: row.dry_run === 1,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at ?? undefined,
+    status: row.status,
+    summary: row.summary ?? undefined,
+  };
+}
+
+function toEntry(row: JournalRow): JournalEntry {
+  return {
+    runId: row.run_id,
+    seq: row.seq,
+    action: row.action,
+    target: row.target,
+    subject: row.subject,
+    detail: row.detail ?? undefined,
+    appliedAt: row.applied_at,
+    undoneAt: row.undone_at ?? undefined,
+  };
+}

@@ -1,0 +1,41 @@
+/** Pixel size, orientation, date and camera of an original image, read from its header and EXIF. */
+
+import exifReader from 'exif-reader';
+import sharp from 'sharp';
+import type { ImageFormat, PhotoMeta } from '../core/photo.js';
+import { MAX_INPUT_PIXELS } from './hash-input.js';
+
+const SHARP_FORMATS: Record<string, ImageFormat> = {
+  jpeg: 'jpeg', png: 'png', webp: 'webp', gif: 'gif', tiff: 'tiff', heif: 'heic', avif: 'avif',
+};
+
+export async function readImageMetadata(image: Buffer): Promise<Partial<PhotoMeta>> {
+  const info = await sharp(image, { limitInputPixels: MAX_INPUT_PIXELS }).metadata();
+  const orientation = info.orientation ?? 1;
+  // Orientations 5-8 turn the picture a quarter: the displayed size is the stored size swapped.
+  const quarterTurn = orientation >= 5;
+  const meta: Partial<PhotoMeta> = {
+    width: (quarterTurn ? info.height : info.width) ?? 0,
+    height: (quarterTurn ? info.width : info.height) ?? 0,
+    orientation,
+  };
+  const format = info.format === 'heif' && info.compression === 'av1' ? 'avif' : SHARP_FORMATS[info.format ?? ''];
+  if (format) meta.format = format;
+  if (info.exif) Object.assign(meta, readExif(info.exif));
+  return meta;
+}
+
+function readExif(exif: Buffer): Partial<PhotoMeta> {
+  try {
+    const tags = exifReader(exif);
+    const meta: Partial<PhotoMeta> = {};
+    const taken = tags.Photo?.DateTimeOriginal ?? tags.Image?.DateTime;
+    if (taken instanceof Date && !Number.isNaN(taken.getTime())) meta.takenAt = taken.toISOString();
+    const camera = [tags.Image?.Make, tags.Image?.Model].filter((part) => typeof part === 'string' && part.trim()).join(' ').trim();
+    if (camera) meta.camera = camera.replace(/\0/g, '');
+    return meta;
+  } catch {
+    // Broken EXIF is common and harmless: the photo is still hashed, just without these fields.
+    return {};
+  }
+}
