@@ -1,0 +1,82 @@
+/** Options of the fake and the emulated server version/capabilities (mutable at runtime via `fake.config`). */
+
+export interface ServerVersion {
+  major: number;
+  minor: number;
+  patch: number;
+  /** Sent since v3.0; set `undefined` to emulate older servers that omit it. */
+  prerelease?: number | null | undefined;
+}
+
+/** Route groups that can be switched off to emulate an older or partial server (404 "Cannot GET ..."). */
+export interface Capabilities {
+  tags: boolean;
+  stacks: boolean;
+  albums: boolean;
+  /** `PUT /albums/assets` (v1.139+). */
+  albumsAssetsBulk: boolean;
+  duplicates: boolean;
+  /** `GET /api-keys/me` (v1.139+). */
+  apiKeysMe: boolean;
+  /** `POST /search/statistics` (v1.135+). */
+  searchStatistics: boolean;
+  /** `POST /assets` multipart upload. */
+  upload: boolean;
+}
+
+export interface FakeImmichOptions {
+  /** Emulates a reverse proxy sub-path: with `/immich`, routes live at `/immich/api/...`. */
+  pathPrefix?: string;
+  version?: ServerVersion;
+  /** Merged over the recorded v3.1.0 `/server/about` body (the version fields follow `version`). */
+  about?: Record<string, unknown>;
+  /** Merged over the recorded `/server/features` body (ML off). */
+  features?: Record<string, boolean>;
+  capabilities?: Partial<Capabilities>;
+  /** Default search visibility when none is sent: v3 = all but locked, v2 = timeline only. */
+  searchDefaultVisibility?: 'v3' | 'v2';
+  /** Answer 400 when a request violates the OpenAPI document (stricter than Immich). Default false. */
+  strictValidation?: boolean;
+  /** Delay before an upload's thumbnail/preview job runs (until then: 404 "Asset media not found"). Default 0. */
+  thumbnailJobDelayMs?: number;
+}
+
+export interface FakeImmichConfig {
+  pathPrefix: string;
+  version: ServerVersion;
+  about: Record<string, unknown>;
+  features: Record<string, boolean>;
+  capabilities: Capabilities;
+  searchDefaultVisibility: 'v3' | 'v2';
+  strictValidation: boolean;
+  thumbnailJobDelayMs: number;
+}
+
+export const RECORDED_FEATURES: Record<string, boolean> = {
+  smartSearch: false, facialRecognition: false, duplicateDetection: false, map: true, reverseGeocoding: true, importFaces: false,
+  sidecar: true, search: true, trash: true, oauth: false, oauthAutoLaunch: false, ocr: false, passwordLogin: true, configFile: true,
+  email: false, realtimeTranscoding: false,
+};
+
+const RECORDED_ABOUT_EXTRAS: Record<string, unknown> = {
+  nodejs: 'v24.15.0', exiftool: '13.59', ffmpeg: '5.1.9-0+deb12u1 Copyright (c) 2000-2026 the FFmpeg developers', libvips: '8.17.3', imagemagick: '',
+};
+
+export function resolveConfig(options: FakeImmichOptions = {}): FakeImmichConfig {
+  const prefix = (options.pathPrefix ?? '').replace(/\/+$/, '');
+  return {
+    pathPrefix: prefix === '' || prefix.startsWith('/') ? prefix : `/${prefix}`,
+    version: options.version ?? { major: 3, minor: 1, patch: 0, prerelease: null },
+    about: { ...RECORDED_ABOUT_EXTRAS, ...options.about },
+    features: { ...RECORDED_FEATURES, ...options.features },
+    capabilities: {
+      tags: true, stacks: true, albums: true, albumsAssetsBulk: true, duplicates: true, apiKeysMe: true, searchStatistics: true, upload: true,
+      ...options.capabilities,
+    },
+    searchDefaultVisibility: options.searchDefaultVisibility ?? 'v3',
+    strictValidation: options.strictValidation ?? false,
+    thumbnailJobDelayMs: options.thumbnailJobDelayMs ?? 0,
+  };
+}
+
+export const versionString = (v: ServerVersion): string => `v${v.major}.${v.minor}.${v.patch}`;

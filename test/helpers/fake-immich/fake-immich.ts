@@ -1,0 +1,141 @@
+/** `startFakeImmich()` and the `FakeImmich` handle tests hold: URL, state, recorder, faults, go-away/come-back. */
+import type { Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { createOpenApiValidator, loadImmichSpec, type Violation } from '../openapi-validator.js';
+import { resolveConfig, type FakeImmichConfig, type FakeImmichOptions } from './config.js';
+import { FaultController } from './faults.js';
+import { JobQueue } from './jobs.js';
+import { isThumbnailRequest, isWriteRequest, RequestRecorder, type RecordedRequest } from './recorder.js';
+import { RouteTable } from './router.js';
+import { albumRoutes } from './routes/album-routes.js';
+import { assetRoutes } from './routes/asset-routes.js';
+import { duplicateRoutes } from './routes/duplicate-routes.js';
+import { mediaRoutes } from './routes/media-routes.js';
+import { searchRoutes } from './routes/search-routes.js';
+import { serverRoutes } from './routes/server-routes.js';
+import { stackRoutes } from './routes/stack-routes.js';
+import { tagRoutes } from './routes/tag-routes.js';
+import { createHttpServer, createPipeline, trackSockets } from './server.js';
+import { FakeState } from './state.js';
+import type { FakeApiKey, FakeUser } from './types.js';
+
+export interface SeededUser {
+  user: FakeUser;
+  apiKey: FakeApiKey;
+  /** The secret to send as `x-api-key`. */
+  key: string;
+}
+
+export class FakeImmich {
+  /** Base URL without the `/api` part, e.g. `http://127.0.0.1:41234` (plus `pathPrefix` if set). */
+  readonly url: string;
+  /** `url + '/api'`. */
+  readonly apiUrl: string;
+  readonly port: number;
+
+  constructor(
+    private server: Server,
+    private sockets: Set<Socket>,
+    private readonly makeServer: () => { server: Server; sockets: Set<Socket> },
+    readonly state: FakeState,
+    readonly config: FakeImmichConfig,
+    readonly recorder: RequestRecorder,
+    readonly faults: FaultController,
+    private readonly jobs: JobQueue,
+  ) {
+    this.port = (server.address() as AddressInfo).port;
+    this.url = `http://127.0.0.1:${this.port}${config.pathPrefix}`;
+    this.apiUrl = `${this.url}/api`;
+  }
+
+  /** Adds a user with an API key (`['all']` unless given). The first user is admin. */
+  seedUser(options: { email?: string; name?: string; isAdmin?: boolean; permissions?: string[] } = {}): SeededUser {
+    const { permissions, ...userSeed } = options;
+    const user = this.state.addUser(userSeed);
+    const apiKey = this.state.addApiKey(permissions ? { userId: user.id, permissions } : { userId: user.id });
+    return { user, apiKey, key: apiKey.secret };
+  }
+
+  /** Another key for an existing user, e.g. a read-only `['asset.read']` key. */
+  addKey(userId: string, permissions: string[]): string {
+    return this.state.addApiKey({ userId, permissions }).secret;
+  }
+
+  requests(filter?: (r: RecordedRequest) => boolean): RecordedRequest[] {
+    return filter ? this.recorder.requests.filter(filter) : [...this.recorder.requests];
+  }
+
+  thumbnailRequests(): RecordedRequest[] {
+    return this.requests(isThumbnailRequest);
+  }
+
+  writeRequests(): RecordedRequest[] {
+    return this.requests(isWriteRequest);
+  }
+
+  clearRequests(): void {
+    this.recorder.clear();
+  }
+
+  /** OpenAPI violations of every recorded request (strict: unknown body fields and query params count). */
+  violations(): { request: RecordedRequest; violation: Violation }[] {
+    return this.recorder.violations();
+  }
+
+  /** Waits until background jobs (upload thumbnails) are done. */
+  waitForJobs(): Promise<void> {
+    return this.jobs.idle();
+  }
+
+  /** Stops accepting connections and cuts open ones (the server "goes away"). */
+  async goAway(): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    for (const socket of this.sockets) socket.destroy();
+    await closed;
+  }
+
+  /** Listens again on the same port after `goAway()`. */
+  async comeBack(): Promise<void> {
+    const next = this.makeServer();
+    await new Promise<void>((resolve, reject) => {
+      next.server.once('error', reject);
+      next.server.listen(this.port, '127.0.0.1', () => resolve());
+    });
+    this.server = next.server;
+    this.sockets = next.sockets;
+  }
+
+  async close(): Promise<void> {
+    await this.jobs.idle();
+    if (this.server.listening) await this.goAway();
+  }
+}
+
+export async function startFakeImmich(options: FakeImmichOptions = {}): Promise<FakeImmich> {
+  const spec = loadImmichSpec();
+  const config = resolveConfig(options);
+  const state = new FakeState();
+  const recorder = new RequestRecorder();
+  const faults = new FaultController();
+  const jobs = new JobQueue();
+  const routes = new RouteTable().add([
+    ...serverRoutes, ...searchRoutes, ...assetRoutes, ...mediaRoutes(jobs, faults.thumbnail404), ...tagRoutes,
+    ...albumRoutes, ...stackRoutes, ...duplicateRoutes,
+  ]);
+  const pipeline = createPipeline({
+    state, config, routes, recorder, faults,
+    strictValidator: createOpenApiValidator(spec),
+    lenientValidator: createOpenApiValidator(spec, { strictBodies: false, strictQuery: false }),
+  });
+  const makeServer = (): { server: Server; sockets: Set<Socket> } => {
+    const server = createHttpServer(pipeline);
+    server.keepAliveTimeout = 5_000;
+    return { server, sockets: trackSockets(server) };
+  };
+  const first = makeServer();
+  await new Promise<void>((resolve, reject) => {
+    first.server.once('error', reject);
+    first.server.listen(0, '127.0.0.1', () => resolve());
+  });
+  return new FakeImmich(first.server, first.sockets, makeServer, state, config, recorder, faults, jobs);
+}

@@ -1,0 +1,125 @@
+/** `/albums` (v3 shapes: no `assets` array), per-id add/remove results and the many×many add. */
+import { badRequest, bodyOf, json, noAccess, noContent } from '../http.js';
+import type { RouteDef } from '../router.js';
+import { albumDto } from '../serialize.js';
+import { fail, ok, ownedAlbum, readableAsset, type BulkIdResult } from './access.js';
+
+export const albumRoutes: RouteDef[] = [
+  {
+    method: 'GET',
+    template: '/albums',
+    capability: 'albums',
+    handler: (ctx) => {
+      const { query, state, user } = ctx;
+      const assetId = query.get('assetId');
+      const name = query.get('name');
+      const id = query.get('id');
+      const isShared = query.get('isShared');
+      let albums = [...state.albums.values()].filter((a) => a.ownerId === user.id);
+      if (assetId !== null) {
+        albums = albums.filter((a) => a.assetIds.has(assetId));
+      } else {
+        // Only owned, unshared albums are modelled, so isShared=true / isOwned=false find nothing.
+        if (name !== null) albums = albums.filter((a) => a.albumName === name);
+        if (id !== null) albums = albums.filter((a) => a.id === id);
+        if (isShared === 'true' || query.get('isOwned') === 'false') albums = [];
+      }
+      albums.sort((a, b) => (a.createdAt === b.createdAt ? 0 : a.createdAt < b.createdAt ? 1 : -1));
+      return json(200, albums.map((a) => albumDto(state, a, true)));
+    },
+  },
+  {
+    method: 'POST',
+    template: '/albums',
+    capability: 'albums',
+    handler: (ctx) => {
+      const { albumName, description, assetIds } = bodyOf<{ albumName: string; description?: string; assetIds?: string[] }>(ctx);
+      // Assets the user may not share are dropped silently (assetCount tells).
+      const accepted = (assetIds ?? []).filter((id) => readableAsset(ctx, id) !== undefined);
+      const album = ctx.state.addAlbum({ ownerId: ctx.user.id, albumName, assetIds: accepted, ...(description === undefined ? {} : { description }) });
+      return json(201, albumDto(ctx.state, album, false));
+    },
+  },
+  {
+    method: 'GET',
+    template: '/albums/{id}',
+    capability: 'albums',
+    handler: (ctx) => json(200, albumDto(ctx.state, ownedAlbum(ctx, ctx.params.id ?? '', 'album.read'), true)),
+  },
+  {
+    method: 'PATCH',
+    template: '/albums/{id}',
+    capability: 'albums',
+    handler: (ctx) => {
+      const album = ownedAlbum(ctx, ctx.params.id ?? '', 'album.update');
+      const { albumName, description } = bodyOf<{ albumName?: string; description?: string }>(ctx);
+      if (albumName !== undefined) album.albumName = albumName;
+      if (description !== undefined) album.description = description;
+      album.updatedAt = new Date().toISOString();
+      return json(200, albumDto(ctx.state, album, true));
+    },
+  },
+  {
+    method: 'DELETE',
+    template: '/albums/{id}',
+    capability: 'albums',
+    handler: (ctx) => {
+      ctx.state.albums.delete(ownedAlbum(ctx, ctx.params.id ?? '', 'album.delete').id);
+      return noContent();
+    },
+  },
+  {
+    method: 'PUT',
+    template: '/albums/{id}/assets',
+    capability: 'albums',
+    handler: (ctx) => {
+      const album = ctx.state.albums.get(ctx.params.id ?? '');
+      // The lookup runs before the access check, hence a different message for unknown albums.
+      if (!album) throw badRequest('Album not found');
+      if (album.ownerId !== ctx.user.id) throw noAccess('albumAsset.create');
+      const { ids } = bodyOf<{ ids: string[] }>(ctx);
+      const results = ids.map((id): BulkIdResult => {
+        if (album.assetIds.has(id)) return fail(id, 'duplicate');
+        if (!readableAsset(ctx, id)) return fail(id, 'no_permission');
+        album.assetIds.add(id);
+        return ok(id);
+      });
+      ctx.state.refreshAlbumThumbnail(album);
+      return json(200, results);
+    },
+  },
+  {
+    method: 'DELETE',
+    template: '/albums/{id}/assets',
+    capability: 'albums',
+    handler: (ctx) => {
+      const album = ownedAlbum(ctx, ctx.params.id ?? '', 'albumAsset.delete');
+      const { ids } = bodyOf<{ ids: string[] }>(ctx);
+      const results = ids.map((id): BulkIdResult => (album.assetIds.delete(id) ? ok(id) : fail(id, 'not_found')));
+      ctx.state.refreshAlbumThumbnail(album);
+      return json(200, results);
+    },
+  },
+  {
+    method: 'PUT',
+    template: '/albums/assets',
+    capability: 'albumsAssetsBulk',
+    handler: (ctx) => {
+      const { albumIds, assetIds } = bodyOf<{ albumIds: string[]; assetIds: string[] }>(ctx);
+      const albums = albumIds.map((id) => ownedAlbum(ctx, id, 'albumAsset.create'));
+      const assets = assetIds.filter((id) => readableAsset(ctx, id) !== undefined);
+      if (assets.length === 0 && assetIds.length > 0) return json(200, { success: false, error: 'no_permission' });
+      let added = 0;
+      for (const album of albums) {
+        for (const id of assets) {
+          if (!album.assetIds.has(id)) {
+            album.assetIds.add(id);
+            added += 1;
+          }
+        }
+        ctx.state.refreshAlbumThumbnail(album);
+      }
+      return json(200, added > 0 ? { success: true } : { success: false, error: 'duplicate' });
+    },
+  },
+];

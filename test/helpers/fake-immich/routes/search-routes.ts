@@ -1,0 +1,151 @@
+/**
+ * `POST /search/metadata` and `POST /search/statistics` with Immich 3.1 semantics: page/size paging with
+ * `nextPage` as a string, `total = count = items on the page`, sort by fileCreatedAt then id, tagIds AND
+ * with descendants, albumIds AND (owner scope dropped), v3 default visibility, withExif inner join.
+ */
+import { HttpError, bodyOf, json, type RequestContext } from '../http.js';
+import type { RouteDef } from '../router.js';
+import { assetDto } from '../serialize.js';
+import type { FakeAsset } from '../types.js';
+import { ownedAlbum } from './access.js';
+
+export interface SearchBody {
+  page?: number;
+  size?: number;
+  order?: 'asc' | 'desc';
+  id?: string;
+  type?: string;
+  visibility?: string;
+  withDeleted?: boolean;
+  withExif?: boolean;
+  withStacked?: boolean;
+  isFavorite?: boolean;
+  isOffline?: boolean;
+  isNotInAlbum?: boolean;
+  tagIds?: string[] | null;
+  albumIds?: string[];
+  checksum?: string;
+  originalFileName?: string;
+  originalPath?: string;
+  description?: string;
+  libraryId?: string | null;
+  takenAfter?: string;
+  takenBefore?: string;
+  createdAfter?: string;
+  createdBefore?: string;
+  updatedAfter?: string;
+  updatedBefore?: string;
+  trashedAfter?: string;
+  trashedBefore?: string;
+  make?: string | null;
+  model?: string | null;
+  lensModel?: string | null;
+  city?: string | null;
+  state?: string | null;
+  country?: string | null;
+  rating?: number | null;
+}
+
+const time = (iso: string): number => new Date(iso).getTime();
+const contains = (haystack: string, needle: string): boolean => haystack.toLowerCase().includes(needle.toLowerCase());
+
+/** `checksum` accepts base64 (28 chars) or hex (40 chars) SHA-1. */
+export const normalizeChecksum = (value: string): string => (/^[0-9a-f]{40}$/i.test(value) ? Buffer.from(value, 'hex').toString('base64') : value);
+
+function inRange(value: string | null, after: string | undefined, before: string | undefined): boolean {
+  if (after === undefined && before === undefined) return true;
+  if (value === null) return false;
+  const t = time(value);
+  return (after === undefined || t >= time(after)) && (before === undefined || t <= time(before));
+}
+
+/** Every asset matching the filters, sorted; no paging. */
+export function searchAssets(ctx: RequestContext, body: SearchBody): FakeAsset[] {
+  const { state } = ctx;
+  if (body.visibility === 'locked') throw new HttpError(401, { message: 'Elevated permission is required' });
+  const albums = (body.albumIds ?? []).map((id) => ownedAlbum(ctx, id, 'album.read'));
+  // v3 drops the owner/partner scope when albumIds is given (album access was checked above).
+  const owners = albums.length > 0 ? undefined : state.visibleOwners(ctx.user.id);
+  const tagSets = body.tagIds?.map((id) => {
+    const tag = state.tags.get(id);
+    const subtree = tag && tag.userId === ctx.user.id ? state.tagSubtree(id) : new Set<string>();
+    const assets = new Set<string>();
+    for (const tagId of subtree) for (const assetId of state.tagAssets.get(tagId) ?? []) assets.add(assetId);
+    return assets;
+  });
+  const untaggedOnly = body.tagIds === null;
+  const tagged = untaggedOnly ? new Set([...state.tagAssets.values()].flatMap((s) => [...s])) : undefined;
+  const inAnyAlbum = body.isNotInAlbum !== undefined ? new Set([...state.albums.values()].flatMap((a) => [...a.assetIds])) : undefined;
+  const withDeleted = body.withDeleted === true || body.trashedAfter !== undefined || body.trashedBefore !== undefined;
+  const checksum = body.checksum === undefined ? undefined : normalizeChecksum(body.checksum);
+  const exifEquals: [keyof NonNullable<FakeAsset['exif']>, string | null | undefined][] = [
+    ['make', body.make], ['model', body.model], ['lensModel', body.lensModel], ['city', body.city], ['state', body.state], ['country', body.country],
+  ];
+
+  const out: FakeAsset[] = [];
+  for (const asset of state.assets.values()) {
+    if (owners && !owners.has(asset.ownerId)) continue;
+    if (asset.visibility === 'locked') continue;
+    if (body.visibility !== undefined ? asset.visibility !== body.visibility : ctx.config.searchDefaultVisibility === 'v2' && asset.visibility !== 'timeline') continue;
+    if (!withDeleted && asset.deletedAt !== null) continue;
+    if (body.id !== undefined && asset.id !== body.id) continue;
+    if (body.type !== undefined && asset.type !== body.type) continue;
+    if (body.isFavorite !== undefined && asset.isFavorite !== body.isFavorite) continue;
+    if (body.isOffline !== undefined && asset.isOffline !== body.isOffline) continue;
+    if (body.withExif === true && asset.exif === null) continue;
+    if (body.withStacked === false && asset.stackId !== null) continue;
+    if (checksum !== undefined && asset.checksum !== checksum) continue;
+    if (body.originalFileName !== undefined && !contains(asset.originalFileName, body.originalFileName)) continue;
+    if (body.originalPath !== undefined && !contains(asset.originalPath, body.originalPath)) continue;
+    if (body.description !== undefined && !contains(asset.description, body.description)) continue;
+    if (body.libraryId !== undefined && asset.libraryId !== body.libraryId) continue;
+    if (body.rating !== undefined && asset.rating !== body.rating) continue;
+    if (!inRange(asset.fileCreatedAt, body.takenAfter, body.takenBefore)) continue;
+    if (!inRange(asset.createdAt, body.createdAfter, body.createdBefore)) continue;
+    if (!inRange(asset.updatedAt, body.updatedAfter, body.updatedBefore)) continue;
+    if (!inRange(asset.deletedAt, body.trashedAfter, body.trashedBefore)) continue;
+    if (tagSets && !tagSets.every((set) => set.has(asset.id))) continue;
+    if (tagged && tagged.has(asset.id)) continue;
+    if (!albums.every((album) => album.assetIds.has(asset.id))) continue;
+    if (inAnyAlbum && inAnyAlbum.has(asset.id) === body.isNotInAlbum) continue;
+    if (exifEquals.some(([key, value]) => value !== undefined && (asset.exif?.[key] ?? null) !== value)) continue;
+    out.push(asset);
+  }
+  const direction = body.order === 'asc' ? 1 : -1;
+  // v3.1 breaks fileCreatedAt ties by id, so paging is stable. Timestamps parsed once (20k-asset seeds).
+  const keyed = out.map((asset) => ({ asset, t: time(asset.fileCreatedAt) }));
+  keyed.sort((a, b) => direction * (a.t - b.t || (a.asset.id < b.asset.id ? -1 : a.asset.id > b.asset.id ? 1 : 0)));
+  return keyed.map((k) => k.asset);
+}
+
+export const searchRoutes: RouteDef[] = [
+  {
+    method: 'POST',
+    template: '/search/metadata',
+    handler: (ctx) => {
+      const body = bodyOf<SearchBody>(ctx);
+      const page = body.page ?? 1;
+      const size = body.size ?? 250;
+      const all = searchAssets(ctx, body);
+      const start = (page - 1) * size;
+      const items = all.slice(start, start + size);
+      const hasMore = all.length > start + size;
+      return json(200, {
+        albums: { total: 0, count: 0, items: [], facets: [] },
+        assets: {
+          total: items.length,
+          count: items.length,
+          items: items.map((a) => assetDto(ctx.state, a, { exif: body.withExif === true })),
+          facets: [],
+          nextPage: hasMore ? String(page + 1) : null,
+        },
+      });
+    },
+  },
+  {
+    method: 'POST',
+    template: '/search/statistics',
+    capability: 'searchStatistics',
+    handler: (ctx) => json(200, { total: searchAssets(ctx, bodyOf<SearchBody>(ctx)).length }),
+  },
+];

@@ -1,0 +1,302 @@
+/**
+ * The in-memory "database" of the fake plus the seeding API tests use. Ids are random UUID v4
+ * (Immich validates v4 strictly, so anything else would be rejected by a real server).
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import type { FakeAlbum, FakeApiKey, FakeAsset, FakeExif, FakeMedia, FakePartner, FakeStack, FakeTag, FakeUser } from './types.js';
+
+export interface SeedUser extends Partial<FakeUser> {
+  email?: string;
+}
+
+export interface SeedApiKey {
+  userId: string;
+  /** Defaults to `['all']`. */
+  permissions?: string[];
+  /** Defaults to a random secret. */
+  secret?: string;
+  name?: string;
+}
+
+export interface SeedAsset extends Partial<Omit<FakeAsset, 'exif' | 'thumbnail' | 'preview' | 'original'>> {
+  ownerId: string;
+  /** Partial exif merged into defaults; `null` = no exif row at all. */
+  exif?: Partial<FakeExif> | null;
+  /** Thumbnail bytes (WebP or JPEG, content type sniffed) or null for "not generated yet". */
+  thumbnail?: Buffer | FakeMedia | null;
+  preview?: Buffer | FakeMedia | null;
+  original?: Buffer | FakeMedia | null;
+  /** Shortcut for `isTrashed`: sets deletedAt to now. */
+  trashed?: boolean;
+}
+
+export interface SeedAlbum {
+  ownerId: string;
+  albumName: string;
+  description?: string;
+  assetIds?: string[];
+  id?: string;
+}
+
+export interface SeedTag {
+  userId: string;
+  /** Path like `a/b`; missing parents are created like `PUT /tags` does. */
+  value: string;
+  color?: string | null;
+}
+
+const nowIso = (): string => new Date().toISOString();
+
+export function sniffImageType(bytes: Buffer): string {
+  if (bytes.subarray(0, 4).toString('latin1') === 'RIFF' && bytes.subarray(8, 12).toString('latin1') === 'WEBP') return 'image/webp';
+  if (bytes[0] === 0x89 && bytes.subarray(1, 4).toString('latin1') === 'PNG') return 'image/png';
+  if (bytes[0] === 0xff && bytes[1] === 0xd8) return 'image/jpeg';
+  return 'application/octet-stream';
+}
+
+const toMedia = (value: Buffer | FakeMedia | null | undefined): FakeMedia | null => {
+  if (!value) return null;
+  return Buffer.isBuffer(value) ? { bytes: value, contentType: sniffImageType(value) } : value;
+};
+
+export const mimeFromName = (name: string): string => {
+  const ext = name.toLowerCase().split('.').pop() ?? '';
+  const map: Record<string, string> = { jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp', heic: 'image/heic', gif: 'image/gif', mp4: 'video/mp4', mov: 'video/quicktime' };
+  return map[ext] ?? 'application/octet-stream';
+};
+
+export function defaultExif(overrides: Partial<FakeExif> = {}): FakeExif {
+  return {
+    make: null, model: null, exifImageWidth: null, exifImageHeight: null, fileSizeInByte: null, orientation: null,
+    dateTimeOriginal: null, modifyDate: null, timeZone: null, lensModel: null, fNumber: null, focalLength: null,
+    iso: null, exposureTime: null, latitude: null, longitude: null, city: null, state: null, country: null,
+    description: '', projectionType: null, rating: null, ...overrides,
+  };
+}
+
+export class FakeState {
+  readonly users = new Map<string, FakeUser>();
+  readonly apiKeys = new Map<string, FakeApiKey>();
+  readonly assets = new Map<string, FakeAsset>();
+  readonly tags = new Map<string, FakeTag>();
+  /** tagId → asset ids carrying exactly that tag. */
+  readonly tagAssets = new Map<string, Set<string>>();
+  readonly albums = new Map<string, FakeAlbum>();
+  readonly stacks = new Map<string, FakeStack>();
+  readonly partners: FakePartner[] = [];
+
+  addUser(seed: SeedUser = {}): FakeUser {
+    const time = nowIso();
+    const user: FakeUser = {
+      id: randomUUID(), email: `user${this.users.size + 1}@example.com`, name: `User ${this.users.size + 1}`,
+      isAdmin: this.users.size === 0, avatarColor: 'gray', storageLabel: null, createdAt: time, updatedAt: time, ...seed,
+    };
+    this.users.set(user.id, user);
+    return user;
+  }
+
+  addApiKey(seed: SeedApiKey): FakeApiKey {
+    const time = nowIso();
+    const key: FakeApiKey = {
+      id: randomUUID(), name: seed.name ?? 'test key', secret: seed.secret ?? randomUUID().replaceAll('-', ''),
+      userId: seed.userId, permissions: seed.permissions ?? ['all'], createdAt: time, updatedAt: time,
+    };
+    this.apiKeys.set(key.id, key);
+    return key;
+  }
+
+  findKeyBySecret(secret: string): FakeApiKey | undefined {
+    for (const key of this.apiKeys.values()) if (key.secret === secret) return key;
+    return undefined;
+  }
+
+  addAsset(seed: SeedAsset): FakeAsset {
+    const time = nowIso();
+    const id = seed.id ?? randomUUID();
+    const name = seed.originalFileName ?? `IMG_${this.assets.size + 1}.jpg`;
+    const original = toMedia(seed.original);
+    const fileCreatedAt = seed.fileCreatedAt ?? time;
+    const checksum = seed.checksum ?? createHash('sha1').update(original?.bytes ?? id).digest('base64');
+    const { exif, thumbnail, preview, trashed, ...rest } = seed;
+    const asset: FakeAsset = {
+      id, type: 'IMAGE', originalFileName: name, originalPath: `/data/upload/${seed.ownerId}/${id}${name.slice(name.lastIndexOf('.'))}`,
+      originalMimeType: mimeFromName(name), checksum, libraryId: null, visibility: 'timeline', deletedAt: trashed ? time : null,
+      isFavorite: false, isOffline: false, fileCreatedAt, fileModifiedAt: fileCreatedAt, localDateTime: fileCreatedAt,
+      createdAt: time, updatedAt: time, width: null, height: null, thumbhash: null, duplicateId: null, livePhotoVideoId: null,
+      stackId: null, duration: null, rating: null, description: '', ...rest,
+      exif: exif === null ? null : defaultExif({ fileSizeInByte: original?.bytes.length ?? null, exifImageWidth: seed.width ?? null, exifImageHeight: seed.height ?? null, dateTimeOriginal: fileCreatedAt, modifyDate: fileCreatedAt, ...exif }),
+      thumbnail: toMedia(thumbnail), preview: toMedia(preview), original,
+    };
+    if (asset.thumbnail && !asset.thumbhash) asset.thumbhash = createHash('sha1').update(asset.id).digest('base64').slice(0, 24);
+    this.assets.set(id, asset);
+    return asset;
+  }
+
+  /**
+   * Seeds `count` assets cheaply (20,000 in well under a second): thumbnails are shared buffers,
+   * checksums are derived from the index, fileCreatedAt counts down one minute per asset.
+   */
+  addManyAssets(count: number, template: Omit<SeedAsset, 'id'> & { thumbnails?: Buffer[] }, start = new Date('2024-01-01T00:00:00.000Z')): FakeAsset[] {
+    const out: FakeAsset[] = [];
+    const { thumbnails, ...seed } = template;
+    for (let i = 0; i < count; i += 1) {
+      const thumb = thumbnails && thumbnails.length > 0 ? thumbnails[i % thumbnails.length] : seed.thumbnail;
+      out.push(this.addAsset({
+        ...seed,
+        originalFileName: seed.originalFileName ?? `IMG_${String(i).padStart(6, '0')}.jpg`,
+        checksum: createHash('sha1').update(`asset-${this.assets.size}`).digest('base64'),
+        fileCreatedAt: new Date(start.getTime() - i * 60_000).toISOString(),
+        thumbnail: thumb ?? null,
+      }));
+    }
+    return out;
+  }
+
+  /** Creates (or reuses) every prefix of `value`, like `PUT /tags`. Returns the leaf. */
+  upsertTag(userId: string, value: string, color: string | null = null): FakeTag {
+    const parts = value.split('/').filter(Boolean);
+    let parent: FakeTag | undefined;
+    for (const [i, _] of parts.entries()) {
+      const path = parts.slice(0, i + 1).join('/');
+      let tag = this.findTag(userId, path);
+      if (!tag) {
+        const time = nowIso();
+        tag = { id: randomUUID(), userId, value: path, parentId: parent?.id ?? null, color: null, createdAt: time, updatedAt: time };
+        this.tags.set(tag.id, tag);
+      } else if (parent) {
+        tag.parentId = parent.id;
+      }
+      parent = tag;
+    }
+    if (!parent) throw new Error(`empty tag path: "${value}"`);
+    if (color !== null) parent.color = color;
+    return parent;
+  }
+
+  findTag(userId: string, value: string): FakeTag | undefined {
+    for (const tag of this.tags.values()) if (tag.userId === userId && tag.value === value) return tag;
+    return undefined;
+  }
+
+  /** Adds a tag link; returns true when it is new. */
+  tagAsset(tagId: string, assetId: string): boolean {
+    let set = this.tagAssets.get(tagId);
+    if (!set) this.tagAssets.set(tagId, (set = new Set()));
+    if (set.has(assetId)) return false;
+    set.add(assetId);
+    return true;
+  }
+
+  /** The tag and all its descendants (deleting a parent cascades to these). */
+  tagSubtree(tagId: string): Set<string> {
+    const ids = new Set([tagId]);
+    let grew = true;
+    while (grew) {
+      grew = false;
+      for (const tag of this.tags.values()) {
+        if (tag.parentId && ids.has(tag.parentId) && !ids.has(tag.id)) {
+          ids.add(tag.id);
+          grew = true;
+        }
+      }
+    }
+    return ids;
+  }
+
+  deleteTag(tagId: string): void {
+    for (const id of this.tagSubtree(tagId)) {
+      this.tags.delete(id);
+      this.tagAssets.delete(id);
+    }
+  }
+
+  tagsOfAsset(assetId: string): FakeTag[] {
+    const out: FakeTag[] = [];
+    for (const [tagId, set] of this.tagAssets) {
+      const tag = this.tags.get(tagId);
+      if (tag && set.has(assetId)) out.push(tag);
+    }
+    return out.sort((a, b) => a.value.localeCompare(b.value));
+  }
+
+  addAlbum(seed: SeedAlbum): FakeAlbum {
+    const time = nowIso();
+    const album: FakeAlbum = {
+      id: seed.id ?? randomUUID(), ownerId: seed.ownerId, albumName: seed.albumName, description: seed.description ?? '',
+      createdAt: time, updatedAt: time, albumThumbnailAssetId: null, assetIds: new Set(), isActivityEnabled: true, order: 'desc',
+    };
+    this.albums.set(album.id, album);
+    for (const assetId of seed.assetIds ?? []) album.assetIds.add(assetId);
+    this.refreshAlbumThumbnail(album);
+    return album;
+  }
+
+  /** Immich fills an unset album thumbnail with the newest member asset. */
+  refreshAlbumThumbnail(album: FakeAlbum): void {
+    if (album.albumThumbnailAssetId && album.assetIds.has(album.albumThumbnailAssetId)) return;
+    let newest: FakeAsset | undefined;
+    for (const id of album.assetIds) {
+      const asset = this.assets.get(id);
+      if (asset && (!newest || asset.fileCreatedAt > newest.fileCreatedAt)) newest = asset;
+    }
+    album.albumThumbnailAssetId = newest?.id ?? null;
+  }
+
+  /** Creates a stack with Immich's rules: first id is primary; a given primary's stack is absorbed; members move. */
+  addStack(ownerId: string, assetIds: string[]): FakeStack {
+    const members: string[] = [];
+    const push = (id: string): void => {
+      if (!members.includes(id)) members.push(id);
+    };
+    for (const id of assetIds) {
+      const existing = this.stackOfPrimary(id);
+      push(id);
+      if (existing) {
+        for (const member of existing.assetIds) push(member);
+        this.stacks.delete(existing.id);
+      }
+    }
+    for (const id of members) this.removeFromStack(id);
+    const stack: FakeStack = { id: randomUUID(), ownerId, primaryAssetId: members[0] ?? '', assetIds: members, createdAt: nowIso() };
+    this.stacks.set(stack.id, stack);
+    for (const id of members) {
+      const asset = this.assets.get(id);
+      if (asset) asset.stackId = stack.id;
+    }
+    return stack;
+  }
+
+  stackOfPrimary(assetId: string): FakeStack | undefined {
+    for (const stack of this.stacks.values()) if (stack.primaryAssetId === assetId) return stack;
+    return undefined;
+  }
+
+  private removeFromStack(assetId: string): void {
+    const asset = this.assets.get(assetId);
+    const stack = asset?.stackId ? this.stacks.get(asset.stackId) : undefined;
+    if (!asset || !stack) return;
+    stack.assetIds = stack.assetIds.filter((id) => id !== assetId);
+    asset.stackId = null;
+  }
+
+  deleteStack(stackId: string): void {
+    const stack = this.stacks.get(stackId);
+    if (!stack) return;
+    for (const id of stack.assetIds) {
+      const asset = this.assets.get(id);
+      if (asset && asset.stackId === stackId) asset.stackId = null;
+    }
+    this.stacks.delete(stackId);
+  }
+
+  addPartner(sharedById: string, sharedWithId: string): void {
+    this.partners.push({ sharedById, sharedWithId });
+  }
+
+  /** Owners whose assets `userId` sees in search: self plus partners sharing with them. */
+  visibleOwners(userId: string): Set<string> {
+    const owners = new Set([userId]);
+    for (const p of this.partners) if (p.sharedWithId === userId) owners.add(p.sharedById);
+    return owners;
+  }
+}
