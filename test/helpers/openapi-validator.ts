@@ -288,8 +288,8 @@ export function createOpenApiValidator(spec: OpenApiDocument, options: Validator
     const opKey = `${operation.method} ${operation.pathTemplate}`;
 
     for (const p of parameters.filter((x) => x.in === 'path')) {
-      const name = String(p.name);
-      const fn = compile(`${opKey} path ${name}`, (p.schema ?? {}) as Json, false);
+      const name = typeof p.name === 'string' ? p.name : '';
+      const fn = compile(`${opKey} path ${name}`, p.schema ?? {}, false);
       if (!fn(operation.params[name])) violations.push(...toViolations('path', fn.errors ?? [], [name]));
     }
 
@@ -298,7 +298,7 @@ export function createOpenApiValidator(spec: OpenApiDocument, options: Validator
     const queryObject: Record<string, unknown> = {};
     const querySchema: JsonObject = { type: 'object', properties: {}, required: [] };
     for (const p of queryParams) {
-      const name = String(p.name);
+      const name = typeof p.name === 'string' ? p.name : '';
       const schema = isObject(p.schema) ? p.schema : {};
       (querySchema.properties as JsonObject)[name] = schema;
       if (p.required === true) (querySchema.required as Json[]).push(name);

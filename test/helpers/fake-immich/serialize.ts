@@ -58,7 +58,8 @@ export function assetDto(state: FakeState, asset: FakeAsset, view: AssetView = {
   dto.checksum = asset.checksum;
   if (view.stack) {
     const stack = asset.stackId ? state.stacks.get(asset.stackId) : undefined;
-    dto.stack = stack ? { id: stack.id, primaryAssetId: stack.primaryAssetId, assetCount: stack.assetIds.length } : null;
+    // Recorded: a stack left with only its primary shows as `stack: null` on the asset (the stack itself still exists).
+    dto.stack = stack && stack.assetIds.length > 1 ? { id: stack.id, primaryAssetId: stack.primaryAssetId, assetCount: stack.assetIds.length } : null;
   }
   Object.assign(dto, {
     isOffline: asset.isOffline, hasMetadata: true, duplicateId: asset.duplicateId, resized: asset.thumbnail !== null,

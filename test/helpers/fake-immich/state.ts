@@ -156,7 +156,7 @@ export class FakeState {
   upsertTag(userId: string, value: string, color: string | null = null): FakeTag {
     const parts = value.split('/').filter(Boolean);
     let parent: FakeTag | undefined;
-    for (const [i, _] of parts.entries()) {
+    for (let i = 0; i < parts.length; i += 1) {
       const path = parts.slice(0, i + 1).join('/');
       let tag = this.findTag(userId, path);
       if (!tag) {

@@ -14,7 +14,8 @@ const jsonType = (value: unknown): string => {
 
 const schemaType = (schema: Record<string, unknown> | undefined): string => {
   const type = schema?.type;
-  const first = Array.isArray(type) ? type.find((t) => t !== 'null') : type;
+  const list: unknown[] = Array.isArray(type) ? (type as unknown[]) : [type];
+  const first = list.find((t) => t !== 'null');
   if (first === 'integer') return 'number';
   return typeof first === 'string' ? first : 'object';
 };
@@ -43,7 +44,8 @@ export function toZodIssue(v: Violation): ZodIssue {
       return { origin: 'string', code: 'invalid_format', format: 'regex', pattern, path: v.path, message: `Invalid string: must match pattern ${pattern ?? ''}` };
     }
     case 'required': {
-      const property = String(v.params.missingProperty ?? '');
+      const missing = v.params.missingProperty;
+      const property = typeof missing === 'string' ? missing : '';
       const props = schema?.properties as Record<string, Record<string, unknown>> | undefined;
       const expected = property === '' ? 'object' : schemaType(props?.[property]);
       return { expected, code: 'invalid_type', path: v.path, message: `Invalid input: expected ${expected}, received undefined` };
