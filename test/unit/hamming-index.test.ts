@@ -1,0 +1,153 @@
+import { describe, expect, it } from 'vitest';
+import { buildHammingIndex, buildHammingIndexHiLo, splitHashes } from '../../src/grouping/hamming-index.js';
+
+/** Deterministic 32-bit generator (mulberry32), so a failure can be replayed. */
+function random32(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (t ^ (t >>> 14)) >>> 0;
+  };
+}
+
+function randomHash(next: () => number): bigint {
+  return (BigInt(next()) << 32n) | BigInt(next());
+}
+
+function flipBits(hash: bigint, count: number, next: () => number): bigint {
+  let out = hash;
+  for (let k = 0; k < count; k++) out ^= 1n << BigInt(next() % 64);
+  return out;
+}
+
+function distance(a: bigint, b: bigint): number {
+  let x = a ^ b;
+  let d = 0;
+  while (x !== 0n) {
+    x &= x - 1n;
+    d++;
+  }
+  return d;
+}
+
+/** Half random hashes, half members of tight clusters (incl. exact duplicates), as photo libraries are. */
+function libraryHashes(size: number, seed: number): BigUint64Array {
+  const next = random32(seed);
+  const hashes = new BigUint64Array(size);
+  for (let i = 0; i < size; i++) {
+    hashes[i] = i > 0 && next() % 2 === 0 ? flipBits(hashes[next() % i] as bigint, next() % 14, next) : randomHash(next);
+  }
+  return hashes;
+}
+
+function queriesNear(hashes: BigUint64Array, count: number, seed: number): BigUint64Array {
+  const next = random32(seed);
+  const queries = new BigUint64Array(count);
+  for (let q = 0; q < count; q++) {
+    queries[q] = next() % 5 === 0 ? randomHash(next) : flipBits(hashes[next() % hashes.length] as bigint, next() % 18, next);
+  }
+  return queries;
+}
+
+/** Every pair's distance, once (BigInt bit counting is slow, and every case reuses it). */
+function allDistances(hashes: BigUint64Array, queries: BigUint64Array): Uint8Array {
+  const out = new Uint8Array(hashes.length * queries.length);
+  queries.forEach((query, q) => {
+    hashes.forEach((hash, i) => {
+      out[q * hashes.length + i] = distance(query, hash);
+    });
+  });
+  return out;
+}
+
+/** Every (query, index) pair within radius, as "q:i=d" strings, by looking at all pairs. */
+function bruteForce(distances: Uint8Array, size: number, radius: number): string[] {
+  const out: string[] = [];
+  distances.forEach((d, at) => {
+    if (d <= radius) out.push(`${Math.floor(at / size)}:${at % size}=${d}`);
+  });
+  return out.sort();
+}
+
+const hashes = libraryHashes(1500, 1);
+const queries = queriesNear(hashes, 600, 2);
+const distances = allDistances(hashes, queries);
+
+describe('buildHammingIndex', () => {
+  for (const maxRadius of [4, 10]) {
+    for (const radius of [0, 1, 5, 8, 12, 16]) {
+      it(`batch search finds exactly the pairs within ${radius} (tuned for ${maxRadius})`, () => {
+        const index = buildHammingIndex(hashes, maxRadius);
+        const { hi, lo } = splitHashes(queries);
+        const found: string[] = [];
+        index.forEachPairWithin(hi, lo, radius, (q, i, d) => found.push(`${q}:${i}=${d}`));
+        const expected = bruteForce(distances, hashes.length, radius);
+        // Guard: the data must hold pairs at this radius, or an empty answer would pass.
+        expect(expected.length).toBeGreaterThan(20);
+        // Sorted lists compare as multisets: a duplicate report or a wrong distance fails too.
+        expect(found.sort()).toEqual(expected);
+      });
+    }
+  }
+
+  it('single searches (bigint and halves) agree with brute force', () => {
+    const index = buildHammingIndex(hashes, 10);
+    for (const radius of [3, 10, 14]) {
+      const viaBigint: string[] = [];
+      const viaHalves: string[] = [];
+      queries.forEach((query, q) => {
+        index.search(query, radius, (i, d) => viaBigint.push(`${q}:${i}=${d}`));
+        index.searchHiLo(Number(query >> 32n), Number(query & 0xffffffffn), radius, (i, d) => viaHalves.push(`${q}:${i}=${d}`));
+      });
+      const expected = bruteForce(distances, hashes.length, radius);
+      expect(viaBigint.sort()).toEqual(expected);
+      expect(viaHalves.sort()).toEqual(expected);
+    }
+  });
+
+  it('finds every exact duplicate at radius 0, including a whole bucket of them', () => {
+    const same = new BigUint64Array(300).fill(0xdeadbeefcafef00dn);
+    same[299] = 0xdeadbeefcafef00cn;
+    const index = buildHammingIndex(same, 8);
+    const found: number[] = [];
+    index.search(0xdeadbeefcafef00dn, 0, (i) => found.push(i));
+    expect(found.sort((a, b) => a - b)).toEqual(Array.from({ length: 299 }, (_, i) => i));
+  });
+
+  it('radius 64 returns everything; a negative radius returns nothing', () => {
+    const small = libraryHashes(50, 3);
+    const index = buildHammingIndex(small, 12);
+    const all: number[] = [];
+    index.search(0n, 64, (i) => all.push(i));
+    expect(all.length).toBe(50);
+    let none = 0;
+    index.search(small[0] as bigint, -1, () => none++);
+    expect(none).toBe(0);
+  });
+
+  it('handles an empty index and empty query batches', () => {
+    const empty = buildHammingIndex(new BigUint64Array(0), 8);
+    let calls = 0;
+    empty.search(123n, 64, () => calls++);
+    empty.forEachPairWithin(new Uint32Array([1]), new Uint32Array([2]), 64, () => calls++);
+    buildHammingIndex(hashes, 8).forEachPairWithin(new Uint32Array(0), new Uint32Array(0), 8, () => calls++);
+    expect(calls).toBe(0);
+    expect(empty.size).toBe(0);
+  });
+
+  it('rejects mismatched halves and fractional radii', () => {
+    const index = buildHammingIndex(hashes, 8);
+    expect(() => index.forEachPairWithin(new Uint32Array(2), new Uint32Array(1), 8, () => undefined)).toThrow(RangeError);
+    expect(() => index.search(1n, 2.5, () => undefined)).toThrow(RangeError);
+    expect(() => buildHammingIndexHiLo(new Uint32Array(2), new Uint32Array(3), 8)).toThrow(RangeError);
+  });
+
+  it('splitHashes keeps bits 32..63 in hi and 0..31 in lo', () => {
+    const { hi, lo } = splitHashes(new BigUint64Array([0x0123456789abcdefn, 0xffffffff00000001n]));
+    expect([...hi]).toEqual([0x01234567, 0xffffffff]);
+    expect([...lo]).toEqual([0x89abcdef, 1]);
+  });
+});
