@@ -1,6 +1,6 @@
 /** The `organize` command's options: flags, their env vars and help, declared in one place. */
 
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 
 export interface OrganizeFlags {
   source: 'local' | 'immich';
@@ -25,7 +25,7 @@ export function integer(name: string, min: number, max: number) {
   return (value: string): number => {
     const parsed = Number(value);
     if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
-      throw new Error(`${name} must be a whole number from ${min} to ${max}, got "${value}"`);
+      throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}, got "${value}"`);
     }
     return parsed;
   };

@@ -1,6 +1,7 @@
 /**
  * RAW+JPEG and HEIC+JPEG pairs with one stem in one folder are one shot, not duplicates:
- * they become one unit, hashed through the sibling sharp decodes best.
+ * they become one unit, hashed through the sibling sharp decodes best. Other same-stem files
+ * (photo.png next to photo.webp) stay separate photos.
  */
 
 import type { ImageFormat } from '../../core/photo.js';
@@ -24,9 +25,10 @@ export function groupSiblings(candidates: readonly Candidate[]): SiblingUnit[] {
   }
   const units: SiblingUnit[] = [];
   for (const members of byStem.values()) {
-    const hasOtherFormat = new Set(members.map((member) => member.format)).size > 1;
-    if (members.length === 1 || !hasOtherFormat) {
-      // Same stem and same format (IMG_1.jpg, IMG_1.JPG) are separate files, possibly duplicates.
+    const formats = new Set(members.map((member) => member.format));
+    const isCameraPair = formats.size > 1 && (formats.has('raw') || formats.has('heic'));
+    if (!isCameraPair) {
+      // photo.png + photo.webp are exports, possibly duplicates; only a camera's RAW or HEIC pairs up.
       for (const member of members) units.push({ primary: member, siblings: [] });
       continue;
     }
