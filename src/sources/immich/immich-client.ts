@@ -156,10 +156,12 @@ export class ImmichClient {
 
   /**
    * `GET /albums`. `name` is an exact server-side filter on v3 only; older servers ignore it and
-   * return every owned album, so callers match names themselves as well.
+   * return every owned album, so callers match names themselves as well. `shared` exists on v1/v2
+   * only (there, no parameter means "owned albums only"; `shared=true` adds shared-with-me ones).
    */
-  getAlbums(filter: { name?: string } = {}, options?: CallOptions): Promise<AlbumDto[]> {
-    return this.http.request('GET', '/albums', { json: z.array(albumSchema) }, { ...options, query: { name: filter.name } });
+  getAlbums(filter: { name?: string; shared?: boolean } = {}, options?: CallOptions): Promise<AlbumDto[]> {
+    const query = { name: filter.name, shared: filter.shared === undefined ? undefined : String(filter.shared) };
+    return this.http.request('GET', '/albums', { json: z.array(albumSchema) }, { ...options, query });
   }
 
   /** `GET /albums/{id}`: on v1/v2 this embeds `assets`; v3 does not. */

@@ -53,6 +53,7 @@ export const assetSchema = z.object({
   originalMimeType: nullableString,
   checksum: z.string(),
   fileCreatedAt: nullableString,
+  fileModifiedAt: nullableString,
   localDateTime: nullableString,
   updatedAt: nullableString,
   isFavorite: z.boolean().nullish(),

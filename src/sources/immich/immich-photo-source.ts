@@ -1,0 +1,240 @@
+/**
+ * Immich as a `PhotoSource`: lists the key owner's photos with paged `POST /search/metadata` and
+ * hashes the server's small WebP thumbnail, through the thumbnail cache.
+ *
+ * What is listed: `type: IMAGE` with visibility `timeline` and `archive` (archived photos are still
+ * the user's photos and can be duplicates), never `hidden` (live-photo video halves) or `locked`
+ * (API keys cannot see it anyway); not trashed; only assets whose `ownerId` is the key's user
+ * (search also returns partners' assets, which this tool may not tag, favorite or stack).
+ *
+ * `withExif: true` gives file size, camera and the EXIF date, but it is an INNER join: an asset with
+ * no exif row (metadata extraction not yet run) would silently vanish. So each search is checked
+ * against `POST /search/statistics`; when fewer assets came back than exist (or the count is not
+ * available: old server, narrow key), a second pass without exif picks up the ones not yet seen.
+ *
+ * Ids already seen are skipped: the same asset can come from two album searches, and before v3.1
+ * paging can repeat assets that share a timestamp. The set costs 16 bytes per asset (`UuidSet`).
+ */
+
+import type { Photo, SourceEntry } from '../../core/photo.js';
+import { SourceUnavailableError } from '../../core/errors.js';
+import type { PhotoSource } from '../photo-source.js';
+import type { ThumbnailCache } from '../../thumbnails/thumbnail-cache.js';
+import { resolveAlbumIds } from './album-filter.js';
+import { assetToPhoto } from './asset-photo.js';
+import { PAGE_SIZE, searchPages } from './asset-listing.js';
+import { ImmichClient, type ImmichClientOptions } from './immich-client.js';
+import { parseAsset, type AssetDto, type MetadataSearchBody } from './immich-dto.js';
+import { ImmichHttpError } from './immich-errors.js';
+import { detectCapabilities, requireCapability, type ServerCapabilities } from './server-capabilities.js';
+import { UuidSet } from './uuid-set.js';
+
+export const THUMBNAIL_SIZE = 'thumbnail';
+
+export interface ImmichSourceOptions {
+  client: ImmichClient;
+  capabilities: ServerCapabilities;
+  cache: ThumbnailCache;
+  /** Only photos in these albums (exact names; every album bearing a name). */
+  albumNames?: readonly string[];
+  /** List archived photos too (default true). */
+  includeArchived?: boolean;
+  pageSize?: number;
+  /** Close the client with the source (true when the source made it). */
+  ownsClient?: boolean;
+}
+
+/** Counts from the last `list()`, for the run summary: what was left out and why. */
+export interface ImmichListStats {
+  pages: number;
+  /** Items the server returned, repeats included. */
+  received: number;
+  photos: number;
+  repeated: number;
+  notOwned: number;
+  trashed: number;
+  notImages: number;
+  unreadable: number;
+  /** Photos found only by the second pass without exif. */
+  withoutExif: number;
+}
+
+type Filter = Omit<MetadataSearchBody, 'page' | 'size' | 'withExif'>;
+
+export class ImmichPhotoSource implements PhotoSource {
+  readonly kind = 'immich' as const;
+  readonly thumbnailsAreOriginals = false;
+  readonly client: ImmichClient;
+  readonly capabilities: ServerCapabilities;
+  readonly #options: ImmichSourceOptions;
+  #stats: ImmichListStats = emptyStats();
+
+  constructor(options: ImmichSourceOptions) {
+    this.#options = options;
+    this.client = options.client;
+    this.capabilities = options.capabilities;
+  }
+
+  /** Connects, learns what the server can do, and refuses early if it cannot list photos. */
+  static async open(options: ImmichClientOptions & Omit<ImmichSourceOptions, 'client' | 'capabilities' | 'ownsClient'> & { signal?: AbortSignal }): Promise<ImmichPhotoSource> {
+    const client = new ImmichClient(options);
+    try {
+      const capabilities = await detectCapabilities(client, { signal: options.signal });
+      requireCapability(capabilities, 'search', 'listing photos');
+      return new ImmichPhotoSource({ ...options, client, capabilities, ownsClient: true });
+    } catch (error) {
+      await client.close();
+      throw unavailable(error, client.baseUrl);
+    }
+  }
+
+  get stats(): Readonly<ImmichListStats> {
+    return this.#stats;
+  }
+
+  async *list(signal?: AbortSignal): AsyncIterable<SourceEntry> {
+    this.#stats = emptyStats();
+    const me = await this.client.me({ signal });
+    const seen = new UuidSet();
+    const albumIds = this.#options.albumNames !== undefined && this.#options.albumNames.length > 0
+      ? await resolveAlbumIds(this.client, this.capabilities, this.#options.albumNames, signal)
+      : undefined;
+
+    for (const filter of this.#filters(albumIds)) {
+      if (albumIds !== undefined && !this.capabilities.searchAlbumIds) {
+        yield* this.#legacyAlbum(filter, me.id, seen, signal);
+        continue;
+      }
+      let received = 0;
+      for await (const { items } of searchPages(this.client, { ...filter, withExif: true }, { pageSize: this.#options.pageSize ?? PAGE_SIZE, signal })) {
+        this.#stats.pages++;
+        received += items.length;
+        for (const raw of items) {
+          const entry = this.#accept(raw, me.id, seen);
+          if (entry !== undefined) yield entry;
+        }
+      }
+      const expected = await this.#count(filter, signal);
+      if (expected !== undefined && received >= expected) continue;
+      // Assets without an exif row, and (before v3.1) any that unstable paging skipped.
+      for await (const { items } of searchPages(this.client, { ...filter, withExif: false }, { pageSize: this.#options.pageSize ?? PAGE_SIZE, signal })) {
+        this.#stats.pages++;
+        for (const raw of items) {
+          const entry = this.#accept(raw, me.id, seen, true);
+          if (entry !== undefined) yield entry;
+        }
+      }
+    }
+  }
+
+  /** The small WebP thumbnail, from the cache when this content was fetched before. */
+  thumbnail(photo: Photo, signal?: AbortSignal): Promise<Buffer> {
+    const key = { id: photo.id, changeKey: photo.changeKey, size: THUMBNAIL_SIZE };
+    return this.#options.cache.getOrFetch(key, async () => {
+      const bytes = await this.client.thumbnail(photo.id, THUMBNAIL_SIZE, { signal });
+      if (bytes.length === 0) throw new Error(`Immich sent an empty thumbnail for ${photo.path}`);
+      return bytes;
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.#options.ownsClient === true) await this.client.close();
+  }
+
+  /** One search per (album × visibility): the server ANDs album ids, we want their union. */
+  #filters(albumIds: string[] | undefined): Filter[] {
+    const base: Filter = { type: 'IMAGE', withDeleted: false };
+    const scopes: Filter[] = !this.capabilities.visibilityFilter
+      ? // Before v1.133: no visibility; archived assets need withArchived, hidden ones isVisible.
+        [{ ...base, withArchived: this.#options.includeArchived !== false, isVisible: true }]
+      : (this.#options.includeArchived === false ? ['timeline' as const] : ['timeline' as const, 'archive' as const]).map((visibility) => ({ ...base, visibility }));
+    if (albumIds === undefined) return scopes;
+    return albumIds.flatMap((albumId) => scopes.map((scope) => ({ ...scope, albumIds: [albumId] })));
+  }
+
+  /** The search's size from `/search/statistics`, or undefined when the server cannot say. */
+  async #count(filter: Filter, signal: AbortSignal | undefined): Promise<number | undefined> {
+    if (!this.capabilities.searchStatistics || filter.visibility === undefined) return undefined;
+    const { type, visibility, albumIds } = filter;
+    try {
+      return await this.client.searchStatistics({ type, visibility, ...(albumIds !== undefined ? { albumIds } : {}) }, { signal });
+    } catch (error) {
+      if (error instanceof ImmichHttpError && (error.isRouteMissing || error.status === 403)) return undefined;
+      throw error;
+    }
+  }
+
+  /** Before v1.135 search has no `albumIds`: the album's assets come embedded in `GET /albums/{id}`. */
+  async *#legacyAlbum(filter: Filter, ownerId: string, seen: UuidSet, signal: AbortSignal | undefined): AsyncIterable<SourceEntry> {
+    const albumId = filter.albumIds?.[0];
+    if (albumId === undefined) return;
+    const album = await this.client.getAlbum(albumId, { signal });
+    this.#stats.pages++;
+    for (const raw of album.assets ?? []) {
+      const asset = parseAsset(raw);
+      const archived = asset?.isArchived === true;
+      if (asset !== undefined && archived && this.#options.includeArchived === false) continue;
+      const entry = this.#accept(raw, ownerId, seen);
+      if (entry !== undefined) yield entry;
+    }
+  }
+
+  /** `withoutExif`: the second pass, where assets seen in the first are expected and not counted again. */
+  #accept(raw: unknown, ownerId: string, seen: UuidSet, withoutExif = false): SourceEntry | undefined {
+    if (withoutExif) {
+      const id = idOf(raw);
+      if (id !== undefined && seen.has(id)) return undefined;
+    }
+    this.#stats.received++;
+    const asset = parseAsset(raw);
+    if (asset === undefined) {
+      const id = idOf(raw);
+      if (id !== undefined && !seen.add(id)) return undefined;
+      this.#stats.unreadable++;
+      return { kind: 'skipped', skipped: { id: id ?? '(unknown)', path: nameOf(raw) ?? '(unknown)', reason: 'the server sent asset data this tool cannot read' } };
+    }
+    if (!seen.add(asset.id)) {
+      this.#stats.repeated++;
+      return undefined;
+    }
+    const reason = leftOutBecause(asset, ownerId);
+    if (reason !== undefined) {
+      this.#stats[reason]++;
+      return undefined;
+    }
+    this.#stats.photos++;
+    if (withoutExif) this.#stats.withoutExif++;
+    return { kind: 'photo', photo: assetToPhoto(asset) };
+  }
+}
+
+/** Not ours, not a photo, or in the trash: left out silently (counted), never reported as skipped. */
+function leftOutBecause(asset: AssetDto, ownerId: string): 'notOwned' | 'notImages' | 'trashed' | undefined {
+  if (asset.ownerId !== ownerId) return 'notOwned';
+  if (asset.type !== 'IMAGE') return 'notImages';
+  if (asset.isTrashed === true) return 'trashed';
+  return undefined;
+}
+
+function idOf(raw: unknown): string | undefined {
+  const id = (raw as { id?: unknown } | null)?.id;
+  return typeof id === 'string' ? id : undefined;
+}
+
+function nameOf(raw: unknown): string | undefined {
+  const name = (raw as { originalFileName?: unknown } | null)?.originalFileName;
+  return typeof name === 'string' ? name : undefined;
+}
+
+function emptyStats(): ImmichListStats {
+  return { pages: 0, received: 0, photos: 0, repeated: 0, notOwned: 0, trashed: 0, notImages: 0, unreadable: 0, withoutExif: 0 };
+}
+
+/** Cannot reach or log in: the source is unavailable (exit 1). Other errors pass through unchanged. */
+function unavailable(error: unknown, baseUrl: string): unknown {
+  if (!(error instanceof ImmichHttpError)) return error;
+  if (error.kind === 'network' || error.kind === 'timeout' || error.status === 401 || error.kind === 'redirect' || error.kind === 'invalid-response') {
+    return new SourceUnavailableError(`Immich at ${baseUrl} is not usable: ${error.message}`, { cause: error });
+  }
+  return error;
+}

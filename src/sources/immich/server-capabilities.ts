@@ -1,0 +1,189 @@
+/**
+ * What this Immich server can do, learned up front so a missing capability is a clear message
+ * before any change, not a crash halfway through. Two sources: the version (API-NOTES §13 says
+ * which release brought what) and probes (a 404 on a route means it is not there: an older server
+ * or an Immich-compatible server that implements only part of the API).
+ */
+
+import { randomUUID } from 'node:crypto';
+import { CapabilityError } from '../../core/errors.js';
+import type { ImmichClient } from './immich-client.js';
+import { ImmichHttpError } from './immich-errors.js';
+
+export interface SemVer {
+  major: number;
+  minor: number;
+  patch: number;
+}
+
+/** Tags as we use them (`PUT /tags`, `PUT /tags/assets`) arrived in v1.113; older servers are refused. */
+export const MINIMUM_VERSION: SemVer = { major: 1, minor: 113, patch: 0 };
+/** The newest API this code was written against; an unknown version is assumed to be this one. */
+export const NEWEST_KNOWN_VERSION: SemVer = { major: 3, minor: 1, patch: 0 };
+
+export type ProbedCapability = 'search' | 'tags' | 'albums' | 'stacks';
+
+export interface ServerCapabilities {
+  version: SemVer;
+  /** False when the server reported no version (a partial compatible server): v3.1 rules are assumed. */
+  versionKnown: boolean;
+  /** Newer than this code knows: it should work (the legacy search body stays until v4), but is untested. */
+  newerThanKnown: boolean;
+  /** `/server/features` flags; empty when the route is missing. */
+  features: Readonly<Record<string, boolean>>;
+  /** `POST /search/metadata` answers. Without it nothing can be listed. */
+  search: boolean;
+  tags: boolean;
+  albums: boolean;
+  stacks: boolean;
+  /** Immich's own CLIP duplicate groups: `GET /duplicates` with detection enabled. */
+  duplicates: boolean;
+  /** Search takes `visibility` (v1.133+); before, archived assets need `withArchived`. */
+  visibilityFilter: boolean;
+  /** Search takes `albumIds` (v1.135+); before, an album's assets come embedded in `GET /albums/{id}`. */
+  searchAlbumIds: boolean;
+  /** `POST /search/statistics` (v1.135+). */
+  searchStatistics: boolean;
+  /** Search orders by (fileCreatedAt, id) (v3.1+): paging neither repeats nor skips. */
+  stablePaging: boolean;
+  /** `GET /albums?name=` filters on the server (v3+). */
+  albumNameFilter: boolean;
+  /** Assets carry upright `width`/`height` (v2.5+); before, only raw EXIF sizes exist. */
+  assetDimensions: boolean;
+  /** `GET /api-keys/me` (v1.139+) tells the key's permissions. */
+  apiKeyInfo: boolean;
+  /** Probed routes that exist but refused this key (403), with Immich's message. */
+  forbidden: Partial<Record<ProbedCapability, string>>;
+}
+
+export function compareVersions(a: SemVer, b: SemVer): number {
+  return a.major - b.major || a.minor - b.minor || a.patch - b.patch;
+}
+
+export function atLeast(version: SemVer, major: number, minor: number, patch = 0): boolean {
+  return compareVersions(version, { major, minor, patch }) >= 0;
+}
+
+export function formatVersion(version: SemVer): string {
+  return `v${version.major}.${version.minor}.${version.patch}`;
+}
+
+/** "v3.1.0", "1.142.1", "v3.2.0-rc.1" → SemVer; undefined if it is not a version. */
+export function parseVersion(text: string): SemVer | undefined {
+  const match = /^v?(\d+)\.(\d+)\.(\d+)/.exec(text.trim());
+  if (match === null) return undefined;
+  return { major: Number(match[1]), minor: Number(match[2]), patch: Number(match[3]) };
+}
+
+/** The version-table half, pure so every branch is tested without a server. */
+export function capabilitiesForVersion(version: SemVer, versionKnown: boolean, features: Record<string, boolean> = {}): ServerCapabilities {
+  if (versionKnown && compareVersions(version, MINIMUM_VERSION) < 0) {
+    throw new CapabilityError(
+      `Immich server ${formatVersion(version)} is too old: photo-organizer needs ${formatVersion(MINIMUM_VERSION)} or newer (the tags API). Please upgrade Immich.`,
+    );
+  }
+  return {
+    version,
+    versionKnown,
+    newerThanKnown: compareVersions(version, NEWEST_KNOWN_VERSION) > 0,
+    features,
+    search: true,
+    tags: true,
+    albums: true,
+    stacks: true,
+    // The route exists throughout; it only has content when CLIP duplicate detection is on.
+    duplicates: features['duplicateDetection'] === true,
+    visibilityFilter: atLeast(version, 1, 133),
+    searchAlbumIds: atLeast(version, 1, 135),
+    searchStatistics: atLeast(version, 1, 135),
+    stablePaging: atLeast(version, 3, 1),
+    albumNameFilter: atLeast(version, 3, 0),
+    assetDimensions: atLeast(version, 2, 5),
+    apiKeyInfo: atLeast(version, 1, 139),
+    forbidden: {},
+  };
+}
+
+export interface DetectOptions {
+  /** Probe the routes (default true). Off, the version table alone decides. */
+  probe?: boolean;
+  signal?: AbortSignal;
+}
+
+export async function detectCapabilities(client: ImmichClient, options: DetectOptions = {}): Promise<ServerCapabilities> {
+  const call = { signal: options.signal };
+  const reported = await readVersion(client, call);
+  const features = await optional(() => client.features(call));
+  const capabilities = capabilitiesForVersion(reported ?? NEWEST_KNOWN_VERSION, reported !== undefined, features ?? {});
+  if (options.probe === false) return capabilities;
+
+  // Cheap reads that return little: a random id matches nothing.
+  const nothing = randomUUID();
+  const probes: Record<ProbedCapability, () => Promise<unknown>> = {
+    search: () => client.searchMetadataPage({ page: 1, size: 1, type: 'IMAGE' }, call),
+    tags: () => client.listTags(call),
+    albums: () => client.getAlbums({}, call),
+    stacks: () => client.getStacks({ primaryAssetId: nothing }, call),
+  };
+  const results = await Promise.all(
+    (Object.keys(probes) as ProbedCapability[]).map(async (name) => [name, await probe(probes[name])] as const),
+  );
+  for (const [name, result] of results) {
+    if (result.state === 'missing') capabilities[name] = false;
+    if (result.state === 'forbidden') capabilities.forbidden[name] = result.message;
+  }
+  if (!capabilities.search) {
+    capabilities.searchAlbumIds = false;
+    capabilities.searchStatistics = false;
+  }
+  return capabilities;
+}
+
+/** `/server/version`, else the `version` string of `/server/about`, else unknown. */
+async function readVersion(client: ImmichClient, call: { signal: AbortSignal | undefined }): Promise<SemVer | undefined> {
+  const version = await optional(() => client.version(call));
+  if (version !== undefined) return { major: version.major, minor: version.minor, patch: version.patch };
+  const about = await optional(() => client.about(call));
+  return about !== undefined ? parseVersion(about.version) : undefined;
+}
+
+/** The call's answer, or undefined when the route is missing or refused; anything else is thrown. */
+async function optional<T>(call: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof ImmichHttpError && (error.isRouteMissing || error.status === 403)) return undefined;
+    throw error;
+  }
+}
+
+type ProbeResult = { state: 'present' } | { state: 'missing' } | { state: 'forbidden'; message: string };
+
+async function probe(call: () => Promise<unknown>): Promise<ProbeResult> {
+  try {
+    await call();
+    return { state: 'present' };
+  } catch (error) {
+    if (!(error instanceof ImmichHttpError)) throw error;
+    if (error.isRouteMissing) return { state: 'missing' };
+    if (error.status === 403) return { state: 'forbidden', message: error.serverMessage ?? 'forbidden' };
+    // 400 (validation or access) proves the route exists; 401 and network failures are fatal.
+    if (error.kind === 'http' && error.status === 400) return { state: 'present' };
+    throw error;
+  }
+}
+
+/** Throws a CapabilityError naming what is missing, before any change is attempted. */
+export function requireCapability(capabilities: ServerCapabilities, name: ProbedCapability, purpose: string): void {
+  if (!capabilities[name]) {
+    throw new CapabilityError(`This Immich server (${describeServer(capabilities)}) has no ${name} API, which ${purpose} needs.`);
+  }
+  const forbidden = capabilities.forbidden[name];
+  if (forbidden !== undefined) {
+    throw new CapabilityError(`The API key may not use the ${name} API, which ${purpose} needs: ${forbidden}`);
+  }
+}
+
+function describeServer(capabilities: ServerCapabilities): string {
+  return capabilities.versionKnown ? formatVersion(capabilities.version) : 'version unknown';
+}
