@@ -1,7 +1,7 @@
 /** `startFakeImmich()` and the `FakeImmich` handle tests hold: URL, state, recorder, faults, go-away/come-back. */
 import type { Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { createOpenApiValidator, loadImmichSpec, type Violation } from '../openapi-validator.js';
+import { createOpenApiValidator, loadImmichSpec, type OpenApiValidator, type Violation } from '../openapi-validator.js';
 import { resolveConfig, type FakeImmichConfig, type FakeImmichOptions } from './config.js';
 import { FaultController } from './faults.js';
 import { JobQueue } from './jobs.js';
@@ -111,8 +111,17 @@ export class FakeImmich {
   }
 }
 
-export async function startFakeImmich(options: FakeImmichOptions = {}): Promise<FakeImmich> {
+let validators: { strict: OpenApiValidator; lenient: OpenApiValidator } | undefined;
+
+/** Validators are stateless apart from their compile cache, so every fake in a process shares them. */
+function sharedValidators(): { strict: OpenApiValidator; lenient: OpenApiValidator } {
   const spec = loadImmichSpec();
+  validators ??= { strict: createOpenApiValidator(spec), lenient: createOpenApiValidator(spec, { strictBodies: false, strictQuery: false }) };
+  return validators;
+}
+
+export async function startFakeImmich(options: FakeImmichOptions = {}): Promise<FakeImmich> {
+  const { strict, lenient } = sharedValidators();
   const config = resolveConfig(options);
   const state = new FakeState();
   const recorder = new RequestRecorder();
@@ -124,8 +133,8 @@ export async function startFakeImmich(options: FakeImmichOptions = {}): Promise<
   ]);
   const pipeline = createPipeline({
     state, config, routes, recorder, faults,
-    strictValidator: createOpenApiValidator(spec),
-    lenientValidator: createOpenApiValidator(spec, { strictBodies: false, strictQuery: false }),
+    strictValidator: strict,
+    lenientValidator: lenient,
   });
   const makeServer = (): { server: Server; sockets: Set<Socket> } => {
     const server = createHttpServer(pipeline);
