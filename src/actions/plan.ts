@@ -52,7 +52,8 @@ export function planLocalOutput(groups: readonly PhotoGroup[], options: LocalPla
 /** The last path segment only: `../../x.jpg` or an absolute path can never leave the output folder. */
 export function safeFileName(original: string): string {
   const base = original.split(/[\\/]/).pop() ?? '';
-  const cleaned = base.replace(/[\u0000-\u001f\u007f]/g, '_').replace(/^\.+/, '_');
+  // Control characters (newlines included) become '_': the name must be safe to show and to type.
+  const cleaned = [...base].map((char) => (char.charCodeAt(0) < 0x20 || char === '\u007f' ? '_' : char)).join('').replace(/^\.+/, '_');
   return cleaned.length > 0 ? cleaned : 'photo';
 }
 

@@ -17,8 +17,8 @@ export interface BestChoice {
 
 interface RuleDefinition {
   /** Negative when a is better than b. */
-  compare(a: Photo, b: Photo): number;
-  explain(winner: Photo, other: Photo): string;
+  compare: (a: Photo, b: Photo) => number;
+  explain: (winner: Photo, other: Photo) => string;
 }
 
 /** RAW, HEIC and PNG keep more of the picture than JPEG; a unit with a RAW sibling counts as RAW. */

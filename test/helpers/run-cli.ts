@@ -24,7 +24,7 @@ export interface CliOptions {
 
 export function runCli(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
   const [command, ...prefixArgs] = [...(options.prefix ?? []), process.execPath];
-  const child = spawn(command as string, [...prefixArgs, BIN, ...args], {
+  const child = spawn(command, [...prefixArgs, BIN, ...args], {
     cwd: options.cwd,
     env: { ...process.env, XDG_CONFIG_HOME: '/nonexistent-config', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,6 +1,6 @@
 /** The `organize` command's options: flags, their env vars and help, declared in one place. */
 
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 
 export interface OrganizeFlags {
   source: 'local' | 'immich';

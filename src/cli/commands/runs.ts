@@ -20,10 +20,10 @@ export function runsCommand(run: (task: (signal: AbortSignal) => Promise<number>
     .option('--limit <n>', 'how many runs to show', integer('--limit', 1, 100000), 20)
     .option('--json', 'print the runs as JSON')
     .addHelpText('after', '\nExample:\n  $ photo-organizer runs --limit 5')
-    .action((flags: RunsFlags) => run(async () => listRuns(flags)));
+    .action((flags: RunsFlags) => run(() => Promise.resolve(listRuns(flags))));
 }
 
-async function listRuns(flags: RunsFlags): Promise<number> {
+function listRuns(flags: RunsFlags): number {
   const file = flags.saveHashes ?? DEFAULTS.hashDb;
   if (!existsSync(file)) {
     process.stderr.write(`no runs yet (no hash database at ${file})\n`);
