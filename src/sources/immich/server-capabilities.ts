@@ -75,8 +75,9 @@ export function parseVersion(text: string): SemVer | undefined {
   return { major: Number(match[1]), minor: Number(match[2]), patch: Number(match[3]) };
 }
 
-/** The version-table half, pure so every branch is tested without a server. */
-export function capabilitiesForVersion(version: SemVer, versionKnown: boolean, features: Record<string, boolean> = {}): ServerCapabilities {
+/** The version-table half, pure so every branch is tested without a server. An unknown version counts as the newest known. */
+export function capabilitiesForVersion(reported: SemVer, versionKnown: boolean, features: Record<string, boolean> = {}): ServerCapabilities {
+  const version = versionKnown ? reported : NEWEST_KNOWN_VERSION;
   if (versionKnown && compareVersions(version, MINIMUM_VERSION) < 0) {
     throw new CapabilityError(
       `Immich server ${formatVersion(version)} is too old: photo-organizer needs ${formatVersion(MINIMUM_VERSION)} or newer (the tags API). Please upgrade Immich.`,

@@ -5,7 +5,7 @@
  * UUIDs (an Immich-compatible server may use others) fall back to a plain Set.
  */
 
-const UUID = /^([0-9a-f]{8})-([0-9a-f]{4})([0-9a-f]{4})-([0-9a-f]{4})([0-9a-f]{4})([0-9a-f]{8})$/i;
+const UUID = /^([0-9a-f]{8})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{4})([0-9a-f]{8})$/i;
 const MAX_LOAD = 0.7;
 
 export class UuidSet {
