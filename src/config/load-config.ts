@@ -36,7 +36,20 @@ export async function loadConfig(explicitFile: string | undefined, logger: Logge
   const checked = validateUserConfig(result.config);
   if ('problems' in checked) throw new ConfigError(`invalid config in ${result.filepath}:`, checked.problems);
   if (checked.config.immich?.api_key) warnIfReadableByOthers(result.filepath, logger);
-  return { config: checked.config, file: result.filepath };
+  return { config: expandHomePaths(checked.config), file: result.filepath };
+}
+
+/** `~/x` in a path-valued key means the user's home, as it would in a shell. */
+function expandHomePaths(config: UserConfig): UserConfig {
+  const expand = (value: string | undefined) => (value?.startsWith('~/') ? path.join(os.homedir(), value.slice(2)) : value);
+  const expanded: UserConfig = { ...config };
+  if (config.hash_db) expanded.hash_db = expand(config.hash_db);
+  if (config.immich) {
+    expanded.immich = { ...config.immich };
+    if (config.immich.cache_dir) expanded.immich.cache_dir = expand(config.immich.cache_dir);
+    if (config.immich.ca_cert) expanded.immich.ca_cert = expand(config.immich.ca_cert);
+  }
+  return expanded;
 }
 
 function warnIfReadableByOthers(file: string, logger: Logger): void {

@@ -1,0 +1,18 @@
+/**
+ * The environment layer: between flags and the config file. `IMMICH_INSTANCE_URL` is what the
+ * official Immich CLI reads, so it is accepted too.
+ */
+
+export interface EnvironmentSettings {
+  immichUrl?: string;
+  immichApiKey?: string;
+}
+
+export function readEnvironment(env: NodeJS.ProcessEnv = process.env): EnvironmentSettings {
+  const settings: EnvironmentSettings = {};
+  const url = env['IMMICH_URL'] || env['IMMICH_INSTANCE_URL'];
+  if (url) settings.immichUrl = url;
+  const key = env['IMMICH_API_KEY'];
+  if (key) settings.immichApiKey = key;
+  return settings;
+}
