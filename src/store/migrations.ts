@@ -58,6 +58,16 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (source, id_a, id_b)
   ) WITHOUT ROWID;
   `,
+  // 2: each run's groups, so `ignore group-0003` can name a group of the last run.
+  `
+  CREATE TABLE run_groups (
+    run_id   TEXT NOT NULL REFERENCES runs (id),
+    group_id TEXT NOT NULL,
+    source   TEXT NOT NULL,
+    photo_id TEXT NOT NULL,
+    PRIMARY KEY (run_id, group_id, photo_id)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
