@@ -97,8 +97,8 @@ describe('fake immich conformance with recorded Immich 3.1.0 exchanges', () => {
   let fake: FakeImmich;
 
   beforeAll(async () => {
-    // The thumbnail job delay lets the "thumbnail right after upload" call see the recorded 404.
-    fake = await startFakeImmich({ thumbnailJobDelayMs: 150 });
+    // Thumbnail jobs run only on waitForJobs(), so the "thumbnail right after upload" call sees the recorded 404.
+    fake = await startFakeImmich({ thumbnailJobDelayMs: 'manual' });
     const admin = fake.state.addUser({ email: 'admin@example.com', name: 'Admin', isAdmin: true, storageLabel: 'admin' });
     const keys = {
       '<KEY>': fake.state.addApiKey({ userId: admin.id, permissions: ['all'] }).secret,

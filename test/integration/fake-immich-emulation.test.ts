@@ -54,7 +54,7 @@ describe('fake immich version, capability and proxy emulation', () => {
     const { fake, admin } = await start();
     for (const visibility of ['timeline', 'archive', 'hidden', 'locked'] as const) fake.state.addAsset({ ownerId: admin.user.id, visibility });
     const count = async () => {
-      const res = await fetch(`${fake!.url}/api/search/metadata`, { method: 'POST', headers: { 'x-api-key': admin.key, 'content-type': 'application/json' }, body: '{}' });
+      const res = await fetch(`${fake.url}/api/search/metadata`, { method: 'POST', headers: { 'x-api-key': admin.key, 'content-type': 'application/json' }, body: '{}' });
       return ((await res.json()) as { assets: { count: number } }).assets.count;
     };
     expect(await count()).toBe(3);

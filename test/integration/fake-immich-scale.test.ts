@@ -27,7 +27,8 @@ describe('fake immich at 20,000 assets', () => {
   it('seeds 20,000 assets quickly', () => {
     console.log(`seeded 20,000 assets in ${seedMs.toFixed(0)} ms`);
     expect(fake.state.assets.size).toBe(20_000);
-    expect(seedMs).toBeLessThan(3_000);
+    // Generous bound: CI has two shared cores; unloaded this takes ~300 ms.
+    expect(seedMs).toBeLessThan(10_000);
   });
 
   it('pages through all of them with size 1000: 20 pages, no duplicates, sorted newest first', async () => {

@@ -37,8 +37,11 @@ export interface FakeImmichOptions {
   searchDefaultVisibility?: 'v3' | 'v2';
   /** Answer 400 when a request violates the OpenAPI document (stricter than Immich). Default false. */
   strictValidation?: boolean;
-  /** Delay before an upload's thumbnail/preview job runs (until then: 404 "Asset media not found"). Default 0. */
-  thumbnailJobDelayMs?: number;
+  /**
+   * Delay before an upload's thumbnail/preview job runs (until then: 404 "Asset media not found"). Default 0.
+   * `'manual'`: jobs run only when `fake.waitForJobs()` is called.
+   */
+  thumbnailJobDelayMs?: number | 'manual';
 }
 
 export interface FakeImmichConfig {
@@ -49,7 +52,7 @@ export interface FakeImmichConfig {
   capabilities: Capabilities;
   searchDefaultVisibility: 'v3' | 'v2';
   strictValidation: boolean;
-  thumbnailJobDelayMs: number;
+  thumbnailJobDelayMs: number | 'manual';
 }
 
 export const RECORDED_FEATURES: Record<string, boolean> = {

@@ -82,7 +82,7 @@ export class FakeImmich {
     return this.recorder.violations();
   }
 
-  /** Waits until background jobs (upload thumbnails) are done. */
+  /** Runs held jobs (`thumbnailJobDelayMs: 'manual'`) and waits until background jobs (upload thumbnails) are done. */
   waitForJobs(): Promise<void> {
     return this.jobs.idle();
   }
@@ -126,7 +126,7 @@ export async function startFakeImmich(options: FakeImmichOptions = {}): Promise<
   const state = new FakeState();
   const recorder = new RequestRecorder();
   const faults = new FaultController();
-  const jobs = new JobQueue();
+  const jobs = new JobQueue(() => config.thumbnailJobDelayMs);
   const routes = new RouteTable().add([
     ...serverRoutes, ...searchRoutes, ...assetRoutes, ...mediaRoutes(jobs, faults.thumbnail404), ...tagRoutes,
     ...albumRoutes, ...stackRoutes, ...duplicateRoutes,

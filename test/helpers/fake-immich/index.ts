@@ -44,7 +44,7 @@
  *     → those routes answer 404 "Cannot GET /api/..." like an older/partial server
  *   searchDefaultVisibility: 'v2'   // default search scope = timeline only (v1.133–v2.x)
  *   strictValidation: true          // answer 400 on any OpenAPI violation (incl. unknown fields)
- *   thumbnailJobDelayMs: 1000       // uploads' thumbnails 404 for this long
+ *   thumbnailJobDelayMs: 1000       // uploads' thumbnails 404 for this long ('manual': until fake.waitForJobs())
  *
  * Not modelled: sessions/cookies, shared links, shared albums with other users, people, v1/v2 error body format.
  */

@@ -13,6 +13,8 @@ export interface AssetView {
   stack?: boolean;
   /** `exifInfo` (search withExif, GET /assets/{id}, stacks). */
   exif?: boolean;
+  /** The requesting user: Immich reports `isFavorite: false` for assets they do not own (partner assets). */
+  viewerId?: string;
 }
 
 export function userDto(user: FakeUser): Dto {
@@ -48,7 +50,7 @@ export function assetDto(state: FakeState, asset: FakeAsset, view: AssetView = {
     libraryId: asset.libraryId, type: asset.type, originalPath: asset.originalPath, originalFileName: asset.originalFileName,
     originalMimeType: asset.originalMimeType, thumbhash: asset.thumbhash, fileCreatedAt: asset.fileCreatedAt,
     fileModifiedAt: asset.fileModifiedAt, localDateTime: asset.localDateTime, updatedAt: asset.updatedAt,
-    isFavorite: asset.isFavorite, isArchived: asset.visibility === 'archive', isTrashed: asset.deletedAt !== null,
+    isFavorite: asset.isFavorite && (view.viewerId === undefined || view.viewerId === asset.ownerId), isArchived: asset.visibility === 'archive', isTrashed: asset.deletedAt !== null,
     visibility: asset.visibility, duration: asset.duration,
   });
   if (view.exif && asset.exif) dto.exifInfo = { ...asset.exif };

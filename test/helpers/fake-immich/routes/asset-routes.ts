@@ -47,7 +47,7 @@ export const assetRoutes: RouteDef[] = [
   {
     method: 'GET',
     template: '/assets/{id}',
-    handler: (ctx) => json(200, assetDto(ctx.state, requireReadableAsset(ctx, ctx.params.id ?? '', 'asset.read'), { owner: true, tags: true, stack: true, exif: true })),
+    handler: (ctx) => json(200, assetDto(ctx.state, requireReadableAsset(ctx, ctx.params.id ?? '', 'asset.read'), { owner: true, tags: true, stack: true, exif: true, viewerId: ctx.user.id })),
   },
   {
     method: 'PUT',

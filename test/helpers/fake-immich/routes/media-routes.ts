@@ -34,7 +34,7 @@ function thumbnail(ctx: RequestContext, faults404: Set<string>): Reply {
 
 /** Parses the multipart form with undici's FormData parser (Node's built-in `Response`). */
 async function upload(ctx: RequestContext, jobs: JobQueue): Promise<Reply> {
-  const form = await new Response(ctx.rawBody, { headers: { 'content-type': String(ctx.headers['content-type'] ?? '') } }).formData();
+  const form = await new Response(new Uint8Array(ctx.rawBody), { headers: { 'content-type': String(ctx.headers['content-type'] ?? '') } }).formData();
   const file = form.get('assetData');
   const fileCreatedAt = form.get('fileCreatedAt');
   if (!(file instanceof Blob) || typeof fileCreatedAt !== 'string') {
@@ -64,7 +64,7 @@ async function upload(ctx: RequestContext, jobs: JobQueue): Promise<Reply> {
     if (asset.exif) Object.assign(asset.exif, { exifImageWidth: info.storedWidth, exifImageHeight: info.storedHeight, orientation: info.orientation });
     asset.thumbnail = { bytes: thumb, contentType: 'image/webp' };
     asset.preview = { bytes: preview, contentType: 'image/jpeg' };
-  }, ctx.config.thumbnailJobDelayMs);
+  });
   return json(201, { id: asset.id, status: 'created' });
 }
 

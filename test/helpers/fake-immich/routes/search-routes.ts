@@ -76,6 +76,9 @@ export function searchAssets(ctx: RequestContext, body: SearchBody): FakeAsset[]
   const untaggedOnly = body.tagIds === null;
   const tagged = untaggedOnly ? new Set([...state.tagAssets.values()].flatMap((s) => [...s])) : undefined;
   const inAnyAlbum = body.isNotInAlbum !== undefined ? new Set([...state.albums.values()].flatMap((a) => [...a.assetIds])) : undefined;
+  // Metadata search honours withStacked only from v3.1 on; older servers ignore it.
+  const { major, minor } = ctx.config.version;
+  const withStackedApplies = major > 3 || (major === 3 && minor >= 1);
   const withDeleted = body.withDeleted === true || body.trashedAfter !== undefined || body.trashedBefore !== undefined;
   const checksum = body.checksum === undefined ? undefined : normalizeChecksum(body.checksum);
   const exifEquals: [keyof NonNullable<FakeAsset['exif']>, string | null | undefined][] = [
@@ -93,7 +96,7 @@ export function searchAssets(ctx: RequestContext, body: SearchBody): FakeAsset[]
     if (body.isFavorite !== undefined && asset.isFavorite !== body.isFavorite) continue;
     if (body.isOffline !== undefined && asset.isOffline !== body.isOffline) continue;
     if (body.withExif === true && asset.exif === null) continue;
-    if (body.withStacked === false && asset.stackId !== null) continue;
+    if (body.withStacked === false && withStackedApplies && asset.stackId !== null) continue;
     if (checksum !== undefined && asset.checksum !== checksum) continue;
     if (body.originalFileName !== undefined && !contains(asset.originalFileName, body.originalFileName)) continue;
     if (body.originalPath !== undefined && !contains(asset.originalPath, body.originalPath)) continue;
@@ -135,7 +138,7 @@ export const searchRoutes: RouteDef[] = [
         assets: {
           total: items.length,
           count: items.length,
-          items: items.map((a) => assetDto(ctx.state, a, { exif: body.withExif === true })),
+          items: items.map((a) => assetDto(ctx.state, a, { exif: body.withExif === true, viewerId: ctx.user.id })),
           facets: [],
           nextPage: hasMore ? String(page + 1) : null,
         },
