@@ -18,6 +18,8 @@ import type { PhotoSource } from './sources/photo-source.js';
 import { HashRepository } from './store/hash-repository.js';
 import { openStore } from './store/open-store.js';
 import { RunRepository, type RunStatus } from './store/run-repository.js';
+import { DecisionRepository } from './store/decision-repository.js';
+import { lockStore } from './store/store-lock.js';
 
 export interface OrganizeRequest {
   source: PhotoSource;
@@ -45,9 +47,17 @@ export interface OrganizeResult {
 export async function organize(request: OrganizeRequest): Promise<OrganizeResult> {
   const started = performance.now();
   const logger = request.logger ?? silentLogger;
-  const db = openStore(request.storeFile);
+  const lock = lockStore(request.storeFile);
+  let db;
+  try {
+    db = openStore(request.storeFile);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
   const hashes = new HashRepository(db);
   const runs = new RunRepository(db);
+  const decisions = new DecisionRepository(db);
   hashes.claimIdentity({ ...HASH_SETTINGS, fingerprintVersion: FINGERPRINT_VERSION }, request.storeFile);
   const runId = newRunId();
   runs.start({ id: runId, command: 'organize', source: request.source.kind, dryRun: request.dryRun });
@@ -55,7 +65,8 @@ export async function organize(request: OrganizeRequest): Promise<OrganizeResult
   let status: RunStatus = 'failed';
   try {
     const hashed = await hashStage(request, hashes, runId, account);
-    const groups = groupStage(hashed, request);
+    const groups = groupStage(hashed, request, decisions.ignoredPairs(request.source.kind));
+    decisions.saveRunGroups(runId, request.source.kind, groups.map((group) => ({ id: group.id, photoIds: group.members.map((m) => m.photo.id) })));
     const actions = await actionStage(groups, request, runs, runId, logger);
     const report = buildReport({
       runId,
@@ -77,6 +88,7 @@ export async function organize(request: OrganizeRequest): Promise<OrganizeResult
     throw error;
   } finally {
     db.close();
+    lock.release();
   }
 }
 
@@ -95,13 +107,14 @@ async function hashStage(request: OrganizeRequest, store: HashRepository, runId:
   return hashed;
 }
 
-function groupStage(hashed: readonly HashedPhoto[], request: OrganizeRequest): PhotoGroup[] {
+function groupStage(hashed: readonly HashedPhoto[], request: OrganizeRequest, isIgnored: (a: string, b: string) => boolean): PhotoGroup[] {
   throwIfCancelled(request.signal);
   request.onProgress?.({ stage: 'group', done: 0, total: hashed.length });
   const groups = groupPhotos(hashed, {
     threshold: request.threshold,
     ...(request.similarThreshold !== undefined ? { similarThreshold: request.similarThreshold } : {}),
     ...(request.bestRules ? { bestRules: request.bestRules } : {}),
+    isIgnoredPair: (a, b) => isIgnored(a.photo.id, b.photo.id),
   });
   request.onProgress?.({ stage: 'group', done: hashed.length, total: hashed.length });
   return groups;

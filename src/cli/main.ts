@@ -8,6 +8,7 @@ import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
 import { CancelledError, CapabilityError, ConfigError, UsageError } from '../core/errors.js';
 import { organizeCommand } from './commands/organize.js';
+import { ignoreCommand } from './commands/ignore.js';
 import { runsCommand } from './commands/runs.js';
 
 const version = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
@@ -63,6 +64,7 @@ const program = new Command('photo-organizer')
   .version(version);
 program.addCommand(organizeCommand(runTask));
 program.addCommand(runsCommand(runTask));
+program.addCommand(ignoreCommand(runTask));
 for (const command of [program, ...program.commands]) {
   command
     .showSuggestionAfterError()
