@@ -62,6 +62,17 @@ describe('fake immich version, capability and proxy emulation', () => {
     expect(await count()).toBe(1);
   });
 
+  it('can answer errors in the v1/v2 NestJS shape', async () => {
+    const { fake, admin } = await start({ version: { major: 2, minor: 7, patch: 5 }, errorFormat: 'v2' });
+    const res = await fetch(`${fake.url}/api/assets/not-a-uuid`, { headers: { 'x-api-key': admin.key } });
+    const body = (await res.json()) as Record<string, unknown>;
+    expect(res.status).toBe(400);
+    expect(body).toMatchObject({ message: ['id Invalid UUID'], error: 'Bad Request', statusCode: 400 });
+    expect(typeof body.correlationId).toBe('string');
+    const denied = await fetch(`${fake.url}/api/tags`, { headers: { 'x-api-key': fake.addKey(admin.user.id, ['asset.read']) } });
+    expect(await denied.json()).toMatchObject({ message: 'Missing required permission: tag.read', error: 'Forbidden', statusCode: 403 });
+  });
+
   it('records requests without the API key value', async () => {
     const { fake, admin } = await start();
     await fetch(`${fake.url}/api/users/me`, { headers: { 'x-api-key': admin.key } });

@@ -38,6 +38,11 @@ export interface FakeImmichOptions {
   /** Answer 400 when a request violates the OpenAPI document (stricter than Immich). Default false. */
   strictValidation?: boolean;
   /**
+   * Error body style. `v3` (default): `{message}` (+ zod `errors`). `v2`: NestJS style
+   * `{message, error, statusCode, correlationId}` with validation messages as an array of strings.
+   */
+  errorFormat?: 'v3' | 'v2';
+  /**
    * Delay before an upload's thumbnail/preview job runs (until then: 404 "Asset media not found"). Default 0.
    * `'manual'`: jobs run only when `fake.waitForJobs()` is called.
    */
@@ -52,6 +57,7 @@ export interface FakeImmichConfig {
   capabilities: Capabilities;
   searchDefaultVisibility: 'v3' | 'v2';
   strictValidation: boolean;
+  errorFormat: 'v3' | 'v2';
   thumbnailJobDelayMs: number | 'manual';
 }
 
@@ -78,6 +84,7 @@ export function resolveConfig(options: FakeImmichOptions = {}): FakeImmichConfig
     },
     searchDefaultVisibility: options.searchDefaultVisibility ?? 'v3',
     strictValidation: options.strictValidation ?? false,
+    errorFormat: options.errorFormat ?? 'v3',
     thumbnailJobDelayMs: options.thumbnailJobDelayMs ?? 0,
   };
 }

@@ -60,3 +60,10 @@ export const validationFailed = (errors: ZodIssue[]): HttpError => new HttpError
 export function bodyOf<T>(ctx: RequestContext): T {
   return (ctx.body ?? {}) as T;
 }
+
+/** Rewrites a v3 error body into the v1/v2 NestJS shape (validation messages become strings). */
+export function toV2ErrorBody(status: number, body: Record<string, unknown>, statusText: string): Record<string, unknown> {
+  const issues = Array.isArray(body.errors) ? (body.errors as ZodIssue[]) : undefined;
+  const message = issues ? issues.map((i) => `${i.path.join('.') || 'body'} ${i.message}`) : body.message;
+  return { message, error: statusText, statusCode: status, correlationId: Math.random().toString(36).slice(2, 10) };
+}

@@ -44,9 +44,11 @@
  *     → those routes answer 404 "Cannot GET /api/..." like an older/partial server
  *   searchDefaultVisibility: 'v2'   // default search scope = timeline only (v1.133–v2.x)
  *   strictValidation: true          // answer 400 on any OpenAPI violation (incl. unknown fields)
+ *   errorFormat: 'v2'               // NestJS error bodies {message, error, statusCode, correlationId}
  *   thumbnailJobDelayMs: 1000       // uploads' thumbnails 404 for this long ('manual': until fake.waitForJobs())
  *
- * Not modelled: sessions/cookies, shared links, shared albums with other users, people, v1/v2 error body format.
+ * Not modelled: sessions/cookies, shared links, albums shared with other users, people, v1/v2 response
+ * shapes (e.g. album `assets`/`ownerId`; responses are always v3-shaped, only errors can be v2-style).
  */
 export { startFakeImmich, FakeImmich, type SeededUser } from './fake-immich.js';
 export { FakeState, defaultExif, sniffImageType, type SeedAsset, type SeedAlbum, type SeedApiKey, type SeedUser } from './state.js';

@@ -2,13 +2,13 @@
  * The HTTP side of the fake: one request pipeline (record → validate → faults → auth → permission →
  * input validation → handler) on a real `node:http` server bound to 127.0.0.1.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { OpenApiValidator, Violation } from '../openapi-validator.js';
 import { authenticate, checkPermission } from './auth.js';
 import type { FakeImmichConfig } from './config.js';
 import type { FaultController, FaultKind } from './faults.js';
-import { HttpError, type Reply, type RequestContext } from './http.js';
+import { HttpError, toV2ErrorBody, type Reply, type RequestContext } from './http.js';
 import type { RequestRecorder } from './recorder.js';
 import type { RouteTable } from './router.js';
 import type { FakeState } from './state.js';
@@ -159,6 +159,9 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
       } catch (error) {
         reply = error instanceof HttpError ? { status: error.status, json: error.body } : { status: 500, json: { message: 'Internal server error' } };
       }
+    }
+    if (config.errorFormat === 'v2' && reply.status >= 400 && reply.json && typeof reply.json === 'object') {
+      reply = { ...reply, json: toV2ErrorBody(reply.status, reply.json as Record<string, unknown>, STATUS_CODES[reply.status] ?? 'Error') };
     }
     const encoded = encodeReply(reply);
     record.status = encoded.status;
