@@ -172,19 +172,22 @@ describe('retries', () => {
   });
 
   it('stops waiting when the caller cancels, during a retry wait too', async () => {
-    fake.faults.rateLimit(5, 30);
+    fake.faults.rateLimit(5, 30, (t) => t.apiPath === '/api/users/me');
     const controller = new AbortController();
-    const pending = client().me({ signal: controller.signal });
-    setTimeout(() => controller.abort(), 100);
-    await expect(pending).rejects.toBeInstanceOf(CancelledError);
+    const started = Date.now();
+    // Cancel once the first 429 is in and the client has started to wait.
+    const immich = client({ onRetry: () => setTimeout(() => controller.abort(), 20) });
+    await expect(immich.me({ signal: controller.signal })).rejects.toBeInstanceOf(CancelledError);
+    expect(Date.now() - started).toBeLessThan(1500);
     expect(fake.requests()).toHaveLength(1);
   });
 
   it('cancels a request in flight', async () => {
-    fake.faults.add({ kind: 'stall', ms: 2000, times: 1 });
+    // A route no other test puts faults on: the abandoned request may still reach the fake later.
+    fake.faults.add({ kind: 'stall', ms: 2000, times: 1, match: (t) => t.apiPath === '/api/server/about' });
     const controller = new AbortController();
     const started = Date.now();
-    const pending = client().me({ signal: controller.signal });
+    const pending = client().about({ signal: controller.signal });
     setTimeout(() => controller.abort(), 50);
     await expect(pending).rejects.toBeInstanceOf(CancelledError);
     expect(Date.now() - started).toBeLessThan(1000);
@@ -193,15 +196,16 @@ describe('retries', () => {
 
 describe('errors', () => {
   it('calls malformed JSON in a 200 an invalid response, clearly', async () => {
-    fake.faults.add({ kind: 'malformed-json', times: 1 });
+    // Matched to this route, so a late request from an earlier test cannot take the fault.
+    fake.faults.add({ kind: 'malformed-json', times: 1, match: (t) => t.apiPath === '/api/tags' });
     const error = await caught(client().listTags());
     expect(error.kind).toBe('invalid-response');
     expect(error.message).toMatch(/^Immich GET \/tags: invalid JSON from server \(/);
-    expect(fake.requests()).toHaveLength(1);
+    expect(fake.requests((r) => r.apiPath === '/api/tags')).toHaveLength(1);
   });
 
   it('says when the answer has the wrong shape', async () => {
-    fake.faults.add({ kind: 'status', status: 200, body: { hello: 'world' }, times: 1 });
+    fake.faults.add({ kind: 'status', status: 200, body: { hello: 'world' }, times: 1, match: (t) => t.apiPath === '/api/users/me' });
     const error = await caught(client().me());
     expect(error.message).toMatch(/unexpected shape at id/);
   });
