@@ -57,6 +57,9 @@ export class DiskThumbnailStore implements ThumbnailStore {
   }
 
   async get(name: string): Promise<Buffer | undefined> {
+    // The index was rebuilt from the folder at open and follows every write since: a name it does not
+    // hold is a miss without touching the disk (saves a failed open per new thumbnail).
+    if (!this.#index.has(name)) return undefined;
     const file = this.#path(name);
     let content: Buffer;
     try {

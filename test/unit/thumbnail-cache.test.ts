@@ -138,7 +138,9 @@ describe('ThumbnailCache on disk', () => {
     const dir = tempDir();
     const warnings: string[] = [];
     const cache = await open(dir, 100 * ENTRY, warnings);
-    await mkdir(fileOf(dir, key('dir')), { recursive: true }); // reading it fails with EISDIR
+    await cache.set(key('dir'), bytes(1));
+    await rm(fileOf(dir, key('dir')));
+    await mkdir(fileOf(dir, key('dir'))); // reading it fails with EISDIR
     expect(await cache.get(key('dir'))).toBeUndefined();
     expect(warnings.join('\n')).toMatch(/cannot read/);
     await cache.close();
