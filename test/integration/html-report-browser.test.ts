@@ -205,8 +205,9 @@ describe('HTML report in Chromium', () => {
     });
     // Already thumbnail-sized, as the pipeline's previews are: the report embeds them as they are.
     const palette = await Promise.all(Array.from({ length: 40 }, (_, n) => photoBytes(n, 160, 120)));
-    const provider: ThumbnailProvider = async (id) =>
-      palette[[...id].reduce((sum, c) => sum + c.charCodeAt(0), 0) % palette.length];
+    // Item ids look like "group-00017/1": the preview depends on the group and the item.
+    const provider: ThumbnailProvider = (id) =>
+      Promise.resolve(palette[(Number(id.slice(6, 11)) + Number(id.at(-1))) % palette.length]);
     const started = Date.now();
     const file = await renderToFile('large.html', baseReport(groups), provider);
     const renderMs = Date.now() - started;
@@ -223,6 +224,8 @@ describe('HTML report in Chromium', () => {
     expect(await page.locator('#po-groups img').count()).toBe(150);
     expect(await page.locator('img').count()).toBe(150);
     expect(await page.textContent('.pager .count')).toBe('Groups 1–50 of 2500');
+    // 7,500 items drawn from 40 distinct previews: each preview is embedded once.
+    expect(await page.evaluate('JSON.parse(document.getElementById("po-thumbs").textContent).length')).toBe(40);
 
     await page.click('#po-toolbar .pager button.next');
     const second = await shownIds();

@@ -102,7 +102,10 @@ describe('renderCsvReport', () => {
 
     const paths = rows.slice(1).map((r) => r[4]);
     expect(paths).toEqual(HOSTILE.map((name, n) => `/photos/group-000${n < 3 ? 1 : 2}/${name}`));
-    expect(rows.slice(1).map((r) => r[0])).toEqual([...Array(3).fill('group-0001'), ...Array(5).fill('group-0002')]);
+    expect(rows.slice(1).map((r) => r[0])).toEqual([
+      ...Array<string>(3).fill('group-0001'),
+      ...Array<string>(5).fill('group-0002'),
+    ]);
   });
 
   it('quotes exactly the fields that need it and doubles quotes', () => {

@@ -9,9 +9,12 @@
 export const CLIENT_SCRIPT = String.raw`
 (function () {
   'use strict';
+  // Marks let a reader (or a benchmark) see where opening a large report spends its time.
+  performance.mark('po-script-start');
   var byId = function (id) { return document.getElementById(id); };
   var data = JSON.parse(byId('po-data').textContent);
   var thumbs = JSON.parse(byId('po-thumbs').textContent);
+  performance.mark('po-data-parsed');
   var groupsEl = byId('po-groups');
   var kindEl = byId('po-kind');
   var searchEl = byId('po-search');
@@ -184,5 +187,6 @@ export const CLIENT_SCRIPT = String.raw`
 
   var fromHash = /^#page=(\d+)$/.exec(location.hash);
   go(fromHash ? Number(fromHash[1]) : 1, true);
+  performance.mark('po-first-page');
 })();
 `;

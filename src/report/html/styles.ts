@@ -48,7 +48,7 @@ input.page-input { width: 5em; text-align: right; }
 .pager { display: flex; gap: 6px; align-items: center; margin-left: auto; }
 .pager .count { color: var(--muted); margin-right: 6px; }
 .group { background: var(--panel); border: 1px solid var(--line); border-radius: var(--radius); padding: 14px;
-  margin-bottom: 14px; content-visibility: auto; contain-intrinsic-size: auto 330px; }
+  margin-bottom: 14px; }
 .group-head { display: flex; flex-wrap: wrap; gap: 8px 12px; align-items: baseline; }
 .group-head .meta { color: var(--muted); }
 .kind { cursor: help; }
