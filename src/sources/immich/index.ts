@@ -1,0 +1,19 @@
+/** The Immich source and client: what the rest of photo-organizer imports. */
+
+export { normalizeBaseUrl } from './base-url.js';
+export { ImmichClient, type ImmichClientOptions, type RequestOptions, type RetryEvent, type SearchPage, type ThumbnailSize } from './immich-client.js';
+export type { AlbumDto, AssetDto, BulkIdResultDto, MetadataSearchBody, StackDto, TagDto, UserDto } from './immich-dto.js';
+export { parseAsset } from './immich-dto.js';
+export { ImmichHttpError, type ImmichFailureKind } from './immich-errors.js';
+export { ImmichPhotoSource, THUMBNAIL_SIZE, type ImmichListStats, type ImmichSourceOptions } from './immich-photo-source.js';
+export { assetToPhoto, checksumHex } from './asset-photo.js';
+export {
+  atLeast,
+  detectCapabilities,
+  formatVersion,
+  MINIMUM_VERSION,
+  requireCapability,
+  type ProbedCapability,
+  type SemVer,
+  type ServerCapabilities,
+} from './server-capabilities.js';
