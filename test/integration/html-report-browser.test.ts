@@ -194,6 +194,16 @@ describe('HTML report in Chromium', () => {
     await openedBad.page.close();
   });
 
+  it('says so when there is nothing to show', async () => {
+    const file = await renderToFile('empty.html', baseReport([]), () => Promise.resolve(undefined));
+    const { page, problems } = await openHtmlFile(browser, file);
+    expect(await page.textContent('#po-groups')).toBe('No duplicates found: every photo is unique.');
+    expect(await page.textContent('.pager .count')).toBe('Groups 0–0 of 0');
+    expect(await page.locator('#po-skipped').count()).toBe(0);
+    expect(problems).toEqual({ consoleErrors: [], pageErrors: [], dialogs: [] });
+    await page.close();
+  });
+
   it('pages through 2,500 groups without putting them all in the DOM', async () => {
     const count = 2_500;
     const groups: ReportGroup[] = Array.from({ length: count }, (_, g) => {

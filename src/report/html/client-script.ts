@@ -19,6 +19,7 @@ export const CLIENT_SCRIPT = String.raw`
   var kindEl = byId('po-kind');
   var searchEl = byId('po-search');
   var sizeEl = byId('po-size');
+  var DISTANCE_HELP = 'Bits that differ between this photo\'s hash and the best photo\'s: 0 is the same picture, higher is less alike.';
   var state = { page: 1, size: Number(sizeEl.value) || 50, kind: 'all', query: '' };
   var view = data.groups;
 
@@ -33,9 +34,11 @@ export const CLIENT_SCRIPT = String.raw`
     return typeof href === 'string' && /^(https?|file):\/\//i.test(href) ? href : null;
   }
 
-  function addRow(dl, label, value) {
+  function addRow(dl, label, value, help) {
     if (value === undefined || value === null || value === '') return;
-    dl.append(el('dt', '', label), el('dd', '', value));
+    var dt = el('dt', '', label);
+    if (help) dt.title = help;
+    dl.append(dt, el('dd', '', value));
   }
 
   function renderThumb(item) {
@@ -73,7 +76,7 @@ export const CLIENT_SCRIPT = String.raw`
     addRow(dl, 'File', item.size + ' · ' + item.format);
     addRow(dl, 'Taken', item.date);
     addRow(dl, 'Camera', item.camera);
-    addRow(dl, 'Distance', item.best ? 'best photo' : String(item.distance));
+    addRow(dl, 'Distance', item.best ? 'best photo' : String(item.distance), DISTANCE_HELP);
     if (item.siblings && item.siblings.length) addRow(dl, 'With', item.siblings.join(', '));
     info.append(dl);
     var href = item.link ? safeHref(item.link.href) : null;
@@ -142,7 +145,10 @@ export const CLIENT_SCRIPT = String.raw`
     var slice = view.slice(start, start + state.size);
     var fragment = document.createDocumentFragment();
     slice.forEach(function (group) { fragment.append(renderGroup(group)); });
-    if (slice.length === 0) fragment.append(el('p', 'empty', 'No groups match.'));
+    if (slice.length === 0) {
+      var none = data.groups.length === 0 ? 'No duplicates found: every photo is unique.' : 'No groups match.';
+      fragment.append(el('p', 'empty', none));
+    }
     groupsEl.replaceChildren(fragment);
     document.querySelectorAll('.pager').forEach(renderPager);
   }

@@ -41,7 +41,7 @@ th { color: var(--muted); font-weight: 600; }
 .toolbar label { color: var(--muted); display: inline-flex; gap: 6px; align-items: center; }
 input, select, button { font: inherit; color: inherit; background: var(--panel); border: 1px solid var(--line);
   border-radius: 6px; padding: 4px 8px; }
-button { cursor: pointer; }
+button { cursor: pointer; white-space: nowrap; }
 button:disabled { opacity: .45; cursor: default; }
 input[type=search] { min-width: 220px; }
 input.page-input { width: 5em; text-align: right; }
@@ -72,6 +72,11 @@ input.page-input { width: 5em; text-align: right; }
 .info dt { color: var(--muted); }
 .info dd { margin: 0; overflow-wrap: anywhere; }
 a { color: var(--accent); }
+@media (max-width: 640px) {
+  .toolbar { position: static; }
+  .pager { margin-left: 0; flex-wrap: wrap; }
+}
+.info dt[title] { cursor: help; text-decoration: underline dotted; }
 .empty { color: var(--muted); padding: 24px 0; text-align: center; }
 .noscript { padding: 12px; border: 1px solid var(--near); border-radius: var(--radius); }
 `;
