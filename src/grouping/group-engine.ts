@@ -12,8 +12,11 @@ import type { GroupKind } from '../core/report.js';
 import type { HashedPhoto } from '../hashing/hash-stage.js';
 import { fingerprintDistance } from '../hashing/fingerprint.js';
 import { pickBest, type BestPhotoRule } from './best-photo.js';
-import { buildHammingIndex } from './hamming-index.js';
+import { buildHammingIndex, splitHashes } from './hamming-index.js';
 import { completeLinkage, type Edge } from './complete-linkage.js';
+
+/** Orientations hashed per photo: the 8 symmetries of the square. */
+const VARIANTS = 8;
 
 export interface GroupingOptions {
   threshold: number;
@@ -90,19 +93,22 @@ function exactUnits(photos: readonly HashedPhoto[]): HashedPhoto[][] {
 
 function candidateEdges(units: readonly HashedPhoto[][], radius: number, options: GroupingOptions): Edge[] {
   const representatives = units.map((unit) => unit[0] as HashedPhoto);
-  const hashes = new BigUint64Array(representatives.map((hashed) => hashed.fingerprint.variants[0] ?? 0n));
-  const index = buildHammingIndex(hashes, radius);
+  const index = buildHammingIndex(new BigUint64Array(representatives.map((hashed) => hashed.fingerprint.variants[0] ?? 0n)), radius);
+  // Every orientation of every photo is one query (query q = photo q / 8, variant q % 8), all at once.
+  const queries = new BigUint64Array(representatives.length * VARIANTS);
+  representatives.forEach((hashed, photo) => {
+    const { variants } = hashed.fingerprint;
+    for (let v = 0; v < VARIANTS; v++) queries[photo * VARIANTS + v] = variants[v] ?? variants[0] ?? 0n;
+  });
+  const { hi, lo } = splitHashes(queries);
   const best = new Map<number, Edge>();
-  representatives.forEach((hashed, a) => {
-    for (const variant of hashed.fingerprint.variants) {
-      index.search(variant, radius, (b, distance) => {
-        if (b === a) return;
-        const [low, high] = a < b ? [a, b] : [b, a];
-        const key = low * units.length + high;
-        const known = best.get(key);
-        if (!known || distance < known.distance) best.set(key, { a: low, b: high, distance });
-      });
-    }
+  index.forEachPairWithin(hi, lo, radius, (query, b, distance) => {
+    const a = Math.floor(query / VARIANTS);
+    if (b === a) return;
+    const [low, high] = a < b ? [a, b] : [b, a];
+    const key = low * units.length + high;
+    const known = best.get(key);
+    if (!known || distance < known.distance) best.set(key, { a: low, b: high, distance });
   });
   const confirm = options.confirm ?? ((_a, _b, distance, r) => distance <= r);
   const edges: Edge[] = [];
