@@ -100,11 +100,11 @@ export class ImmichPhotoSource implements PhotoSource {
       ? await resolveAlbumIds(this.client, this.capabilities, this.#options.albumNames, signal)
       : undefined;
 
+    if (albumIds !== undefined && !this.capabilities.searchAlbumIds) {
+      for (const albumId of albumIds) yield* this.#legacyAlbum(albumId, me.id, seen, signal);
+      return;
+    }
     for (const filter of this.#filters(albumIds)) {
-      if (albumIds !== undefined && !this.capabilities.searchAlbumIds) {
-        yield* this.#legacyAlbum(filter, me.id, seen, signal);
-        continue;
-      }
       let received = 0;
       for await (const { items } of searchPages(this.client, { ...filter, withExif: true }, { pageSize: this.#options.pageSize ?? PAGE_SIZE, signal })) {
         this.#stats.pages++;
@@ -165,15 +165,13 @@ export class ImmichPhotoSource implements PhotoSource {
   }
 
   /** Before v1.135 search has no `albumIds`: the album's assets come embedded in `GET /albums/{id}`. */
-  async *#legacyAlbum(filter: Filter, ownerId: string, seen: UuidSet, signal: AbortSignal | undefined): AsyncIterable<SourceEntry> {
-    const albumId = filter.albumIds?.[0];
-    if (albumId === undefined) return;
+  async *#legacyAlbum(albumId: string, ownerId: string, seen: UuidSet, signal: AbortSignal | undefined): AsyncIterable<SourceEntry> {
     const album = await this.client.getAlbum(albumId, { signal });
     this.#stats.pages++;
     for (const raw of album.assets ?? []) {
       const asset = parseAsset(raw);
-      const archived = asset?.isArchived === true;
-      if (asset !== undefined && archived && this.#options.includeArchived === false) continue;
+      if (asset?.isArchived === true && this.#options.includeArchived === false) continue;
+      if (asset?.visibility === 'hidden' || asset?.visibility === 'locked') continue;
       const entry = this.#accept(raw, ownerId, seen);
       if (entry !== undefined) yield entry;
     }
