@@ -13,7 +13,7 @@ import type { Photo } from '../../src/core/photo.js';
 import { ImmichClient } from '../../src/sources/immich/immich-client.js';
 import { ImmichHttpError } from '../../src/sources/immich/immich-errors.js';
 import { ImmichPhotoSource } from '../../src/sources/immich/immich-photo-source.js';
-import { detectCapabilities } from '../../src/sources/immich/server-capabilities.js';
+import { detectCapabilities, keyAllows } from '../../src/sources/immich/server-capabilities.js';
 import { ThumbnailCache } from '../../src/thumbnails/thumbnail-cache.js';
 import { makeImmichThumbnail, startFakeImmich, type FakeImmich, type SeededUser } from '../helpers/fake-immich/index.js';
 import { sceneJpeg } from '../helpers/images.js';
@@ -127,7 +127,9 @@ describe('capabilities', () => {
     expect(caps).toMatchObject({
       version: { major: 3, minor: 1, patch: 0 }, versionKnown: true, search: true, tags: true, albums: true, stacks: true,
       duplicates: false, visibilityFilter: true, searchAlbumIds: true, stablePaging: true, albumNameFilter: true, forbidden: {},
+      keyPermissions: ['all'],
     });
+    expect(keyAllows(caps, 'tag.asset')).toBe(true);
   });
 
   it('sees routes a partial server lacks, and lists photos all the same', async () => {
@@ -176,7 +178,9 @@ describe('capabilities', () => {
     const client = new ImmichClient({ baseUrl: fake.url, apiKey: key });
     closers.push(client);
     const caps = await detectCapabilities(client);
-    expect(caps).toMatchObject({ search: true, tags: true, stacks: true, albums: true });
+    expect(caps).toMatchObject({ search: true, tags: true, stacks: true, albums: true, keyPermissions: ['asset.read', 'user.read'] });
+    expect(keyAllows(caps, 'asset.read')).toBe(true);
+    expect(keyAllows(caps, 'tag.create')).toBe(false);
     expect(caps.forbidden).toEqual({
       tags: 'Missing required permission: tag.read',
       stacks: 'Missing required permission: stack.read',

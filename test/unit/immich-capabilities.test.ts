@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CapabilityError } from '../../src/core/errors.js';
-import { capabilitiesForVersion, parseVersion, requireCapability } from '../../src/sources/immich/server-capabilities.js';
+import { capabilitiesForVersion, keyAllows, parseVersion, requireCapability } from '../../src/sources/immich/server-capabilities.js';
 
 const v = (major: number, minor: number, patch = 0) => ({ major, minor, patch });
 
@@ -54,5 +54,20 @@ describe('requireCapability', () => {
     const caps = capabilitiesForVersion(v(3, 1), true);
     caps.forbidden.tags = 'Missing required permission: tag.read';
     expect(() => requireCapability(caps, 'tags', '--tag-only')).toThrow(/API key may not use the tags API.*tag\.read/);
+  });
+});
+
+describe('keyAllows', () => {
+  it('says unknown when the server cannot list the key permissions', () => {
+    const caps = capabilitiesForVersion(v(1, 138), true);
+    expect(caps.apiKeyInfo).toBe(false);
+    expect(keyAllows(caps, 'tag.asset')).toBeUndefined();
+  });
+
+  it('reads "all" and single permissions', () => {
+    const caps = capabilitiesForVersion(v(1, 139), true);
+    expect(caps.apiKeyInfo).toBe(true);
+    expect(keyAllows({ ...caps, keyPermissions: ['all'] }, 'stack.create')).toBe(true);
+    expect(keyAllows({ ...caps, keyPermissions: ['tag.asset'] }, 'stack.create')).toBe(false);
   });
 });

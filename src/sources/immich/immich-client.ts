@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import {
   albumSchema,
+  apiKeySchema,
   assetSchema,
   bulkIdResultSchema,
   bulkTagResultSchema,
@@ -20,6 +21,7 @@ import {
   tagSchema,
   userSchema,
   type AlbumDto,
+  type ApiKeyDto,
   type AssetDto,
   type BulkIdResultDto,
   type MetadataSearchBody,
@@ -88,6 +90,11 @@ export class ImmichClient {
   /** The key's own user; its `id` is what `ownerId` must equal for an asset to be ours. */
   me(options?: CallOptions): Promise<UserDto> {
     return this.http.request('GET', '/users/me', { json: userSchema }, options);
+  }
+
+  /** `GET /api-keys/me` (v1.139+): which permissions this key holds, to check before any change. */
+  myApiKey(options?: CallOptions): Promise<ApiKeyDto> {
+    return this.http.request('GET', '/api-keys/me', { json: apiKeySchema }, options);
   }
 
   // Assets --------------------------------------------------------------------------------------

@@ -33,6 +33,10 @@ export const pingSchema = z.object({ res: z.string() });
 export const userSchema = z.object({ id: z.string(), email: z.string().optional(), name: z.string().optional() });
 export type UserDto = z.infer<typeof userSchema>;
 
+/** `GET /api-keys/me` (v1.139+): the key's own permission list (`["all"]` or names like `tag.asset`). */
+export const apiKeySchema = z.object({ id: z.string(), permissions: z.array(z.string()) });
+export type ApiKeyDto = z.infer<typeof apiKeySchema>;
+
 export const exifSchema = z.object({
   fileSizeInByte: nullableNumber,
   exifImageWidth: nullableNumber,

@@ -2,7 +2,7 @@
 
 export { normalizeBaseUrl } from './base-url.js';
 export { ImmichClient, type ImmichClientOptions, type RequestOptions, type RetryEvent, type SearchPage, type ThumbnailSize } from './immich-client.js';
-export type { AlbumDto, AssetDto, BulkIdResultDto, MetadataSearchBody, StackDto, TagDto, UserDto } from './immich-dto.js';
+export type { AlbumDto, ApiKeyDto, AssetDto, BulkIdResultDto, MetadataSearchBody, StackDto, TagDto, UserDto } from './immich-dto.js';
 export { parseAsset } from './immich-dto.js';
 export { ImmichHttpError, type ImmichFailureKind } from './immich-errors.js';
 export { ImmichPhotoSource, THUMBNAIL_SIZE, type ImmichListStats, type ImmichSourceOptions } from './immich-photo-source.js';
@@ -11,6 +11,7 @@ export {
   atLeast,
   detectCapabilities,
   formatVersion,
+  keyAllows,
   MINIMUM_VERSION,
   requireCapability,
   type ProbedCapability,

@@ -54,6 +54,8 @@ export interface ServerCapabilities {
   apiKeyInfo: boolean;
   /** Probed routes that exist but refused this key (403), with Immich's message. */
   forbidden: Partial<Record<ProbedCapability, string>>;
+  /** The key's permissions from `GET /api-keys/me` (v1.139+; `["all"]` for a full key), when the server tells. */
+  keyPermissions?: string[];
 }
 
 export function compareVersions(a: SemVer, b: SemVer): number {
@@ -126,6 +128,10 @@ export async function detectCapabilities(client: ImmichClient, options: DetectOp
     albums: () => client.getAlbums({}, call),
     stacks: () => client.getStacks({ primaryAssetId: nothing }, call),
   };
+  if (capabilities.apiKeyInfo) {
+    const key = await optional(() => client.myApiKey(call));
+    if (key !== undefined) capabilities.keyPermissions = key.permissions;
+  }
   const results = await Promise.all(
     (Object.keys(probes) as ProbedCapability[]).map(async (name) => [name, await probe(probes[name])] as const),
   );
@@ -172,6 +178,16 @@ async function probe(call: () => Promise<unknown>): Promise<ProbeResult> {
     if (error.kind === 'http' && error.status === 400) return { state: 'present' };
     throw error;
   }
+}
+
+/**
+ * Whether the key may do something, from its permission list (v1.139+). Undefined when unknown
+ * (older server, or the list could not be read): then only trying tells.
+ */
+export function keyAllows(capabilities: ServerCapabilities, permission: string): boolean | undefined {
+  const permissions = capabilities.keyPermissions;
+  if (permissions === undefined) return undefined;
+  return permissions.includes('all') || permissions.includes(permission);
 }
 
 /** Throws a CapabilityError naming what is missing, before any change is attempted. */
