@@ -91,13 +91,13 @@ async function warmSynthetic(work, count, concurrency, run) {
   const header = Buffer.from([0xff, 0xd8, 0xff, 0xe0, ...Array.from({ length: 60 }, () => 0)]);
   let batch = [];
   let seed = 12345;
+  // splitmix64: well-spread 64-bit hashes, like those of distinct photos.
   const next64 = () => {
-    let value = 0n;
-    for (let i = 0; i < 4; i++) {
-      seed = (seed * 1103515245 + 12345) >>> 0;
-      value = (value << 16n) | BigInt(seed >>> 16);
-    }
-    return value;
+    seed = BigInt.asUintN(64, BigInt(seed) + 0x9e3779b97f4a7c15n);
+    let z = seed;
+    z = BigInt.asUintN(64, (z ^ (z >> 30n)) * 0xbf58476d1ce4e5b9n);
+    z = BigInt.asUintN(64, (z ^ (z >> 27n)) * 0x94d049bb133111ebn);
+    return z ^ (z >> 31n);
   };
   for (let i = 0; i < count; i++) {
     const folder = path.join(dir, String(Math.floor(i / 1000)));

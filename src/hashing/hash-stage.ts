@@ -14,6 +14,7 @@ import type { PhotoSource } from '../sources/photo-source.js';
 import type { HashRepository, StoredPhoto } from '../store/hash-repository.js';
 import { decodeHashInput } from '../thumbnails/hash-input.js';
 import { readImageMetadata } from '../thumbnails/image-metadata.js';
+import { sniffFormat } from '../core/image-format.js';
 import { computeFingerprint, decodeFingerprint, encodeFingerprint, FINGERPRINT_VERSION, type Fingerprint } from './fingerprint.js';
 
 export interface HashedPhoto {
@@ -129,7 +130,9 @@ async function hashOne(photo: Photo, options: HashStageOptions): Promise<Outcome
     };
     return { kind: 'hashed', hashed: { photo, fingerprint, checksum }, stored: record };
   } catch (error) {
-    return { kind: 'error', photo, reason: `cannot decode image: ${messageOf(error)}`, unreadable: true };
+    const claimed = photo.meta.format.toUpperCase();
+    const reason = sniffFormat(bytes) ? `cannot decode image: ${messageOf(error)}` : `not a valid ${claimed} file (unrecognised content)`;
+    return { kind: 'error', photo, reason, unreadable: true };
   }
 }
 

@@ -5,8 +5,7 @@ import path from 'node:path';
 import type { ImageFormat, Photo, SourceEntry } from '../../core/photo.js';
 import { PhotoUnreadableError, SourceUnavailableError } from '../../core/errors.js';
 import type { PhotoSource } from '../photo-source.js';
-import { formatFromExtension } from '../../core/image-format.js';
-import { sniffFormat, SNIFF_BYTES } from './sniff-format.js';
+import { formatFromExtension, sniffFormat, SNIFF_BYTES } from '../../core/image-format.js';
 import { describeFsError, walkFolders, type WalkedFile } from './walk.js';
 import { groupSiblings } from './siblings.js';
 
@@ -91,13 +90,15 @@ export class LocalPhotoSource implements PhotoSource {
   }
 }
 
-/** A candidate photo, or the reason the file is skipped. */
+/**
+ * A candidate photo, or the reason the file is skipped. A file named like an image is not opened
+ * here: its content is checked when it is decoded, so an unchanged library costs one stat per file.
+ */
 async function classify(file: WalkedFile): Promise<Candidate | string> {
   if (file.stats.size === 0) return 'empty file';
   if (file.stats.size > MAX_FILE_BYTES) return `file too large (${file.stats.size} bytes)`;
   const byExtension = formatFromExtension(file.name);
-  // RAW containers often look like TIFF inside; trust the extension for them and never decode.
-  if (byExtension === 'raw') return { file, format: 'raw' };
+  if (byExtension) return { file, format: byExtension };
   let header: Uint8Array;
   try {
     header = await readHeader(file.path);
@@ -105,8 +106,7 @@ async function classify(file: WalkedFile): Promise<Candidate | string> {
     return describeFsError(error);
   }
   const byContent = sniffFormat(header);
-  if (byContent) return { file, format: byContent };
-  return byExtension ? `not a valid ${byExtension.toUpperCase()} file (unrecognised content)` : 'not an image';
+  return byContent ? { file, format: byContent } : 'not an image';
 }
 
 async function readHeader(filePath: string): Promise<Uint8Array> {

@@ -8,6 +8,8 @@ import type { Stats } from 'node:fs';
 import path from 'node:path';
 import { throwIfCancelled } from '../../core/errors.js';
 
+const STAT_BATCH = 64;
+
 export interface WalkedFile {
   path: string;
   name: string;
@@ -41,24 +43,26 @@ export async function* walkFolders(roots: readonly string[], signal?: AbortSigna
     visited.add(identity);
 
     const subdirs: string[] = [];
+    const toStat: { path: string; name: string }[] = [];
     try {
       for await (const entry of await opendir(dir)) {
         const entryPath = path.join(dir, entry.name);
-        if (entry.isDirectory()) {
-          subdirs.push(entryPath);
-          continue;
-        }
-        if (!entry.isFile() && !entry.isSymbolicLink()) continue;
-        try {
-          const stats = await stat(entryPath);
-          if (stats.isDirectory()) subdirs.push(entryPath);
-          else if (stats.isFile()) found.files.push({ path: entryPath, name: entry.name, stats });
-        } catch (error) {
-          found.problems.push({ path: entryPath, reason: describeFsError(error) });
-        }
+        if (entry.isDirectory()) subdirs.push(entryPath);
+        else if (entry.isFile() || entry.isSymbolicLink()) toStat.push({ path: entryPath, name: entry.name });
       }
     } catch (error) {
       found.problems.push({ path: dir, reason: describeFsError(error) });
+    }
+    // Stats in parallel batches: one at a time, a warm run would wait on each round trip.
+    for (let start = 0; start < toStat.length; start += STAT_BATCH) {
+      const batch = toStat.slice(start, start + STAT_BATCH);
+      const results = await Promise.allSettled(batch.map((entry) => stat(entry.path)));
+      results.forEach((result, index) => {
+        const entry = batch[index] as { path: string; name: string };
+        if (result.status === 'rejected') found.problems.push({ path: entry.path, reason: describeFsError(result.reason) });
+        else if (result.value.isDirectory()) subdirs.push(entry.path);
+        else if (result.value.isFile()) found.files.push({ ...entry, stats: result.value });
+      });
     }
     // Sorted so runs are deterministic whatever order the filesystem lists in.
     found.files.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
