@@ -207,7 +207,7 @@ describe('errors', () => {
   it('says when the answer has the wrong shape', async () => {
     fake.faults.add({ kind: 'status', status: 200, body: { hello: 'world' }, times: 1, match: (t) => t.apiPath === '/api/users/me' });
     const error = await caught(client().me());
-    expect(error.message).toMatch(/unexpected shape at id/);
+    expect(error.message).toMatch(/^Immich GET \/users\/me: unexpected answer from server \(at id: Required\); is http:.* an Immich server\?$/);
   });
 
   it('carries method, endpoint, status and Immich message; a 401 hints at the key', async () => {

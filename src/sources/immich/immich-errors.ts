@@ -90,7 +90,7 @@ function describe(details: ImmichHttpErrorDetails): string {
     case 'timeout':
       return `${what} timed out${details.reason !== undefined ? ` (${details.reason})` : ''}${tries}`;
     case 'invalid-response':
-      return `${what}: invalid JSON from server (${details.reason ?? 'unreadable body'}); is ${details.baseUrl} an Immich server?${correlation}`;
+      return `${what}: ${details.reason ?? 'unreadable answer'}; is ${details.baseUrl} an Immich server?${correlation}`;
     case 'network':
       return `${what} could not reach ${details.baseUrl}: ${details.reason ?? 'network error'}${tries}`;
   }

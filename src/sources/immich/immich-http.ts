@@ -224,12 +224,12 @@ export class ImmichHttp {
     try {
       value = JSON.parse(answer.body.toString('utf8'));
     } catch (error) {
-      throw invalid(error instanceof Error ? redact(error.message, this.#apiKey) : 'unparseable');
+      throw invalid(`invalid JSON from server (${error instanceof Error ? redact(error.message, this.#apiKey) : 'unparseable'})`);
     }
     const parsed = expect.json.safeParse(value);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw invalid(`unexpected shape${issue !== undefined ? ` at ${issue.path.join('.') || '(root)'}: ${issue.message}` : ''}`);
+      throw invalid(`unexpected answer from server${issue !== undefined ? ` (at ${issue.path.join('.') || 'the top level'}: ${issue.message})` : ''}`);
     }
     return parsed.data;
   }

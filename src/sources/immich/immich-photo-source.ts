@@ -106,6 +106,7 @@ export class ImmichPhotoSource implements PhotoSource {
     }
     for (const filter of this.#filters(albumIds)) {
       let received = 0;
+      const repeatedBefore = this.#stats.repeated;
       for await (const { items } of searchPages(this.client, { ...filter, withExif: true }, { pageSize: this.#options.pageSize ?? PAGE_SIZE, signal })) {
         this.#stats.pages++;
         received += items.length;
@@ -114,8 +115,10 @@ export class ImmichPhotoSource implements PhotoSource {
           if (entry !== undefined) yield entry;
         }
       }
+      // Repeats do not count: before v3.1, a page that repeats an asset has skipped another one.
+      const distinct = received - (this.#stats.repeated - repeatedBefore);
       const expected = await this.#count(filter, signal);
-      if (expected !== undefined && received >= expected) continue;
+      if (expected !== undefined && distinct >= expected) continue;
       // Assets without an exif row, and (before v3.1) any that unstable paging skipped.
       for await (const { items } of searchPages(this.client, { ...filter, withExif: false }, { pageSize: this.#options.pageSize ?? PAGE_SIZE, signal })) {
         this.#stats.pages++;

@@ -154,12 +154,16 @@ async function readVersion(client: ImmichClient, call: { signal: AbortSignal | u
   return about !== undefined ? parseVersion(about.version) : undefined;
 }
 
-/** The call's answer, or undefined when the route is missing or refused; anything else is thrown. */
+/**
+ * The answer of a call whose information is nice to have, or undefined when the route is missing,
+ * refused, or answers in a shape we do not know (a partial Immich-compatible server). Network and
+ * authentication failures are still thrown.
+ */
 async function optional<T>(call: () => Promise<T>): Promise<T | undefined> {
   try {
     return await call();
   } catch (error) {
-    if (error instanceof ImmichHttpError && (error.isRouteMissing || error.status === 403)) return undefined;
+    if (error instanceof ImmichHttpError && (error.isRouteMissing || error.status === 403 || error.kind === 'invalid-response')) return undefined;
     throw error;
   }
 }
