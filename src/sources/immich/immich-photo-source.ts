@@ -14,6 +14,12 @@
  *
  * Ids already seen are skipped: the same asset can come from two album searches, and before v3.1
  * paging can repeat assets that share a timestamp. The set costs 16 bytes per asset (`UuidSet`).
+ * A repeat also means some other asset was skipped, so repeats do not count towards the expected
+ * total and the second pass finds the skipped ones.
+ *
+ * The change key is the checksum (the original's content). `isEdited` (v2.5+) is not part of it:
+ * the thumbnail route serves the unedited rendition unless `edited=true`, so an edit does not
+ * change the bytes we hash.
  */
 
 import type { Photo, SourceEntry } from '../../core/photo.js';
