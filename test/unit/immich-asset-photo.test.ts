@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assetToPhoto, cameraOf, checksumHex, formatOf } from '../../src/sources/immich/asset-photo.js';
+import { assetToPhoto, cameraOf, checksumBase64, formatOf } from '../../src/sources/immich/asset-photo.js';
 import { assetSchema, type AssetDto } from '../../src/sources/immich/immich-dto.js';
 
 /** A v3.1 search item with exif, trimmed from API-NOTES §4.4. */
@@ -33,7 +33,7 @@ describe('assetToPhoto', () => {
       id: '2b4e0a0e-4c2d-4f7b-9d8e-3f2a1b0c9d8e',
       path: 'IMG_0001.JPG',
       changeKey: 'jbo4gx3wAoxbHHzeWl8a+FV7hec=',
-      knownChecksum: '8dba38831df0028c5b1c7cde5a5f1af8557b85e7',
+      knownChecksum: 'jbo4gx3wAoxbHHzeWl8a+FV7hec=',
       meta: {
         width: 4032,
         height: 3024,
@@ -65,10 +65,11 @@ describe('assetToPhoto', () => {
 });
 
 describe('asset field helpers', () => {
-  it('converts checksums to lowercase hex', () => {
-    expect(checksumHex('jbo4gx3wAoxbHHzeWl8a+FV7hec=')).toBe('8dba38831df0028c5b1c7cde5a5f1af8557b85e7');
-    expect(checksumHex('8DBA38831DF0028C5B1C7CDE5A5F1AF8557B85E7')).toBe('8dba38831df0028c5b1c7cde5a5f1af8557b85e7');
-    expect(checksumHex('path-based?')).toBeUndefined();
+  it('gives checksums as base64 SHA-1, like the hash stage computes for local files', () => {
+    expect(checksumBase64('jbo4gx3wAoxbHHzeWl8a+FV7hec=')).toBe('jbo4gx3wAoxbHHzeWl8a+FV7hec=');
+    expect(checksumBase64('8DBA38831DF0028C5B1C7CDE5A5F1AF8557B85E7')).toBe('jbo4gx3wAoxbHHzeWl8a+FV7hec=');
+    expect(checksumBase64('path-based?')).toBeUndefined();
+    expect(checksumBase64('AAAA')).toBeUndefined();
   });
 
   it('knows formats by MIME type, then by extension', () => {

@@ -37,12 +37,14 @@ export function formatOf(mimeType: string | null | undefined, fileName: string):
   return (extension !== undefined ? EXTENSION_FORMATS[extension] : undefined) ?? 'unknown';
 }
 
-/** Immich's checksum is a base64 SHA-1 (some servers may send hex); returns lowercase hex, or undefined. */
-export function checksumHex(checksum: string): string | undefined {
-  if (/^[0-9a-f]{40}$/i.test(checksum)) return checksum.toLowerCase();
+/**
+ * The checksum as base64 SHA-1, the form the hash stage computes for local files too. Immich sends
+ * base64; a compatible server might send hex. Anything else is not a SHA-1 and is not offered.
+ */
+export function checksumBase64(checksum: string): string | undefined {
+  if (/^[0-9a-f]{40}$/i.test(checksum)) return Buffer.from(checksum, 'hex').toString('base64');
   if (!/^[A-Za-z0-9+/]{27}=$/.test(checksum)) return undefined;
-  const bytes = Buffer.from(checksum, 'base64');
-  return bytes.length === 20 ? bytes.toString('hex') : undefined;
+  return Buffer.from(checksum, 'base64').length === 20 ? checksum : undefined;
 }
 
 function isoDate(value: string | null | undefined): string | undefined {
@@ -86,7 +88,7 @@ function dimensions(asset: AssetDto): { width: number; height: number } {
  */
 export function assetToPhoto(asset: AssetDto): Photo {
   const external = asset.libraryId !== null && asset.libraryId !== undefined && asset.libraryId !== '';
-  const checksum = external ? undefined : checksumHex(asset.checksum);
+  const checksum = external ? undefined : checksumBase64(asset.checksum);
   const orientation = asset.exifInfo?.orientation;
   const orientationNumber = orientation === null || orientation === undefined ? undefined : Number(orientation);
   const takenAt = isoDate(asset.exifInfo?.dateTimeOriginal) ?? isoDate(asset.fileCreatedAt);

@@ -6,7 +6,7 @@ export type { AlbumDto, ApiKeyDto, AssetDto, BulkIdResultDto, MetadataSearchBody
 export { parseAsset } from './immich-dto.js';
 export { ImmichHttpError, type ImmichFailureKind } from './immich-errors.js';
 export { ImmichPhotoSource, THUMBNAIL_SIZE, type ImmichListStats, type ImmichSourceOptions } from './immich-photo-source.js';
-export { assetToPhoto, checksumHex } from './asset-photo.js';
+export { assetToPhoto, checksumBase64 } from './asset-photo.js';
 export {
   atLeast,
   detectCapabilities,
