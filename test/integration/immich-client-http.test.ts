@@ -249,6 +249,31 @@ describe('errors', () => {
   });
 });
 
+describe('an unreachable server', () => {
+  it('fails fast once it has stopped answering, and notices when it is back', async () => {
+    const immich = client({ circuitBreaker: { threshold: 2, coolDownMs: 300 } });
+    await immich.ping();
+    await fake.goAway();
+    try {
+      for (let i = 0; i < 2; i++) expect((await caught(immich.ping())).attempts).toBeGreaterThanOrEqual(1);
+      const started = Date.now();
+      const refused = await caught(immich.ping());
+      expect(Date.now() - started).toBeLessThan(50);
+      expect(refused.attempts).toBe(0);
+      expect(refused.message).toMatch(/not tried, the server has stopped answering/);
+    } finally {
+      await fake.comeBack();
+    }
+    fake.clearRequests();
+    await caught(immich.ping()); // still within the cool-down
+    expect(fake.requests()).toHaveLength(0);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await immich.ping()).toBe(true);
+    expect(await immich.ping()).toBe(true);
+    expect(fake.requests()).toHaveLength(2);
+  });
+});
+
 describe('bounded concurrency', () => {
   it('never has more requests in flight than asked', async () => {
     fake.faults.setLatency(30);

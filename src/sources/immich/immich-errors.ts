@@ -50,6 +50,8 @@ export class ImmichHttpError extends PhotoOrganizerError {
   readonly serverMessage: string | undefined;
   readonly correlationId: string | undefined;
   readonly code: string | undefined;
+  /** The short reason of a non-HTTP failure (also inside `message`). */
+  readonly reason: string | undefined;
   readonly retryAfterMs: number | undefined;
   readonly attempts: number;
 
@@ -63,6 +65,7 @@ export class ImmichHttpError extends PhotoOrganizerError {
     this.serverMessage = details.serverMessage;
     this.correlationId = details.correlationId;
     this.code = details.code;
+    this.reason = details.reason;
     this.retryAfterMs = details.retryAfterMs;
     this.attempts = details.attempts;
   }

@@ -13,6 +13,7 @@ import { Agent } from 'undici';
 import type { z } from 'zod';
 import { CancelledError } from '../../core/errors.js';
 import { apiUrl, normalizeBaseUrl } from './base-url.js';
+import { CircuitBreaker, type CircuitBreakerOptions } from './circuit-breaker.js';
 import { ImmichHttpError, redact } from './immich-errors.js';
 import {
   DEFAULT_RETRY_POLICY,
@@ -42,6 +43,8 @@ export interface ImmichHttpOptions {
   insecure?: boolean;
   /** Called before each retry wait, for logs and the run report. */
   onRetry?: (event: RetryEvent) => void;
+  /** Fail fast once the server is unreachable (default: after 3 requests, probing every 5 s); false: never. */
+  circuitBreaker?: CircuitBreakerOptions | false;
 }
 
 export interface RetryEvent {
@@ -88,6 +91,7 @@ export class ImmichHttp {
   readonly #timeoutMs: number;
   readonly #policy: RetryPolicy;
   readonly #onRetry: ((event: RetryEvent) => void) | undefined;
+  readonly #breaker: CircuitBreaker | undefined;
 
   constructor(options: ImmichHttpOptions) {
     this.baseUrl = normalizeBaseUrl(options.baseUrl);
@@ -101,6 +105,7 @@ export class ImmichHttp {
       maxDelayMs: options.retryMaxDelayMs ?? DEFAULT_RETRY_POLICY.maxDelayMs,
     };
     this.#onRetry = options.onRetry;
+    this.#breaker = options.circuitBreaker === false ? undefined : new CircuitBreaker(options.circuitBreaker);
     this.#agent = new Agent({
       // One origin, so this bounds the sockets; concurrency already bounds the requests.
       connections: concurrency,
@@ -118,16 +123,31 @@ export class ImmichHttp {
   async request(method: string, path: string, expect: 'buffer', options?: RequestOptions): Promise<Buffer>;
   async request(method: string, path: string, expect: 'none', options?: RequestOptions): Promise<void>;
   async request<T>(method: string, path: string, expect: Expect<T>, options: RequestOptions = {}): Promise<T | Buffer | void> {
+    const refused = this.#breaker?.refuse();
+    if (refused !== undefined) {
+      throw new ImmichHttpError({ kind: 'network', method, endpoint: path, baseUrl: this.baseUrl, reason: `not tried, the server has stopped answering (${refused})`, attempts: 0 });
+    }
+    try {
+      const answer = await this.#send(method, path, options);
+      this.#breaker?.succeeded();
+      return this.#decode(method, path, answer.value, expect, answer.attempts);
+    } catch (error) {
+      if (error instanceof ImmichHttpError && (error.kind === 'network' || error.kind === 'timeout')) this.#breaker?.unreachable(error.reason ?? error.message);
+      else if (error instanceof ImmichHttpError) this.#breaker?.succeeded(); // it answered
+      else this.#breaker?.released();
+      throw error;
+    }
+  }
+
+  /** Attempts until a success status, a failure not worth retrying, or the attempts run out. */
+  async #send(method: string, path: string, options: RequestOptions): Promise<{ value: Answer; attempts: number }> {
     const canRetry = options.retry ?? method !== 'POST';
     for (let attempt = 1; ; attempt++) {
       const outcome = await this.#attempt(method, path, options, attempt);
-      if (outcome instanceof ImmichHttpError) {
-        const limit = outcome.kind === 'http' && outcome.status !== undefined ? maxAttemptsForStatus(outcome.status, this.#policy) : this.#policy.maxAttempts;
-        if (!canRetry || !isRetryable(outcome) || attempt >= limit) throw outcome;
-        await this.#waitBeforeRetry(method, path, attempt, outcome, options.signal);
-        continue;
-      }
-      return this.#decode(method, path, outcome, expect, attempt);
+      if (!(outcome instanceof ImmichHttpError)) return { value: outcome, attempts: attempt };
+      const limit = outcome.kind === 'http' && outcome.status !== undefined ? maxAttemptsForStatus(outcome.status, this.#policy) : this.#policy.maxAttempts;
+      if (!canRetry || !isRetryable(outcome) || attempt >= limit) throw outcome;
+      await this.#waitBeforeRetry(method, path, attempt, outcome, options.signal);
     }
   }
 
