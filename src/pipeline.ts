@@ -34,6 +34,8 @@ export interface OrganizeRequest {
   signal?: AbortSignal;
   onProgress?: ProgressListener;
   logger?: Logger;
+  /** Photos of other libraries (`--load-hashes`): grouped with ours, never acted on. */
+  references?: readonly HashedPhoto[];
   /** Called with the dry-run lines of the plan (dry-run only). */
   onPlan?: (lines: string[]) => void;
 }
@@ -65,7 +67,8 @@ export async function organize(request: OrganizeRequest): Promise<OrganizeResult
   let status: RunStatus = 'failed';
   try {
     const hashed = await hashStage(request, hashes, runId, account);
-    const groups = groupStage(hashed, request, decisions.ignoredPairs(request.source.kind));
+    const references = referencesBesides(hashed, request.references ?? []);
+    const groups = groupStage([...hashed, ...references], request, decisions.ignoredPairs(request.source.kind));
     decisions.saveRunGroups(runId, request.source.kind, groups.map((group) => ({ id: group.id, photoIds: group.members.map((m) => m.photo.id) })));
     const actions = await actionStage(groups, request, runs, runId, logger);
     const report = buildReport({
@@ -77,6 +80,7 @@ export async function organize(request: OrganizeRequest): Promise<OrganizeResult
       groups,
       account,
       actions,
+      references,
       seconds: (performance.now() - started) / 1000,
     });
     status = account.failed.length > 0 || actions.some((action) => action.status === 'failed') ? 'partial' : 'done';
@@ -105,6 +109,13 @@ async function hashStage(request: OrganizeRequest, store: HashRepository, runId:
     ...(request.onProgress ? { onProgress: request.onProgress } : {}),
   });
   return hashed;
+}
+
+/** A reference library may hold the very photos of this run (the same database loaded back): those count once. */
+function referencesBesides(hashed: readonly HashedPhoto[], references: readonly HashedPhoto[]): HashedPhoto[] {
+  if (references.length === 0) return [];
+  const ours = new Set(hashed.map((item) => `${item.photo.source}\u0000${item.photo.id}`));
+  return references.filter((item) => !ours.has(`${item.photo.source}\u0000${item.photo.id}`));
 }
 
 function groupStage(hashed: readonly HashedPhoto[], request: OrganizeRequest, isIgnored: (a: string, b: string) => boolean): PhotoGroup[] {

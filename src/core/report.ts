@@ -62,6 +62,15 @@ export interface HashSettings {
   similarThreshold?: number;
 }
 
+/** With `--load-hashes`: which photos of the reference libraries have a match in this run's source. */
+export interface ReportReferences {
+  loaded: number;
+  /** Paths of reference photos that share a group with a photo of this run. */
+  matched: string[];
+  /** Paths of reference photos with no match: e.g. local photos not yet in Immich. */
+  unmatched: string[];
+}
+
 export interface Report {
   schema: typeof REPORT_SCHEMA;
   runId: string;
@@ -74,4 +83,5 @@ export interface Report {
   skipped: SkippedPhoto[];
   actions: ReportAction[];
   stats: ReportStats;
+  references?: ReportReferences;
 }

@@ -1,9 +1,10 @@
 /** Turning the run's groups, account and actions into the report value (schema report@1). */
 
 import type { SourceKind } from '../core/photo.js';
-import { REPORT_SCHEMA, type HashSettings, type Report, type ReportAction, type ReportGroup, type ReportItem } from '../core/report.js';
+import { REPORT_SCHEMA, type HashSettings, type Report, type ReportAction, type ReportGroup, type ReportItem, type ReportReferences } from '../core/report.js';
 import type { RunAccount } from '../core/run-account.js';
 import type { PhotoGroup } from '../grouping/group-engine.js';
+import type { HashedPhoto } from '../hashing/hash-stage.js';
 
 export interface ReportInput {
   runId: string;
@@ -14,6 +15,8 @@ export interface ReportInput {
   groups: readonly PhotoGroup[];
   account: RunAccount;
   actions: readonly ReportAction[];
+  /** Reference photos loaded from other libraries, if any. */
+  references?: readonly HashedPhoto[];
   seconds: number;
 }
 
@@ -40,7 +43,21 @@ export function buildReport(input: ReportInput): Report {
     },
   };
   if (input.serverUrl) report.serverUrl = input.serverUrl;
+  if (input.references && input.references.length > 0) report.references = referenceMatches(input.references, input.groups);
   return report;
+}
+
+/** A reference photo is matched when its group also holds a photo of this run. */
+function referenceMatches(references: readonly HashedPhoto[], groups: readonly PhotoGroup[]): ReportReferences {
+  const matchedIds = new Set<string>();
+  for (const group of groups) {
+    if (!group.members.some((member) => !member.photo.isReference)) continue;
+    for (const member of group.members) if (member.photo.isReference) matchedIds.add(member.photo.id);
+  }
+  const matched: string[] = [];
+  const unmatched: string[] = [];
+  for (const reference of references) (matchedIds.has(reference.photo.id) ? matched : unmatched).push(reference.photo.path);
+  return { loaded: references.length, matched: matched.sort(), unmatched: unmatched.sort() };
 }
 
 function toReportGroup(group: PhotoGroup): ReportGroup {
