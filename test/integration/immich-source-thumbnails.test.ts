@@ -188,6 +188,21 @@ describe('capabilities', () => {
     });
   });
 
+  it('says when the URL is not an Immich server at all', async () => {
+    const { createServer } = await import('node:http');
+    const web = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>my blog</html>'));
+    await new Promise<void>((resolve) => web.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (web.address() as { port: number }).port;
+      const cache = await ThumbnailCache.open({ streamMode: true });
+      const error = await ImmichPhotoSource.open({ baseUrl: `http://127.0.0.1:${port}`, apiKey: me.key, cache }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SourceUnavailableError);
+      expect(String(error)).toMatch(/does not look like an Immich server.*Check the URL/);
+    } finally {
+      await new Promise((resolve) => web.close(resolve));
+    }
+  });
+
   it('calls a wrong key or an absent server "unavailable"', async () => {
     const cache = await ThumbnailCache.open({ streamMode: true });
     const wrongKey = await ImmichPhotoSource.open({ baseUrl: fake.url, apiKey: 'nope', cache }).catch((e: unknown) => e);

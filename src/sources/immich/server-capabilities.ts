@@ -6,7 +6,7 @@
  */
 
 import { randomUUID } from 'node:crypto';
-import { CapabilityError } from '../../core/errors.js';
+import { CapabilityError, SourceUnavailableError } from '../../core/errors.js';
 import type { ImmichClient } from './immich-client.js';
 import { ImmichHttpError } from './immich-errors.js';
 
@@ -116,6 +116,11 @@ export interface DetectOptions {
 export async function detectCapabilities(client: ImmichClient, options: DetectOptions = {}): Promise<ServerCapabilities> {
   const call = { signal: options.signal };
   const reported = await readVersion(client, call);
+  if (reported === undefined && (await optional(() => client.ping(call))) !== true) {
+    throw new SourceUnavailableError(
+      `${client.baseUrl} does not look like an Immich server: /server/ping, /server/version and /server/about give no Immich answer. Check the URL.`,
+    );
+  }
   const features = await optional(() => client.features(call));
   const capabilities = capabilitiesForVersion(reported ?? NEWEST_KNOWN_VERSION, reported !== undefined, features ?? {});
   if (options.probe === false) return capabilities;
