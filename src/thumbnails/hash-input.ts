@@ -5,24 +5,56 @@
 
 import sharp from 'sharp';
 
-/** Greyscale, one byte per pixel, row-major. */
+/** Greyscale, one byte per pixel, row-major, as displayed (EXIF orientation applied), stretched to a square. */
 export interface HashInput {
   width: number;
   height: number;
   data: Uint8Array;
+  /** Displayed size of the decoded image before it was squashed to a square: its aspect ratio is evidence. */
+  sourceWidth: number;
+  sourceHeight: number;
 }
 
-export const HASH_INPUT_SIZE = 64;
+/** Side of the raster hashing works on. */
+export const HASH_INPUT_SIZE = 32;
+/** sharp resizes to twice that and we average 2×2 blocks: a true area average, steadier than a 32 px lanczos. */
+const DECODE_SIZE = HASH_INPUT_SIZE * 2;
 
 /** Refuse decompression bombs: anything above this many pixels is skipped, not decoded. */
 export const MAX_INPUT_PIXELS = 200_000_000;
 
 export async function decodeHashInput(image: Buffer): Promise<HashInput> {
-  const { data, info } = await sharp(image, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' })
+  const pipeline = sharp(image, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' });
+  const meta = await pipeline.metadata();
+  const { data } = await pipeline
     .rotate()
-    .resize(HASH_INPUT_SIZE, HASH_INPUT_SIZE, { fit: 'fill' })
+    .resize(DECODE_SIZE, DECODE_SIZE, { fit: 'fill' })
     .greyscale()
     .raw()
     .toBuffer({ resolveWithObject: true });
-  return { width: info.width, height: info.height, data };
+  const quarterTurn = (meta.orientation ?? 1) >= 5;
+  const width = meta.width ?? DECODE_SIZE;
+  const height = meta.height ?? DECODE_SIZE;
+  return {
+    width: HASH_INPUT_SIZE,
+    height: HASH_INPUT_SIZE,
+    data: halve(data, DECODE_SIZE),
+    sourceWidth: quarterTurn ? height : width,
+    sourceHeight: quarterTurn ? width : height,
+  };
+}
+
+/** 2×2 box average of a square single-channel raster. */
+function halve(data: Uint8Array, size: number): Uint8Array {
+  const half = size / 2;
+  const out = new Uint8Array(half * half);
+  for (let y = 0; y < half; y++) {
+    const top = 2 * y * size;
+    const bottom = top + size;
+    for (let x = 0; x < half; x++) {
+      const sum = (data[top + 2 * x] ?? 0) + (data[top + 2 * x + 1] ?? 0) + (data[bottom + 2 * x] ?? 0) + (data[bottom + 2 * x + 1] ?? 0);
+      out[y * half + x] = (sum + 2) >> 2;
+    }
+  }
+  return out;
 }

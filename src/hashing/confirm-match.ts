@@ -1,0 +1,56 @@
+/**
+ * Verification of a candidate pair found by the 64-bit index. Close hashes are accepted as they are;
+ * farther ones (typically a crop of the other photo) are accepted only when a crop alignment of the
+ * two 32×32 thumbnails explains the difference: after cutting both to their common part, the pHash
+ * of the two parts must be close again and the pixels and their gradients must correlate.
+ * Two halves of one scene (same light, same horizon, no shared pixels) fail that test: no crop
+ * within 15 % per side makes them the same picture.
+ */
+
+import { dihedral } from './dihedral.js';
+import type { Fingerprint } from './fingerprint-types.js';
+import { bigintToPair, hamming32Pair, phash32, type Hash32Pair } from './phash.js';
+import { alignCrops } from './crop-alignment.js';
+
+/** Up to this distance a pair needs no alignment: no two different photos of the dev set came this close. */
+export const NEAR_DISTANCE = 8;
+/** After alignment the two common parts must hash at least this close … */
+const ALIGNED_MAX_DISTANCE = 8;
+/** … and correlate this well, in grey levels and in gradients (detail, not just light). */
+const MIN_CORRELATION = 0.9;
+const MIN_GRADIENT_CORRELATION = 0.5;
+
+export interface VariantMatch {
+  distance: number;
+  /** Dihedral transform of b that best matches a as displayed. */
+  transform: number;
+}
+
+export function bestVariant(a: Fingerprint, b: Fingerprint): VariantMatch {
+  const upright = bigintToPair(a.variants[0] ?? 0n);
+  let best: VariantMatch = { distance: 65, transform: 0 };
+  b.variants.forEach((variant, transform) => {
+    const distance = hamming32Pair(upright, bigintToPair(variant));
+    if (distance < best.distance) best = { distance, transform };
+  });
+  return best;
+}
+
+/** True when a and b are the same photo (re-encoded, resized, rotated, cropped …) within `threshold`. */
+export function confirmMatch(a: Fingerprint, b: Fingerprint, threshold: number): boolean {
+  const { distance, transform } = bestVariant(a, b);
+  if (distance > threshold) return false;
+  if (distance <= NEAR_DISTANCE) return true;
+  if (!a.thumbnail || !b.thumbnail || !a.width || !a.height || !b.width || !b.height) return false;
+  const side = Math.round(Math.sqrt(a.thumbnail.length));
+  const turned = dihedral({ width: side, height: side, data: b.thumbnail }, transform).data;
+  const aspectB = transform >= 4 ? b.height / b.width : b.width / b.height;
+  const aligned = alignCrops(a.thumbnail, turned, a.width / a.height, aspectB);
+  for (const candidate of aligned) {
+    if (candidate.correlation < MIN_CORRELATION) break;
+    const near: Hash32Pair = phash32(candidate.a);
+    if (hamming32Pair(near, phash32(candidate.b)) > ALIGNED_MAX_DISTANCE) continue;
+    if (candidate.gradientCorrelation() >= MIN_GRADIENT_CORRELATION) return true;
+  }
+  return false;
+}

@@ -1,0 +1,14 @@
+/** The fingerprint value itself, apart from the code that makes and compares it (no import cycles). */
+
+export interface Fingerprint {
+  /** 8 dihedral variants of the 64-bit pHash; index 0 is the photo as displayed (EXIF orientation applied). */
+  readonly variants: readonly bigint[];
+  /**
+   * 32×32 greyscale thumbnail as displayed, squashed to a square: what confirmMatch aligns and
+   * compares. Absent in fingerprints built from hashes alone (then only the distance counts).
+   */
+  readonly thumbnail?: Uint8Array;
+  /** Displayed pixel size of the hashed image: its aspect ratio constrains crop alignments. */
+  readonly width?: number;
+  readonly height?: number;
+}
