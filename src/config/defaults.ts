@@ -1,6 +1,7 @@
 /** Defaults, the last layer under flags, environment and config file. */
 
 import envPaths from 'env-paths';
+import { DEFAULT_THRESHOLD } from '../hashing/fingerprint.js';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -8,7 +9,7 @@ const paths = envPaths('photo-organizer', { suffix: '' });
 
 export const DEFAULTS = {
   /** Fixed by the accuracy work on the dev benchmark; see README "Accuracy". */
-  threshold: 8,
+  threshold: DEFAULT_THRESHOLD,
   concurrency: Math.max(1, os.availableParallelism()),
   hashDb: path.join(paths.data, 'hashes.db'),
   cacheDir: path.join(paths.cache, 'thumbnails'),

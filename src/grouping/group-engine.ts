@@ -25,8 +25,11 @@ export interface GroupingOptions {
   bestRules?: readonly BestPhotoRule[];
   /** "Not a duplicate" decisions: such pairs are never put in one group. */
   isIgnoredPair?: (a: HashedPhoto, b: HashedPhoto) => boolean;
-  /** Confirms a candidate pair found by the index; defaults to the Hamming distance alone. */
-  confirm?: (a: HashedPhoto, b: HashedPhoto, distance: number, radius: number) => boolean;
+  /**
+   * Confirms a `near` candidate found by the index within `threshold` (e.g. a crop-aware pixel check);
+   * defaults to the Hamming distance alone. `similar` candidates are taken on distance alone.
+   */
+  confirm?: (a: HashedPhoto, b: HashedPhoto, threshold: number) => boolean;
 }
 
 export interface PhotoGroup {
@@ -45,7 +48,7 @@ export function groupPhotos(input: readonly HashedPhoto[], options: GroupingOpti
   const similar = options.similarThreshold !== undefined && options.similarThreshold > options.threshold ? options.similarThreshold : undefined;
   const edges = candidateEdges(units, similar ?? options.threshold, options);
 
-  const near = completeLinkage(units.length, edges.filter((edge) => edge.distance <= options.threshold));
+  const near = completeLinkage(units.length, edges.filter((edge) => edge.near));
   const clusters: { units: number[]; tier: 'near' | 'similar' }[] = near.map((members) => ({ units: members, tier: 'near' }));
   if (similar !== undefined) {
     const alone = new Set(near.filter((members) => members.length === 1 && (units[members[0] as number]?.length ?? 0) === 1).map((m) => m[0] as number));
@@ -91,7 +94,12 @@ function exactUnits(photos: readonly HashedPhoto[]): HashedPhoto[][] {
   return units;
 }
 
-function candidateEdges(units: readonly HashedPhoto[][], radius: number, options: GroupingOptions): Edge[] {
+interface TieredEdge extends Edge {
+  /** Confirmed within the near threshold; otherwise only a `similar` candidate. */
+  near: boolean;
+}
+
+function candidateEdges(units: readonly HashedPhoto[][], radius: number, options: GroupingOptions): TieredEdge[] {
   const representatives = units.map((unit) => unit[0] as HashedPhoto);
   const index = buildHammingIndex(new BigUint64Array(representatives.map((hashed) => hashed.fingerprint.variants[0] ?? 0n)), radius);
   // Every orientation of every photo is one query (query q = photo q / 8, variant q % 8), all at once.
@@ -101,7 +109,7 @@ function candidateEdges(units: readonly HashedPhoto[][], radius: number, options
     for (let v = 0; v < VARIANTS; v++) queries[photo * VARIANTS + v] = variants[v] ?? variants[0] ?? 0n;
   });
   const { hi, lo } = splitHashes(queries);
-  const best = new Map<number, Edge>();
+  const best = new Map<number, { a: number; b: number; distance: number }>();
   index.forEachPairWithin(hi, lo, radius, (query, b, distance) => {
     const a = Math.floor(query / VARIANTS);
     if (b === a) return;
@@ -110,14 +118,15 @@ function candidateEdges(units: readonly HashedPhoto[][], radius: number, options
     const known = best.get(key);
     if (!known || distance < known.distance) best.set(key, { a: low, b: high, distance });
   });
-  const confirm = options.confirm ?? ((_a, _b, distance, r) => distance <= r);
-  const edges: Edge[] = [];
+  const confirm = options.confirm ?? (() => true);
+  const edges: TieredEdge[] = [];
   for (const edge of best.values()) {
     const a = units[edge.a] as HashedPhoto[];
     const b = units[edge.b] as HashedPhoto[];
-    if (!confirm(a[0] as HashedPhoto, b[0] as HashedPhoto, edge.distance, radius)) continue;
     if (options.isIgnoredPair && a.some((x) => b.some((y) => options.isIgnoredPair?.(x, y)))) continue;
-    edges.push(edge);
+    const near = edge.distance <= options.threshold && confirm(a[0] as HashedPhoto, b[0] as HashedPhoto, options.threshold);
+    // A near candidate that fails confirmation may still be a `similar` pair, when that tier is on.
+    if (near || radius > options.threshold) edges.push({ ...edge, near });
   }
   return edges;
 }
