@@ -46,7 +46,8 @@ export function confirmMatch(a: Fingerprint, b: Fingerprint, threshold: number):
   const { distance, transform } = bestVariant(a, b);
   if (distance > threshold) return false;
   if (distance <= NEAR_DISTANCE) return true;
-  if (!a.thumbnail || !b.thumbnail || !a.width || !a.height || !b.width || !b.height) return false;
+  // Hashes-only fingerprints (synthetic, or built outside computeFingerprint): the distance is all there is.
+  if (!a.thumbnail || !b.thumbnail || !a.width || !a.height || !b.width || !b.height) return true;
   const side = Math.round(Math.sqrt(a.thumbnail.length));
   const turned = dihedral({ width: side, height: side, data: b.thumbnail }, transform).data;
   const aspectB = transform >= 4 ? b.height / b.width : b.width / b.height;

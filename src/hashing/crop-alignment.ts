@@ -5,7 +5,7 @@
  * the rest are scored on the full 2-D overlap.
  */
 
-import { AXIS, axisWeights, correlation, MAX_CROP_STEPS, resampleProfile, resampleRegion, type AxisWeights } from './resample.js';
+import { AXIS, axisWeights, correlation, MAX_CROP_STEPS, resampleProfile, resampleRegion } from './resample.js';
 
 /** Overlap on one axis: cut steps at the start and end of a, and of b (one of each pair is 0). */
 interface AxisOverlap {
@@ -74,7 +74,7 @@ function axisCandidates(profileA: Float64Array, profileB: Float64Array): AxisOve
     const key = start * 100 + end;
     let hit = cache.get(key);
     if (!hit) {
-      hit = resampleProfile(source, axisWeights(start, end) as AxisWeights);
+      hit = resampleProfile(source, axisWeights(start, end));
       cache.set(key, hit);
     }
     return hit;
