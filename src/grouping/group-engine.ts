@@ -11,12 +11,14 @@
 import type { GroupKind } from '../core/report.js';
 import type { HashedPhoto } from '../hashing/hash-stage.js';
 import { fingerprintDistance } from '../hashing/fingerprint.js';
+import { CROP_QUERY_COUNT, cropQueryHashes } from '../hashing/crop-queries.js';
 import { pickBest, type BestPhotoRule } from './best-photo.js';
 import { buildHammingIndex, splitHashes } from './hamming-index.js';
 import { completeLinkage, type Edge } from './complete-linkage.js';
 
-/** Orientations hashed per photo: the 8 symmetries of the square. */
+/** Orientations indexed per photo (the 8 symmetries of the square); queries: upright + typical crops. */
 const VARIANTS = 8;
+const QUERIES = 1 + CROP_QUERY_COUNT;
 
 export interface GroupingOptions {
   threshold: number;
@@ -101,17 +103,24 @@ interface TieredEdge extends Edge {
 
 function candidateEdges(units: readonly HashedPhoto[][], radius: number, options: GroupingOptions): TieredEdge[] {
   const representatives = units.map((unit) => unit[0] as HashedPhoto);
-  const index = buildHammingIndex(new BigUint64Array(representatives.map((hashed) => hashed.fingerprint.variants[0] ?? 0n)), radius);
-  // Every orientation of every photo is one query (query q = photo q / 8, variant q % 8), all at once.
-  const queries = new BigUint64Array(representatives.length * VARIANTS);
+  // The index holds every orientation of every photo (entry = photo * VARIANTS + v); each photo asks
+  // with its upright hash and its typical crops (query = photo * QUERIES + k), all in one batch.
+  const indexed = new BigUint64Array(representatives.length * VARIANTS);
+  const queries = new BigUint64Array(representatives.length * QUERIES);
   representatives.forEach((hashed, photo) => {
     const { variants } = hashed.fingerprint;
-    for (let v = 0; v < VARIANTS; v++) queries[photo * VARIANTS + v] = variants[v] ?? variants[0] ?? 0n;
+    const upright = variants[0] ?? 0n;
+    for (let v = 0; v < VARIANTS; v++) indexed[photo * VARIANTS + v] = variants[v] ?? upright;
+    queries[photo * QUERIES] = upright;
+    const crops = cropQueryHashes(hashed.fingerprint);
+    for (let c = 0; c < CROP_QUERY_COUNT; c++) queries[photo * QUERIES + 1 + c] = crops[c] ?? upright;
   });
+  const index = buildHammingIndex(indexed, radius);
   const { hi, lo } = splitHashes(queries);
   const best = new Map<number, { a: number; b: number; distance: number }>();
-  index.forEachPairWithin(hi, lo, radius, (query, b, distance) => {
-    const a = Math.floor(query / VARIANTS);
+  index.forEachPairWithin(hi, lo, radius, (query, entry, distance) => {
+    const a = Math.floor(query / QUERIES);
+    const b = Math.floor(entry / VARIANTS);
     if (b === a) return;
     const [low, high] = a < b ? [a, b] : [b, a];
     const key = low * units.length + high;

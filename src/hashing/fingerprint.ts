@@ -23,8 +23,12 @@ export const FINGERPRINT_VERSION = 2;
 
 export const HASH_SETTINGS = { hash: 'phash', bits: 64 } as const;
 
-/** Default `--threshold`: the radius that still finds 10 %-cropped copies (confirmMatch rejects look-alikes). */
-export const DEFAULT_THRESHOLD = 20;
+/**
+ * Default `--threshold`: the index radius. Cropped copies farther than this are still found through
+ * the crop queries (crop-queries.ts); confirmMatch rejects look-alikes. 12 keeps the index selective
+ * (few unrelated pairs within 12 bits on pHash) where 20 would confirm ~5 % of all pairs.
+ */
+export const DEFAULT_THRESHOLD = 12;
 /** A looser radius for the optional `similar` tier. */
 export const DEFAULT_SIMILAR_THRESHOLD = 24;
 

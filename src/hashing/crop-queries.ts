@@ -1,0 +1,33 @@
+/**
+ * Extra index queries for cropped copies. A copy with 5-10 % cut from its borders can sit up to
+ * 20 bits from the original on the 64-bit pHash, too far for a selective index radius. Hashing the
+ * original's thumbnail as if it had been cropped in the usual ways (all borders, or one side)
+ * lands within a few bits of such a copy, so a small radius finds it; confirmMatch then decides.
+ */
+
+import type { Fingerprint } from './fingerprint-types.js';
+import { pairToBigint, phash32 } from './phash.js';
+import { AXIS, axisWeights, resampleRegion } from './resample.js';
+
+/** [left, right, top, bottom] in crop steps of 1.25 %: 5 % all round, 10 % from one side. */
+const TYPICAL_CROPS: readonly (readonly [number, number, number, number])[] = [
+  [4, 4, 4, 4],
+  [8, 0, 0, 0],
+  [0, 8, 0, 0],
+  [0, 0, 8, 0],
+  [0, 0, 0, 8],
+];
+
+export const CROP_QUERY_COUNT = TYPICAL_CROPS.length;
+
+/** How far apart (raw pHash bits) a cropped copy found this way may be; confirmMatch must explain it. */
+export const CROPPED_COPY_MAX_DISTANCE = 20;
+
+/** The pHash of the photo's thumbnail under each typical crop; empty without a thumbnail. */
+export function cropQueryHashes(fingerprint: Fingerprint): bigint[] {
+  const { thumbnail } = fingerprint;
+  if (!thumbnail || thumbnail.length !== AXIS * AXIS) return [];
+  return TYPICAL_CROPS.map(([left, right, top, bottom]) =>
+    pairToBigint(phash32(resampleRegion(thumbnail, axisWeights(left, right), axisWeights(top, bottom)))),
+  );
+}
