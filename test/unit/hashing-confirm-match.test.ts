@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { computeFingerprint, confirmMatch, DEFAULT_THRESHOLD, fingerprintDistance, type Fingerprint } from '../../src/hashing/fingerprint.js';
+import { computeFingerprint, confirmMatch, fingerprintDistance, type Fingerprint } from '../../src/hashing/fingerprint.js';
+// The pipeline confirms every candidate with this limit, whatever --threshold found it.
+import { CROPPED_COPY_MAX_DISTANCE as CONFIRM_LIMIT } from '../../src/hashing/crop-queries.js';
 import { decodeHashInput } from '../../src/thumbnails/hash-input.js';
 
 const photo = (name: string) => readFileSync(fileURLToPath(new URL(`../fixtures/photos/${name}`, import.meta.url)));
@@ -33,23 +35,23 @@ describe('confirmMatch', () => {
   it.each(Object.keys(copies))('confirms the photo and its %s copy, both ways', async (name) => {
     const original = await fingerprintOf(photo('castle.jpg'));
     const copy = await fingerprintOf(await (copies[name] as () => Promise<Buffer>)());
-    expect(confirmMatch(original, copy, DEFAULT_THRESHOLD)).toBe(true);
-    expect(confirmMatch(copy, original, DEFAULT_THRESHOLD)).toBe(true);
+    expect(confirmMatch(original, copy, CONFIRM_LIMIT)).toBe(true);
+    expect(confirmMatch(copy, original, CONFIRM_LIMIT)).toBe(true);
   });
 
   it('confirms two different crops of one photo (neither contains the other)', async () => {
     const five = await fingerprintOf(await copies.crop5!());
     const left = await fingerprintOf(await copies.crop10left!());
-    expect(confirmMatch(five, left, DEFAULT_THRESHOLD)).toBe(true);
+    expect(confirmMatch(five, left, CONFIRM_LIMIT)).toBe(true);
   });
 
   it('rejects the two halves of one photo: same light and horizon, no shared pixels', async () => {
     const a = await fingerprintOf(photo('lake-half-a.jpg'));
     const b = await fingerprintOf(photo('lake-half-b.jpg'));
     // Close enough to be a candidate at the default radius: the confirmation is what says no.
-    expect(fingerprintDistance(a, b)).toBeLessThanOrEqual(DEFAULT_THRESHOLD);
-    expect(confirmMatch(a, b, DEFAULT_THRESHOLD)).toBe(false);
-    expect(confirmMatch(b, a, DEFAULT_THRESHOLD)).toBe(false);
+    expect(fingerprintDistance(a, b)).toBeLessThanOrEqual(CONFIRM_LIMIT);
+    expect(confirmMatch(a, b, CONFIRM_LIMIT)).toBe(false);
+    expect(confirmMatch(b, a, CONFIRM_LIMIT)).toBe(false);
     const reencoded = await fingerprintOf(await sharp(photo('lake-half-b.jpg')).resize(184).jpeg({ quality: 60 }).toBuffer());
     expect(confirmMatch(a, reencoded, 64)).toBe(false);
   });
