@@ -88,7 +88,8 @@ async function drawCurve(sweep, chosen, file) {
   const minT = sweep[0].threshold;
   const maxT = sweep.at(-1).threshold;
   const x = (t) => pad + ((t - minT) / Math.max(1, maxT - minT)) * (width - 2 * pad);
-  const low = Math.min(0.5, ...sweep.map((row) => Math.min(row.precision, row.recall)));
+  // The y axis starts a little under the lowest value (to a multiple of 0.05), so small differences show.
+  const low = Math.max(0, Math.floor((Math.min(...sweep.map((row) => Math.min(row.precision, row.recall))) - 0.02) * 20) / 20);
   const y = (v) => height - pad - ((v - low) / (1 - low)) * (height - 2 * pad);
   const line = (key, colour) =>
     `<polyline fill="none" stroke="${colour}" stroke-width="2.5" points="${sweep.map((row) => `${x(row.threshold)},${y(row[key])}`).join(' ')}"/>`;
