@@ -19,7 +19,21 @@ export interface OrganizeFlags {
   quiet?: boolean;
   verbose?: boolean;
   progress: boolean;
+  loadHashes?: string[];
+  immichUrl?: string;
+  immichApiKey?: string;
+  immichAlbum?: string[];
+  cacheDir?: string;
+  cacheSizeMb?: number;
+  streamMode?: boolean;
+  caCert?: string;
+  insecure?: boolean;
 }
+
+/** Flags that only mean something with `--source immich`. */
+export const IMMICH_ONLY_FLAGS: readonly (keyof OrganizeFlags)[] = [
+  'immichUrl', 'immichApiKey', 'immichAlbum', 'cacheDir', 'cacheSizeMb', 'streamMode', 'caCert', 'insecure',
+];
 
 export function integer(name: string, min: number, max: number) {
   return (value: string): number => {
@@ -41,6 +55,15 @@ export function addOrganizeOptions(command: Command): Command {
     .option('--similar-threshold <n>', 'also report "similar" groups (bursts, retakes) up to this distance', integer('--similar-threshold', 1, 32))
     .option('--include-similar', 'act on "similar" groups too (by default they are only reported)')
     .option('--save-hashes <db>', 'hash database to read and update (default: under the user data dir)')
+    .option('--load-hashes <db...>', 'hash databases of other libraries to compare against (reference photos, never acted on)')
+    .option('--immich-url <url>', 'Immich server address, with or without /api (or IMMICH_URL / IMMICH_INSTANCE_URL)')
+    .option('--immich-api-key <key>', 'Immich API key (or IMMICH_API_KEY; prefer the environment or a private config file)')
+    .option('--immich-album <name...>', 'only scan the photos of these Immich albums (exact names)')
+    .option('--cache-dir <dir>', 'thumbnail cache folder (default: under the user cache dir)')
+    .option('--cache-size-mb <n>', 'thumbnail cache size cap, least recently used evicted (default 5000)', integer('--cache-size-mb', 1, 10_000_000))
+    .option('--stream-mode', 'keep thumbnails in memory only; write no cache file')
+    .option('--ca-cert <file>', 'trust this CA certificate (PEM) for a self-signed Immich server')
+    .option('--insecure', 'do not verify the server certificate (prints a warning)')
     .option('--dry-run', 'print the plan, change nothing')
     .option('--report <file...>', 'write a report: .json, .html or .csv, by extension')
     .option('--json', 'print the JSON report on stdout, and nothing else there')

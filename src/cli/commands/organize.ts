@@ -12,7 +12,9 @@ import { LocalPhotoSource } from '../../sources/local/local-photo-source.js';
 import { createLogger } from '../logger.js';
 import { formatGroups } from '../output.js';
 import { createProgressDisplay } from '../progress-bar.js';
-import { addOrganizeOptions, type OrganizeFlags } from './organize-options.js';
+import { addOrganizeOptions, IMMICH_ONLY_FLAGS, type OrganizeFlags } from './organize-options.js';
+import { openImmichSource } from './immich-source-setup.js';
+import { loadReferenceLibraries } from '../../store/reference-library.js';
 import { writeReports } from '../write-reports.js';
 
 export const ORGANIZE_EXAMPLES = `
@@ -20,7 +22,10 @@ Examples:
   $ photo-organizer organize -s ~/Pictures                       # list duplicate groups
   $ photo-organizer organize -s ~/Pictures -o ~/dupes --dry-run   # show what would be copied
   $ photo-organizer organize -s ~/Pictures --report groups.html   # contact sheet to look at
-  $ photo-organizer organize -s ~/Pictures --json > report.json   # for scripts`;
+  $ photo-organizer organize -s ~/Pictures --json > report.json   # for scripts
+  $ IMMICH_URL=http://immich:2283 IMMICH_API_KEY=... photo-organizer organize --source immich --report groups.html
+  $ photo-organizer organize -s ~/Pictures --save-hashes local.db   # then compare Immich with it:
+  $ photo-organizer organize --source immich --load-hashes local.db --json | jq -r '.references.unmatched[]'`;
 
 export function organizeCommand(run: (task: (signal: AbortSignal) => Promise<number>) => void): Command {
   const command = new Command('organize').description('find duplicate and near-duplicate photos, pick the best of each group, act on the groups');
@@ -34,8 +39,7 @@ export async function runOrganize(flags: OrganizeFlags, signal: AbortSignal): Pr
   const { config } = await loadConfig(flags.config, logger);
   const reportFiles = flags.report ?? [];
   reportFiles.forEach(reportFormatOf);
-  if (flags.source === 'immich') throw new UsageError('--source immich is not available in this build yet');
-  if (!flags.sourceDir?.length) throw new UsageError('--source local needs at least one folder: -s <dir>');
+  checkSourceFlags(flags);
   const threshold = flags.threshold ?? config.threshold ?? DEFAULTS.threshold;
   const similarThreshold = flags.similarThreshold ?? config.similar_threshold;
   if (similarThreshold !== undefined && similarThreshold <= threshold) {
@@ -43,12 +47,19 @@ export async function runOrganize(flags: OrganizeFlags, signal: AbortSignal): Pr
   }
   if (flags.includeSimilar && similarThreshold === undefined) throw new UsageError('--include-similar needs --similar-threshold <n>');
 
-  const source = new LocalPhotoSource({
-    folders: [
-      ...flags.sourceDir.map((path) => ({ path, reference: false })),
-      ...(flags.reference ?? []).map((path) => ({ path, reference: true })),
-    ],
-  });
+  const references = loadReferenceLibraries(flags.loadHashes ?? []);
+  const opened =
+    flags.source === 'immich'
+      ? await openImmichSource(flags, config, logger, signal)
+      : {
+          source: new LocalPhotoSource({
+            folders: [
+              ...(flags.sourceDir ?? []).map((path) => ({ path, reference: false })),
+              ...(flags.reference ?? []).map((path) => ({ path, reference: true })),
+            ],
+          }),
+        };
+  const { source } = opened;
   const progress = createProgressDisplay(flags.progress && !flags.quiet && !flags.json);
   let result: OrganizeResult;
   try {
@@ -59,6 +70,8 @@ export async function runOrganize(flags: OrganizeFlags, signal: AbortSignal): Pr
       ...(similarThreshold !== undefined ? { similarThreshold } : {}),
       ...(config.best_photo_rules ? { bestRules: config.best_photo_rules } : {}),
       ...(flags.output ? { target: localOutputTarget(flags.output, Boolean(flags.includeSimilar)) } : {}),
+      ...('serverUrl' in opened ? { serverUrl: opened.serverUrl } : {}),
+      references,
       dryRun: Boolean(flags.dryRun),
       concurrency: flags.concurrency ?? config.concurrency ?? DEFAULTS.concurrency,
       signal,
@@ -66,12 +79,29 @@ export async function runOrganize(flags: OrganizeFlags, signal: AbortSignal): Pr
       logger,
       onPlan: (lines) => lines.forEach((line) => logger.info(line)),
     });
+    await writeReports(result.report, reportFiles, result.groups, source);
   } finally {
     progress.stop();
+    await source.close();
   }
-  await writeReports(result.report, reportFiles, result.groups, source);
   printResult(result.report, flags);
   return result.status === 'partial' ? 3 : 0;
+}
+
+/** One clear line for flags that do not fit the chosen source. */
+function checkSourceFlags(flags: OrganizeFlags): void {
+  if (flags.source === 'local') {
+    if (!flags.sourceDir?.length) throw new UsageError('--source local needs at least one folder: -s <dir>');
+    const misplaced = IMMICH_ONLY_FLAGS.filter((flag) => flags[flag] !== undefined);
+    if (misplaced.length > 0) throw new UsageError(`${misplaced.map(toFlagName).join(', ')} can only be used with --source immich`);
+    return;
+  }
+  if (flags.sourceDir?.length || flags.reference?.length) throw new UsageError('-s/--source-dir and --reference only work with --source local; use --load-hashes to compare with a local library');
+  if (flags.output) throw new UsageError('-o/--output only works with --source local');
+}
+
+function toFlagName(key: string): string {
+  return `--${key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
 }
 
 function printResult(report: Report, flags: OrganizeFlags): void {
