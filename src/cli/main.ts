@@ -10,6 +10,7 @@ import { CancelledError, CapabilityError, ConfigError, UsageError } from '../cor
 import { organizeCommand } from './commands/organize.js';
 import { ignoreCommand } from './commands/ignore.js';
 import { runsCommand } from './commands/runs.js';
+import { undoCommand } from './commands/undo.js';
 
 const version = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 
@@ -65,6 +66,7 @@ const program = new Command('photo-organizer')
 program.addCommand(organizeCommand(runTask));
 program.addCommand(runsCommand(runTask));
 program.addCommand(ignoreCommand(runTask));
+program.addCommand(undoCommand(runTask));
 for (const command of [program, ...program.commands]) {
   command
     .showSuggestionAfterError()

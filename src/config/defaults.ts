@@ -15,5 +15,6 @@ export const DEFAULTS = {
   cacheDir: path.join(paths.cache, 'thumbnails'),
   cacheSizeMb: 5000,
   duplicateTag: 'possible-duplicate',
+  localDuplicateTag: 'duplicate-of-local',
   albumPrefix: 'duplicates-',
 } as const;

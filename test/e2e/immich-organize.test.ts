@@ -104,3 +104,92 @@ describe('organize --source immich', () => {
     expect(misplaced.stderr.trim()).toBe('photo-organizer: --immich-url can only be used with --source immich');
   });
 });
+
+describe('Immich tagging, removal and undo', () => {
+  let fake: FakeImmich;
+  let key: string;
+
+  beforeAll(async () => {
+    fake = await startFakeImmich();
+    const seeded = fake.seedUser();
+    key = seeded.key;
+    const files = ['camera/yellow-flower.jpg', 'phone/yellow-flower-q60.jpg', 'phone/yellow-flower-small.jpg', 'camera/eiffel-tower.jpg', 'backup/eiffel-tower.webp', 'camera/moose.jpg'];
+    for (const [index, file] of files.entries()) {
+      const bytes = readFileSync(path.join(sample, file));
+      fake.state.addAsset({
+        ownerId: seeded.user.id,
+        originalFileName: path.basename(file),
+        checksum: createHash('sha1').update(bytes).digest('base64'),
+        fileCreatedAt: new Date(Date.UTC(2024, 4, index + 1)).toISOString(),
+        width: 512,
+        height: 384,
+        thumbnail: await makeImmichThumbnail(bytes),
+        exif: { fileSizeInByte: bytes.length },
+      });
+    }
+  });
+  afterAll(async () => fake.close());
+
+  const tagged = (name: string) => {
+    const tag = [...fake.state.tags.values()].find((t) => t.value === name);
+    const ids = tag ? (fake.state.tagAssets.get(tag.id) ?? new Set<string>()) : new Set<string>();
+    return [...fake.state.assets.values()].filter((asset) => ids.has(asset.id)).map((asset) => asset.originalFileName).sort();
+  };
+
+  it('tags every group member in a few batched requests, sends nothing on a re-run, and undo restores the server', async () => {
+    const root = tempDir();
+    const args = ['organize', '--source', 'immich', '--immich-url', fake.url, '--save-hashes', path.join(root, 'h.db'), '--cache-dir', path.join(root, 'cache'), '--tag-only'];
+    const env = { IMMICH_API_KEY: key };
+
+    fake.clearRequests();
+    const dry = await runCli([...args, '--dry-run'], { env });
+    expect(dry.code).toBe(0);
+    expect(dry.stderr).toMatch(/Would tag 5 assets of 2 groups with 'possible-duplicate'/);
+    expect(fake.writeRequests()).toHaveLength(0);
+
+    fake.clearRequests();
+    const first = await runCli(args, { env });
+    expect(first.code).toBe(0);
+    expect(tagged('possible-duplicate')).toEqual(['eiffel-tower.jpg', 'eiffel-tower.webp', 'yellow-flower-q60.jpg', 'yellow-flower-small.jpg', 'yellow-flower.jpg']);
+    expect(fake.writeRequests().map((r) => `${r.method} ${r.apiPath}`)).toEqual(['PUT /api/tags', 'PUT /api/tags/assets']);
+
+    fake.clearRequests();
+    const again = await runCli(args, { env });
+    expect(again.code).toBe(0);
+    expect(fake.writeRequests()).toHaveLength(0);
+
+    const runs = await runCli(['runs', '--save-hashes', path.join(root, 'h.db'), '--json']);
+    const runId = (JSON.parse(runs.stdout) as { id: string; dryRun: boolean }[]).filter((r) => !r.dryRun).at(-1)?.id ?? '';
+    const undoDry = await runCli(['undo', runId, '--save-hashes', path.join(root, 'h.db'), '--immich-url', fake.url, '--dry-run'], { env });
+    expect(undoDry.stdout).toMatch(/Would remove tag 'possible-duplicate' from 5 assets/);
+    expect(tagged('possible-duplicate')).toHaveLength(5);
+    const undone = await runCli(['undo', runId, '--save-hashes', path.join(root, 'h.db'), '--immich-url', fake.url], { env });
+    expect(undone.code).toBe(0);
+    expect([...fake.state.tags.values()].some((t) => t.value === 'possible-duplicate')).toBe(false);
+    const twice = await runCli(['undo', runId, '--save-hashes', path.join(root, 'h.db'), '--immich-url', fake.url], { env });
+    expect(twice.stderr).toMatch(/0 changes of run .* were reversed/);
+    expect(fake.violations()).toEqual([]);
+  });
+
+  it('removes a tag from every asset that has it (workflow 1), and refuses a server without tags before any write', async () => {
+    const root = tempDir();
+    const base = ['organize', '--source', 'immich', '--immich-url', fake.url, '--save-hashes', path.join(root, 'h.db'), '--cache-dir', path.join(root, 'cache')];
+    const env = { IMMICH_API_KEY: key };
+    await runCli([...base, '--tag-only', '--duplicate-tag', 'cleanup-me'], { env });
+    expect(tagged('cleanup-me')).toHaveLength(5);
+    const removed = await runCli([...base, '--remove-tag', 'cleanup-me'], { env });
+    expect(removed.code).toBe(0);
+    expect(tagged('cleanup-me')).toEqual([]);
+
+    const old = await startFakeImmich({ capabilities: { tags: false } });
+    try {
+      const oldKey = old.seedUser().key;
+      const refused = await runCli([...base.slice(0, 4), old.url, ...base.slice(5), '--tag-only'], { env: { IMMICH_API_KEY: oldKey } });
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toMatch(/no tags API/);
+      expect(old.writeRequests()).toHaveLength(0);
+    } finally {
+      await old.close();
+    }
+  });
+});

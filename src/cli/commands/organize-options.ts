@@ -28,11 +28,16 @@ export interface OrganizeFlags {
   streamMode?: boolean;
   caCert?: string;
   insecure?: boolean;
+  tagOnly?: boolean;
+  duplicateTag?: string;
+  removeTag?: string;
+  tagDuplicatesOfLocal?: boolean;
 }
 
 /** Flags that only mean something with `--source immich`. */
 export const IMMICH_ONLY_FLAGS: readonly (keyof OrganizeFlags)[] = [
   'immichUrl', 'immichApiKey', 'immichAlbum', 'cacheDir', 'cacheSizeMb', 'streamMode', 'caCert', 'insecure',
+  'tagOnly', 'duplicateTag', 'removeTag', 'tagDuplicatesOfLocal',
 ];
 
 export function integer(name: string, min: number, max: number) {
@@ -64,6 +69,10 @@ export function addOrganizeOptions(command: Command): Command {
     .option('--stream-mode', 'keep thumbnails in memory only; write no cache file')
     .option('--ca-cert <file>', 'trust this CA certificate (PEM) for a self-signed Immich server')
     .option('--insecure', 'do not verify the server certificate (prints a warning)')
+    .option('--tag-only', 'tag every photo of every duplicate group in Immich (nothing else is changed)')
+    .option('--duplicate-tag <name>', 'the tag to use (default possible-duplicate; duplicate-of-local with --tag-duplicates-of-local)')
+    .option('--tag-duplicates-of-local', 'tag the Immich assets that duplicate a photo of the --load-hashes libraries')
+    .option('--remove-tag <name>', 'take this tag off every asset that has it, then stop')
     .option('--dry-run', 'print the plan, change nothing')
     .option('--report <file...>', 'write a report: .json, .html or .csv, by extension')
     .option('--json', 'print the JSON report on stdout, and nothing else there')

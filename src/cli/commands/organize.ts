@@ -13,7 +13,10 @@ import { createLogger } from '../logger.js';
 import { formatGroups } from '../output.js';
 import { createProgressDisplay } from '../progress-bar.js';
 import { addOrganizeOptions, IMMICH_ONLY_FLAGS, type OrganizeFlags } from './organize-options.js';
-import { openImmichSource } from './immich-source-setup.js';
+import { openImmichSource, type ImmichSetup } from './immich-source-setup.js';
+import { immichTagTarget } from '../../actions/immich/tag-target.js';
+import type { ActionTarget } from '../../actions/action-target.js';
+import type { UserConfig } from '../../config/config-schema.js';
 import { loadReferenceLibraries } from '../../store/reference-library.js';
 import { writeReports } from '../write-reports.js';
 
@@ -63,13 +66,15 @@ export async function runOrganize(flags: OrganizeFlags, signal: AbortSignal): Pr
   const progress = createProgressDisplay(flags.progress && !flags.quiet && !flags.json);
   let result: OrganizeResult;
   try {
+    // Built after the server's capabilities are known, before anything changes: a missing one is exit 2.
+    const target = 'serverUrl' in opened ? immichTarget(flags, config, opened) : flags.output ? localOutputTarget(flags.output, Boolean(flags.includeSimilar)) : undefined;
     result = await organize({
       source,
       storeFile: flags.saveHashes ?? config.hash_db ?? DEFAULTS.hashDb,
       threshold,
       ...(similarThreshold !== undefined ? { similarThreshold } : {}),
       ...(config.best_photo_rules ? { bestRules: config.best_photo_rules } : {}),
-      ...(flags.output ? { target: localOutputTarget(flags.output, Boolean(flags.includeSimilar)) } : {}),
+      ...(target ? { target } : {}),
       ...('serverUrl' in opened ? { serverUrl: opened.serverUrl } : {}),
       references,
       dryRun: Boolean(flags.dryRun),
@@ -98,6 +103,21 @@ function checkSourceFlags(flags: OrganizeFlags): void {
   }
   if (flags.sourceDir?.length || flags.reference?.length) throw new UsageError('-s/--source-dir and --reference only work with --source local; use --load-hashes to compare with a local library');
   if (flags.output) throw new UsageError('-o/--output only works with --source local');
+  const actions = [flags.tagOnly && '--tag-only', flags.removeTag !== undefined && '--remove-tag', flags.tagDuplicatesOfLocal && '--tag-duplicates-of-local'].filter(Boolean);
+  if (actions.length > 1) throw new UsageError(`${actions.join(' and ')} cannot be used together`);
+  if (flags.tagDuplicatesOfLocal && !flags.loadHashes?.length) throw new UsageError('--tag-duplicates-of-local needs --load-hashes <local.db>');
+}
+
+function immichTarget(flags: OrganizeFlags, config: UserConfig, opened: ImmichSetup): ActionTarget | undefined {
+  const common = { client: opened.source.client, capabilities: opened.source.capabilities, includeSimilar: Boolean(flags.includeSimilar) };
+  if (flags.removeTag !== undefined) return immichTagTarget({ ...common, mode: 'untag', tagName: flags.removeTag }) as ActionTarget;
+  if (flags.tagOnly) {
+    return immichTagTarget({ ...common, mode: 'tag', tagName: flags.duplicateTag ?? config.immich?.duplicate_tag ?? DEFAULTS.duplicateTag }) as ActionTarget;
+  }
+  if (flags.tagDuplicatesOfLocal) {
+    return immichTagTarget({ ...common, mode: 'tag-duplicates-of-local', tagName: flags.duplicateTag ?? DEFAULTS.localDuplicateTag }) as ActionTarget;
+  }
+  return undefined;
 }
 
 function toFlagName(key: string): string {

@@ -1,0 +1,68 @@
+/** `photo-organizer undo <run-id>`: reverse what a run changed in Immich, from the journal. */
+
+import { Command } from 'commander';
+import { undoRun } from '../../actions/undo.js';
+import { loadConfig } from '../../config/load-config.js';
+import { DEFAULTS } from '../../config/defaults.js';
+import { UsageError } from '../../core/errors.js';
+import { openStore } from '../../store/open-store.js';
+import { RunRepository } from '../../store/run-repository.js';
+import { lockStore } from '../../store/store-lock.js';
+import { createLogger } from '../logger.js';
+import { openImmichSource } from './immich-source-setup.js';
+import type { OrganizeFlags } from './organize-options.js';
+
+interface UndoFlags {
+  saveHashes?: string;
+  dryRun?: boolean;
+  immichUrl?: string;
+  immichApiKey?: string;
+  caCert?: string;
+  insecure?: boolean;
+  config?: string;
+}
+
+export function undoCommand(run: (task: (signal: AbortSignal) => Promise<number>) => void): Command {
+  return new Command('undo')
+    .description('reverse what a run changed in Immich (tags it added or removed, tags it created)')
+    .argument('<run-id>', 'a run id from `photo-organizer runs`')
+    .option('--save-hashes <db>', 'hash database holding the journal (default: under the user data dir)')
+    .option('--dry-run', 'print what would be reversed, change nothing')
+    .option('--immich-url <url>', 'Immich server address (or IMMICH_URL / IMMICH_INSTANCE_URL)')
+    .option('--immich-api-key <key>', 'Immich API key (or IMMICH_API_KEY)')
+    .option('--ca-cert <file>', 'trust this CA certificate (PEM)')
+    .option('--insecure', 'do not verify the server certificate (prints a warning)')
+    .option('--config <file>', 'config file')
+    .addHelpText('after', '\nExamples:\n  $ photo-organizer runs\n  $ photo-organizer undo 20261122-101500-ab12cd --dry-run\n  $ photo-organizer undo 20261122-101500-ab12cd')
+    .action((runId: string, flags: UndoFlags) => run((signal) => undo(runId, flags, signal)));
+}
+
+async function undo(runId: string, flags: UndoFlags, signal: AbortSignal): Promise<number> {
+  const logger = createLogger({ quiet: false, verbose: false });
+  const file = flags.saveHashes ?? DEFAULTS.hashDb;
+  const lock = lockStore(file);
+  const db = openStore(file);
+  try {
+    const journal = new RunRepository(db);
+    const record = journal.get(runId);
+    if (!record) throw new UsageError(`no run ${runId} in ${file}; see photo-organizer runs`);
+    let opened;
+    if (record.source === 'immich') {
+      const { config } = await loadConfig(flags.config, logger);
+      const asOrganize: OrganizeFlags = { source: 'immich', progress: false, streamMode: true, ...flags };
+      opened = await openImmichSource(asOrganize, config, logger, signal);
+    }
+    try {
+      const outcome = await undoRun(runId, journal, opened?.source.client, Boolean(flags.dryRun), signal);
+      for (const line of outcome.lines) process.stdout.write(`${line}\n`);
+      for (const { reason } of outcome.skipped) logger.warn(reason);
+      process.stderr.write(`${flags.dryRun ? '[dry run] ' : ''}${outcome.reversed} changes of run ${runId} ${flags.dryRun ? 'would be' : 'were'} reversed\n`);
+      return 0;
+    } finally {
+      await opened?.source.close();
+    }
+  } finally {
+    db.close();
+    lock.release();
+  }
+}
