@@ -110,12 +110,12 @@ function checkSourceFlags(flags: OrganizeFlags): void {
 
 function immichTarget(flags: OrganizeFlags, config: UserConfig, opened: ImmichSetup): ActionTarget | undefined {
   const common = { client: opened.source.client, capabilities: opened.source.capabilities, includeSimilar: Boolean(flags.includeSimilar) };
-  if (flags.removeTag !== undefined) return immichTagTarget({ ...common, mode: 'untag', tagName: flags.removeTag }) as ActionTarget;
+  if (flags.removeTag !== undefined) return immichTagTarget({ ...common, mode: 'untag', tagName: flags.removeTag });
   if (flags.tagOnly) {
-    return immichTagTarget({ ...common, mode: 'tag', tagName: flags.duplicateTag ?? config.immich?.duplicate_tag ?? DEFAULTS.duplicateTag }) as ActionTarget;
+    return immichTagTarget({ ...common, mode: 'tag', tagName: flags.duplicateTag ?? config.immich?.duplicate_tag ?? DEFAULTS.duplicateTag });
   }
   if (flags.tagDuplicatesOfLocal) {
-    return immichTagTarget({ ...common, mode: 'tag-duplicates-of-local', tagName: flags.duplicateTag ?? DEFAULTS.localDuplicateTag }) as ActionTarget;
+    return immichTagTarget({ ...common, mode: 'tag-duplicates-of-local', tagName: flags.duplicateTag ?? DEFAULTS.localDuplicateTag });
   }
   return undefined;
 }
