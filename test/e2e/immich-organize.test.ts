@@ -10,6 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/core/report.js';
 import { makeImmichThumbnail, startFakeImmich, type FakeImmich } from '../helpers/fake-immich/index.js';
+import { sceneJpeg } from '../helpers/images.js';
 import { runCli } from '../helpers/run-cli.js';
 import { useTempDirs } from '../helpers/temp-dir.js';
 
@@ -190,6 +191,51 @@ describe('Immich tagging, removal and undo', () => {
       expect(old.writeRequests()).toHaveLength(0);
     } finally {
       await old.close();
+    }
+  });
+});
+
+describe('workflow 3: local hashes, then tag the Immich duplicates of local photos', () => {
+  it('tags exactly the assets that are also in the local library', async () => {
+    const fake = await startFakeImmich();
+    try {
+      const { user, key } = fake.seedUser();
+      // On the server: two photos that are also local (one re-encoded), one that is not.
+      const onServer: [string, Buffer][] = [
+        ['yellow-flower-upload.jpg', readFileSync(path.join(sample, 'phone/yellow-flower-q60.jpg'))],
+        ['moose.jpg', readFileSync(path.join(sample, 'camera/moose.jpg'))],
+        ['only-in-immich.jpg', await sceneJpeg({ seed: 77 })],
+      ];
+      for (const [index, [name, bytes]] of onServer.entries()) {
+        fake.state.addAsset({
+          ownerId: user.id,
+          originalFileName: name,
+          checksum: createHash('sha1').update(bytes).digest('base64'),
+          fileCreatedAt: new Date(Date.UTC(2024, 5, index + 1)).toISOString(),
+          width: 512,
+          height: 384,
+          thumbnail: await makeImmichThumbnail(bytes),
+          exif: { fileSizeInByte: bytes.length },
+        });
+      }
+      const root = tempDir();
+      const localDb = path.join(root, 'local.db');
+      expect((await runCli(['organize', '-s', path.join(sample, 'camera'), '--save-hashes', localDb])).code).toBe(0);
+      const result = await runCli(
+        ['organize', '--source', 'immich', '--immich-url', fake.url, '--save-hashes', path.join(root, 'immich.db'), '--cache-dir', path.join(root, 'cache'),
+          '--load-hashes', localDb, '--tag-duplicates-of-local', '--json'],
+        { env: { IMMICH_API_KEY: key } },
+      );
+      expect(result.code).toBe(0);
+      const tag = [...fake.state.tags.values()].find((t) => t.value === 'duplicate-of-local');
+      const ids = tag ? (fake.state.tagAssets.get(tag.id) ?? new Set<string>()) : new Set<string>();
+      const names = [...fake.state.assets.values()].filter((asset) => ids.has(asset.id)).map((asset) => asset.originalFileName).sort();
+      expect(names).toEqual(['moose.jpg', 'yellow-flower-upload.jpg']);
+      const report = JSON.parse(result.stdout) as Report;
+      expect(report.references?.matched.map((p) => path.basename(p)).sort()).toEqual(['moose.jpg', 'yellow-flower.jpg']);
+      expect(fake.violations()).toEqual([]);
+    } finally {
+      await fake.close();
     }
   });
 });
