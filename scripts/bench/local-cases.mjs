@@ -56,7 +56,7 @@ export async function runLocalCases({ perfDir, rounds = 3, concurrency = os.avai
       warmPhotosPerSecond: spread(warm.map(rate)),
       cliWarmSecondsAfterStartup: cli,
     };
-    if (warm100k) result.warm100k = await warmSynthetic(work, 100_000, concurrency, run);
+    if (warm100k) result.warm100k = await warmSynthetic(work, 100_000, concurrency);
     return result;
   } finally {
     rmSync(work, { recursive: true, force: true });
@@ -81,7 +81,7 @@ function cliWarmSeconds(perfDir, store) {
 }
 
 /** 100,000 small files, each already in the store with its size and mtime: nothing to decode. */
-async function warmSynthetic(work, count, concurrency, run) {
+async function warmSynthetic(work, count, concurrency) {
   const { openStore } = await load('store/open-store.js');
   const { HashRepository } = await load('store/hash-repository.js');
   const { FINGERPRINT_VERSION, HASH_SETTINGS, encodeFingerprint } = await load('hashing/fingerprint.js');
