@@ -9,11 +9,26 @@ export interface Edge {
   distance: number;
 }
 
-/** Returns clusters as sorted lists of node numbers, every node in exactly one cluster. */
-export function completeLinkage(nodeCount: number, edges: readonly Edge[]): number[][] {
+/**
+ * Returns clusters as sorted lists of node numbers, every node in exactly one cluster. `linkBeyond`
+ * may link a pair that is not among the edges (e.g. one the index did not find but a direct check
+ * confirms); it is asked only for cross pairs of two clusters an edge is about to join.
+ */
+export function completeLinkage(nodeCount: number, edges: readonly Edge[], linkBeyond?: (x: number, y: number) => boolean): number[][] {
   const linked = new Set<number>();
   for (const edge of edges) linked.add(edge.a * nodeCount + edge.b);
-  const isLinked = (x: number, y: number) => linked.has(x < y ? x * nodeCount + y : y * nodeCount + x);
+  const asked = new Map<number, boolean>();
+  const isLinked = (x: number, y: number) => {
+    const key = x < y ? x * nodeCount + y : y * nodeCount + x;
+    if (linked.has(key)) return true;
+    if (!linkBeyond) return false;
+    let answer = asked.get(key);
+    if (answer === undefined) {
+      answer = linkBeyond(x, y);
+      asked.set(key, answer);
+    }
+    return answer;
+  };
 
   const clusterOf = new Int32Array(nodeCount).map((_, node) => node);
   const members = new Map<number, number[]>();
@@ -31,10 +46,50 @@ export function completeLinkage(nodeCount: number, edges: readonly Edge[]): numb
     members.set(keep, merged);
     members.delete(drop);
   }
+  regroupStragglers(nodeCount, edges, clusterOf, members, isLinked);
   const clusters: number[][] = [];
   for (let node = 0; node < nodeCount; node++) {
     if (clusterOf[node] !== node) continue;
     clusters.push((members.get(node) ?? [node]).sort((x, y) => x - y));
   }
   return clusters;
+}
+
+/**
+ * Merging closest pairs first can strand a node: A joins B in a pair before either could join the
+ * big group that both belong to, and then the pair cannot join (A and one member disagree). One
+ * pass moves every node of a smaller cluster into a larger one whose every member it links with.
+ * Complete linkage still holds: a node only moves where it links with everybody.
+ */
+function regroupStragglers(
+  nodeCount: number,
+  edges: readonly Edge[],
+  clusterOf: Int32Array,
+  members: Map<number, number[]>,
+  isLinked: (x: number, y: number) => boolean,
+): void {
+  const neighbours = new Map<number, number[]>();
+  for (const { a, b } of edges) {
+    neighbours.set(a, [...(neighbours.get(a) ?? []), b]);
+    neighbours.set(b, [...(neighbours.get(b) ?? []), a]);
+  }
+  const sizeOf = (cluster: number) => members.get(cluster)?.length ?? 1;
+  for (let node = 0; node < nodeCount; node++) {
+    const home = clusterOf[node] as number;
+    const candidates = [...new Set((neighbours.get(node) ?? []).map((other) => clusterOf[other] as number))]
+      .filter((cluster) => cluster !== home && sizeOf(cluster) >= sizeOf(home))
+      .sort((x, y) => sizeOf(y) - sizeOf(x) || x - y);
+    const target = candidates.find((cluster) => (members.get(cluster) ?? [cluster]).every((other) => isLinked(node, other)));
+    if (target === undefined) continue;
+    const left = (members.get(home) ?? [home]).filter((other) => other !== node);
+    members.set(target, [...(members.get(target) ?? [target]), node]);
+    clusterOf[node] = target;
+    // The cluster keeps its smallest remaining node as its name.
+    members.delete(home);
+    if (left.length > 0) {
+      const name = Math.min(...left);
+      for (const other of left) clusterOf[other] = name;
+      members.set(name, left);
+    }
+  }
 }

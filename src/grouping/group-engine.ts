@@ -50,7 +50,17 @@ export function groupPhotos(input: readonly HashedPhoto[], options: GroupingOpti
   const similar = options.similarThreshold !== undefined && options.similarThreshold > options.threshold ? options.similarThreshold : undefined;
   const edges = candidateEdges(units, similar ?? options.threshold, options);
 
-  const near = completeLinkage(units.length, edges.filter((edge) => edge.near));
+  // A pair the index did not offer (e.g. a greyscale copy a little beyond the radius from a crop)
+  // may still be confirmed directly when two groups that hold it are about to merge.
+  const confirmDirectly = options.confirm
+    ? (x: number, y: number) => {
+        const a = units[x] as HashedPhoto[];
+        const b = units[y] as HashedPhoto[];
+        if (options.isIgnoredPair && a.some((p) => b.some((q) => options.isIgnoredPair?.(p, q)))) return false;
+        return options.confirm?.(a[0] as HashedPhoto, b[0] as HashedPhoto, options.threshold) ?? false;
+      }
+    : undefined;
+  const near = completeLinkage(units.length, edges.filter((edge) => edge.near), confirmDirectly);
   const clusters: { units: number[]; tier: 'near' | 'similar' }[] = near.map((members) => ({ units: members, tier: 'near' }));
   if (similar !== undefined) {
     const alone = new Set(near.filter((members) => members.length === 1 && (units[members[0] as number]?.length ?? 0) === 1).map((m) => m[0] as number));

@@ -25,6 +25,21 @@ describe('complete linkage', () => {
     expect(clusters.some((cluster) => cluster.includes(0) && cluster.includes(2))).toBe(false);
   });
 
+  it('moves a node stranded in a pair into the larger group it fully links with', () => {
+    // 0-1-2 is a clique; 3 links with 0, 1, 2 and with 4; 4 links with 3 only. Closest first, 3 pairs
+    // with 4 before it could join the clique; the pass afterwards moves 3 where it belongs.
+    const clusters = completeLinkage(5, [
+      { a: 3, b: 4, distance: 0 },
+      { a: 0, b: 1, distance: 1 },
+      { a: 0, b: 2, distance: 1 },
+      { a: 1, b: 2, distance: 1 },
+      { a: 0, b: 3, distance: 2 },
+      { a: 1, b: 3, distance: 2 },
+      { a: 2, b: 3, distance: 2 },
+    ]);
+    expect(clusters).toEqual([[0, 1, 2, 3], [4]]);
+  });
+
   it('merges a clique into one cluster and keeps every node exactly once', () => {
     const clusters = completeLinkage(4, [
       { a: 0, b: 1, distance: 1 },
