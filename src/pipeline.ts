@@ -69,6 +69,11 @@ export async function organize(request: OrganizeRequest): Promise<OrganizeResult
   let status: RunStatus = 'failed';
   try {
     const hashed = await hashStage(request, hashes, runId, account);
+    // Assets deleted or trashed since the last run leave the store (only a complete listing can tell).
+    if (request.source.listsWholeLibrary && account.failed.length === 0) {
+      const forgotten = hashes.forgetUnseen(request.source.kind, runId);
+      if (forgotten > 0) logger.info(`${forgotten} photos no longer in the library were dropped from the hash database`);
+    }
     const references = referencesBesides(hashed, request.references ?? []);
     const groups = groupStage([...hashed, ...references], request, decisions.ignoredPairs(request.source.kind));
     decisions.saveRunGroups(runId, request.source.kind, groups.map((group) => ({ id: group.id, photoIds: group.members.map((m) => m.photo.id) })));

@@ -9,6 +9,11 @@ export interface PhotoSource {
    * photo's own metadata. False when it is a server-made thumbnail (Immich) whose size says nothing.
    */
   readonly thumbnailsAreOriginals: boolean;
+  /**
+   * True when `list()` yields the whole library (no album or path filter), so a stored photo it did
+   * not yield has been deleted or trashed and can leave the store.
+   */
+  readonly listsWholeLibrary: boolean;
   /** Streams photos (and files it had to skip) as they are found; never loads the whole library first. */
   list(signal?: AbortSignal): AsyncIterable<SourceEntry>;
   /**

@@ -4,6 +4,7 @@
  * reference library (the hybrid workflow's read side).
  */
 
+import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -68,6 +69,17 @@ describe('organize --source immich', () => {
     expect(fake.thumbnailRequests()).toHaveLength(0);
     expect(fake.writeRequests()).toHaveLength(0);
     for (const output of [first.stdout, first.stderr, second.stdout, second.stderr]) expect(output).not.toContain(key);
+
+    // An asset deleted in Immich drops out of the groups and out of the store on the next run.
+    const gone = [...fake.state.assets.values()].find((asset) => asset.originalFileName === 'yellow-flower-q60.jpg');
+    fake.state.assets.delete(gone?.id ?? '');
+    const third = await runCli(immichArgs(root), { env: { IMMICH_API_KEY: key } });
+    const after = JSON.parse(third.stdout) as Report;
+    expect(after.groups.map((group) => group.items.map((item) => item.path).sort())).toEqual([['eiffel-tower-rotated.jpg', 'eiffel-tower.jpg']]);
+    const store = new Database(path.join(root, 'h.db'), { readonly: true });
+    const stored = (store.prepare("SELECT COUNT(*) AS n FROM photos WHERE source = 'immich'").get() as { n: number }).n;
+    store.close();
+    expect(stored).toBe(4);
   });
 
   it('writes no cache file in --stream-mode', async () => {

@@ -70,6 +70,9 @@ type Filter = Omit<MetadataSearchBody, 'page' | 'size' | 'withExif'>;
 export class ImmichPhotoSource implements PhotoSource {
   readonly kind = 'immich' as const;
   readonly thumbnailsAreOriginals = false;
+  get listsWholeLibrary(): boolean {
+    return !this.#options.albumNames?.length;
+  }
   readonly client: ImmichClient;
   readonly capabilities: ServerCapabilities;
   readonly #options: ImmichSourceOptions;

@@ -32,6 +32,8 @@ export interface Candidate {
 export class LocalPhotoSource implements PhotoSource {
   readonly kind = 'local' as const;
   readonly thumbnailsAreOriginals = true;
+  /** One store may serve several folders run by run: a folder's listing says nothing of the others. */
+  readonly listsWholeLibrary = false;
 
   constructor(private readonly options: LocalSourceOptions) {}
 
