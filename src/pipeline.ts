@@ -36,6 +36,8 @@ export interface OrganizeRequest {
   signal?: AbortSignal;
   onProgress?: ProgressListener;
   logger?: Logger;
+  /** Only photos taken in this range (`--taken-after` / `--taken-before`); undated photos are left out. */
+  takenRange?: { after?: Date | undefined; before?: Date | undefined };
   /** Photos of other libraries (`--load-hashes`): grouped with ours, never acted on. */
   references?: readonly HashedPhoto[];
   /** Called with the dry-run lines of the plan (dry-run only). */
@@ -74,8 +76,9 @@ export async function organize(request: OrganizeRequest): Promise<OrganizeResult
       const forgotten = hashes.forgetUnseen(request.source.kind, runId);
       if (forgotten > 0) logger.info(`${forgotten} photos no longer in the library were dropped from the hash database`);
     }
-    const references = referencesBesides(hashed, request.references ?? []);
-    const groups = groupStage([...hashed, ...references], request, decisions.ignoredPairs(request.source.kind));
+    const inScope = request.takenRange ? withinRange(hashed, request.takenRange, account) : hashed;
+    const references = referencesBesides(inScope, request.references ?? []);
+    const groups = groupStage([...inScope, ...references], request, decisions.ignoredPairs(request.source.kind));
     decisions.saveRunGroups(runId, request.source.kind, groups.map((group) => ({ id: group.id, photoIds: group.members.map((m) => m.photo.id) })));
     const actions = await actionStage(groups, request, runs, runId, logger);
     const report = buildReport({
@@ -116,6 +119,21 @@ async function hashStage(request: OrganizeRequest, store: HashRepository, runId:
     ...(request.onProgress ? { onProgress: request.onProgress } : {}),
   });
   return hashed;
+}
+
+/**
+ * The date scope is applied after hashing, when every photo's date is known (a local photo's EXIF
+ * date is read as it is decoded). Photos outside it are not counted in this run's photos.
+ */
+function withinRange(hashed: HashedPhoto[], range: NonNullable<OrganizeRequest['takenRange']>, account: RunAccount): HashedPhoto[] {
+  const kept = hashed.filter(({ photo }) => {
+    const taken = photo.meta.takenAt ? Date.parse(photo.meta.takenAt) : Number.NaN;
+    if (Number.isNaN(taken)) return false;
+    return (!range.after || taken >= range.after.getTime()) && (!range.before || taken < range.before.getTime());
+  });
+  account.outOfScope += hashed.length - kept.length;
+  account.photos -= hashed.length - kept.length;
+  return kept;
 }
 
 /** A reference library may hold the very photos of this run (the same database loaded back): those count once. */

@@ -53,6 +53,8 @@ export interface ReportStats {
   groups: number;
   grouped: number;
   seconds: number;
+  /** Hashed, then left out by `--taken-after` / `--taken-before`. */
+  outOfScope?: number;
 }
 
 export interface HashSettings {

@@ -13,6 +13,8 @@ export class RunAccount {
   photos = 0;
   hashed = 0;
   reused = 0;
+  /** Hashed, then left out by the run's date scope. */
+  outOfScope = 0;
 
   skip(item: SkippedPhoto): void {
     this.skipped.push(item);

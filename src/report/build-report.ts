@@ -40,6 +40,7 @@ export function buildReport(input: ReportInput): Report {
       groups: groups.length,
       grouped: groups.reduce((sum, group) => sum + group.items.length, 0),
       seconds: Math.round(input.seconds * 1000) / 1000,
+      ...(input.account.outOfScope > 0 ? { outOfScope: input.account.outOfScope } : {}),
     },
   };
   if (input.serverUrl) report.serverUrl = input.serverUrl;

@@ -1,6 +1,6 @@
 /** Decisions that last (ignore) and one run per store at a time (lock), through the built CLI. */
 
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
@@ -60,5 +60,36 @@ describe('store lock', () => {
     expect(blocked.stderr).toMatch(new RegExp(`another photo-organizer run \\(pid ${process.pid}\\) is using`));
     writeFileSync(`${db}.lock`, '2147483646');
     expect(await groups(dir, db)).toHaveLength(1);
+  });
+});
+
+describe('scope of a run', () => {
+  it('keeps only photos taken in the date range, and only paths matching --path-glob', async () => {
+    const root = tempDir();
+    const keep = path.join(root, 'keep');
+    const skip = path.join(root, 'skip');
+    mkdirSync(keep);
+    mkdirSync(skip);
+    const original = await sceneJpeg({ seed: 41 });
+    const dated = (when: string) => sharp(original).withExif({ IFD0: { DateTime: when } }).jpeg({ quality: 80 }).toBuffer();
+    writeFileSync(path.join(keep, 'old.jpg'), await dated('2020:05:01 10:00:00'));
+    writeFileSync(path.join(keep, 'new.jpg'), await dated('2023:05:01 10:00:00'));
+    writeFileSync(path.join(keep, 'new-copy.jpg'), await sharp(await dated('2023:05:02 10:00:00')).resize(240).withExif({ IFD0: { DateTime: '2023:05:02 10:00:00' } }).jpeg().toBuffer());
+    writeFileSync(path.join(skip, 'new-elsewhere.jpg'), await dated('2023:06:01 10:00:00'));
+    const db = path.join(root, 'h.db');
+
+    const all = await runCli(['organize', '-s', root, '--json', '--save-hashes', db]);
+    expect((JSON.parse(all.stdout) as Report).groups[0]?.items).toHaveLength(4);
+
+    const recent = await runCli(['organize', '-s', root, '--json', '--save-hashes', db, '--taken-after', '2022-01-01']);
+    const recentReport = JSON.parse(recent.stdout) as Report;
+    expect(recentReport.groups[0]?.items.map((item) => path.basename(item.path)).sort()).toEqual(['new-copy.jpg', 'new-elsewhere.jpg', 'new.jpg']);
+    expect(recentReport.stats.outOfScope).toBe(1);
+
+    const globbed = await runCli(['organize', '-s', root, '--json', '--save-hashes', db, '--taken-after', '2022-01-01', '--path-glob', '**/keep/**']);
+    expect((JSON.parse(globbed.stdout) as Report).groups[0]?.items.map((item) => path.basename(item.path)).sort()).toEqual(['new-copy.jpg', 'new.jpg']);
+
+    const backwards = await runCli(['organize', '-s', root, '--taken-after', '2024-01-01', '--taken-before', '2023-01-01']);
+    expect(backwards.code).toBe(2);
   });
 });

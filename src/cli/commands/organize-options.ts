@@ -32,6 +32,9 @@ export interface OrganizeFlags {
   duplicateTag?: string;
   removeTag?: string;
   tagDuplicatesOfLocal?: boolean;
+  pathGlob?: string[];
+  takenAfter?: Date;
+  takenBefore?: Date;
 }
 
 /** Flags that only mean something with `--source immich`. */
@@ -50,6 +53,14 @@ export function integer(name: string, min: number, max: number) {
   };
 }
 
+function date(name: string) {
+  return (value: string): Date => {
+    const parsed = new Date(value);
+    if (Number.isNaN(parsed.getTime())) throw new InvalidArgumentError(`${name} needs a date like 2023-06-01 or 2023-06-01T12:00:00Z, got "${value}"`);
+    return parsed;
+  };
+}
+
 export function addOrganizeOptions(command: Command): Command {
   return command
     .addOption(new Option('--source <kind>', 'where the photos are').choices(['local', 'immich']).default('local'))
@@ -60,6 +71,9 @@ export function addOrganizeOptions(command: Command): Command {
     .option('--similar-threshold <n>', 'also report "similar" groups (bursts, retakes) up to this distance', integer('--similar-threshold', 1, 32))
     .option('--include-similar', 'act on "similar" groups too (by default they are only reported)')
     .option('--save-hashes <db>', 'hash database to read and update (default: under the user data dir)')
+    .option('--path-glob <glob...>', "only files whose full path matches, e.g. '**/2023/**' (local)")
+    .option('--taken-after <date>', 'only photos taken on or after this date (photos without a date are left out)', date('--taken-after'))
+    .option('--taken-before <date>', 'only photos taken before this date', date('--taken-before'))
     .option('--load-hashes <db...>', 'hash databases of other libraries to compare against (reference photos, never acted on)')
     .option('--immich-url <url>', 'Immich server address, with or without /api (or IMMICH_URL / IMMICH_INSTANCE_URL)')
     .option('--immich-api-key <key>', 'Immich API key (or IMMICH_API_KEY; prefer the environment or a private config file)')

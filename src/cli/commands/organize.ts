@@ -1,6 +1,7 @@
 /** `photo-organizer organize`: resolve settings, build the source and target, run the flow, print. */
 
 import { Command } from 'commander';
+import picomatch from 'picomatch';
 import { localOutputTarget } from '../../actions/local-target.js';
 import { UsageError } from '../../core/errors.js';
 import type { Report } from '../../core/report.js';
@@ -60,6 +61,7 @@ export async function runOrganize(flags: OrganizeFlags, signal: AbortSignal): Pr
               ...(flags.sourceDir ?? []).map((path) => ({ path, reference: false })),
               ...(flags.reference ?? []).map((path) => ({ path, reference: true })),
             ],
+            ...(flags.pathGlob?.length ? { pathFilter: picomatch(flags.pathGlob, { dot: true }) } : {}),
           }),
         };
   const { source } = opened;
@@ -77,6 +79,7 @@ export async function runOrganize(flags: OrganizeFlags, signal: AbortSignal): Pr
       ...(target ? { target } : {}),
       ...('serverUrl' in opened ? { serverUrl: opened.serverUrl } : {}),
       references,
+      ...(flags.takenAfter || flags.takenBefore ? { takenRange: { after: flags.takenAfter, before: flags.takenBefore } } : {}),
       dryRun: Boolean(flags.dryRun),
       concurrency: flags.concurrency ?? config.concurrency ?? DEFAULTS.concurrency,
       signal,
@@ -95,6 +98,7 @@ export async function runOrganize(flags: OrganizeFlags, signal: AbortSignal): Pr
 
 /** One clear line for flags that do not fit the chosen source. */
 function checkSourceFlags(flags: OrganizeFlags): void {
+  if (flags.takenAfter && flags.takenBefore && flags.takenAfter >= flags.takenBefore) throw new UsageError('--taken-after must be before --taken-before');
   if (flags.source === 'local') {
     if (!flags.sourceDir?.length) throw new UsageError('--source local needs at least one folder: -s <dir>');
     const misplaced = IMMICH_ONLY_FLAGS.filter((flag) => flags[flag] !== undefined);
@@ -103,6 +107,7 @@ function checkSourceFlags(flags: OrganizeFlags): void {
   }
   if (flags.sourceDir?.length || flags.reference?.length) throw new UsageError('-s/--source-dir and --reference only work with --source local; use --load-hashes to compare with a local library');
   if (flags.output) throw new UsageError('-o/--output only works with --source local');
+  if (flags.pathGlob?.length) throw new UsageError('--path-glob only works with --source local; use --immich-album to limit an Immich run');
   const actions = [flags.tagOnly && '--tag-only', flags.removeTag !== undefined && '--remove-tag', flags.tagDuplicatesOfLocal && '--tag-duplicates-of-local'].filter(Boolean);
   if (actions.length > 1) throw new UsageError(`${actions.join(' and ')} cannot be used together`);
   if (flags.tagDuplicatesOfLocal && !flags.loadHashes?.length) throw new UsageError('--tag-duplicates-of-local needs --load-hashes <local.db>');
