@@ -19,6 +19,24 @@ const tempDir = useTempDirs();
 const sample = path.resolve(import.meta.dirname, '../../sample');
 const API_KEY_MARK = 'po-test-key';
 
+/** Assets on the fake server from real image bytes, with the thumbnail Immich would make of them. */
+async function seedAssets(fake: FakeImmich, ownerId: string, photos: readonly (readonly [string, Buffer])[]): Promise<void> {
+  for (const [index, [name, bytes]] of photos.entries()) {
+    fake.state.addAsset({
+      ownerId,
+      originalFileName: name,
+      checksum: createHash('sha1').update(bytes).digest('base64'),
+      fileCreatedAt: new Date(Date.UTC(2024, 4, index + 1)).toISOString(),
+      width: 512,
+      height: 384,
+      thumbnail: await makeImmichThumbnail(bytes),
+      exif: { fileSizeInByte: bytes.length },
+    });
+  }
+}
+
+const fromSample = (files: readonly string[]) => files.map((file) => [path.basename(file), readFileSync(path.join(sample, file))] as const);
+
 describe('organize --source immich', () => {
   let fake: FakeImmich;
   let key: string;
@@ -28,19 +46,7 @@ describe('organize --source immich', () => {
     fake = await startFakeImmich();
     const seeded = fake.seedUser();
     key = seeded.key;
-    for (const [index, file] of uploaded.entries()) {
-      const bytes = readFileSync(path.join(sample, file));
-      fake.state.addAsset({
-        ownerId: seeded.user.id,
-        originalFileName: path.basename(file),
-        checksum: createHash('sha1').update(bytes).digest('base64'),
-        fileCreatedAt: new Date(Date.UTC(2024, 4, index + 1)).toISOString(),
-        width: 512,
-        height: 384,
-        thumbnail: await makeImmichThumbnail(bytes),
-        exif: { fileSizeInByte: bytes.length },
-      });
-    }
+    await seedAssets(fake, seeded.user.id, fromSample(uploaded));
   });
   afterAll(async () => fake.close());
 
@@ -127,20 +133,11 @@ describe('Immich tagging, removal and undo', () => {
     fake = await startFakeImmich();
     const seeded = fake.seedUser();
     key = seeded.key;
-    const files = ['camera/yellow-flower.jpg', 'phone/yellow-flower-q60.jpg', 'phone/yellow-flower-small.jpg', 'camera/eiffel-tower.jpg', 'backup/eiffel-tower.webp', 'camera/moose.jpg'];
-    for (const [index, file] of files.entries()) {
-      const bytes = readFileSync(path.join(sample, file));
-      fake.state.addAsset({
-        ownerId: seeded.user.id,
-        originalFileName: path.basename(file),
-        checksum: createHash('sha1').update(bytes).digest('base64'),
-        fileCreatedAt: new Date(Date.UTC(2024, 4, index + 1)).toISOString(),
-        width: 512,
-        height: 384,
-        thumbnail: await makeImmichThumbnail(bytes),
-        exif: { fileSizeInByte: bytes.length },
-      });
-    }
+    await seedAssets(
+      fake,
+      seeded.user.id,
+      fromSample(['camera/yellow-flower.jpg', 'phone/yellow-flower-q60.jpg', 'phone/yellow-flower-small.jpg', 'camera/eiffel-tower.jpg', 'backup/eiffel-tower.webp', 'camera/moose.jpg']),
+    );
   });
   afterAll(async () => fake.close());
 
@@ -219,18 +216,7 @@ describe('workflow 3: local hashes, then tag the Immich duplicates of local phot
         ['moose.jpg', readFileSync(path.join(sample, 'camera/moose.jpg'))],
         ['only-in-immich.jpg', await sceneJpeg({ seed: 77 })],
       ];
-      for (const [index, [name, bytes]] of onServer.entries()) {
-        fake.state.addAsset({
-          ownerId: user.id,
-          originalFileName: name,
-          checksum: createHash('sha1').update(bytes).digest('base64'),
-          fileCreatedAt: new Date(Date.UTC(2024, 5, index + 1)).toISOString(),
-          width: 512,
-          height: 384,
-          thumbnail: await makeImmichThumbnail(bytes),
-          exif: { fileSizeInByte: bytes.length },
-        });
-      }
+      await seedAssets(fake, user.id, onServer);
       const root = tempDir();
       const localDb = path.join(root, 'local.db');
       expect((await runCli(['organize', '-s', path.join(sample, 'camera'), '--save-hashes', localDb])).code).toBe(0);
