@@ -1,6 +1,7 @@
 /**
  * Reversing a run from its journal, newest change first: untag what it tagged, re-tag what it
- * untagged, delete a tag it created once no asset carries it. Each reversed entry is marked undone,
+ * untagged, delete a tag it created once no asset carries it, un-favorite only what it made
+ * favorite, take out of albums what it added, delete albums and stacks it created. Each reversed entry is marked undone,
  * so undoing twice changes nothing the second time.
  */
 
@@ -47,6 +48,23 @@ export async function undoRun(runId: string, journal: RunRepository, client: Imm
         outcome.lines.push(`${verb} delete the tag this run created (${entry.target})`);
         break;
       }
+      case 'favorite':
+        if (!dryRun) await client.updateAssets({ ids, isFavorite: false }, options);
+        outcome.lines.push(`${verb} un-favorite ${ids.length} assets this run made favorite`);
+        break;
+      case 'album.assets':
+        if (!dryRun) await client.removeAssetsFromAlbum(entry.target, ids, options);
+        outcome.lines.push(`${verb} take ${ids.length} assets out of album '${entry.detail ?? entry.target}'`);
+        break;
+      case 'album.create':
+        // Deleting an album never deletes its photos.
+        if (!dryRun) await client.deleteAlbum(entry.target, options);
+        outcome.lines.push(`${verb} delete album '${entry.detail ?? entry.target}' this run created`);
+        break;
+      case 'stack.create':
+        if (!dryRun) await client.deleteStack(entry.target, options);
+        outcome.lines.push(`${verb} unstack '${entry.detail ?? entry.target}'`);
+        break;
       default:
         outcome.skipped.push({ entry, reason: `unknown journal action ${entry.action}` });
         continue;

@@ -238,3 +238,58 @@ describe('workflow 3: local hashes, then tag the Immich duplicates of local phot
     }
   });
 });
+
+describe('albums, favorites and stacks', () => {
+  it('each with a dry-run twin that writes nothing, a second run that writes nothing, and an exact undo', async () => {
+    const fake = await startFakeImmich();
+    try {
+      const { user, key } = fake.seedUser();
+      await seedAssets(
+        fake,
+        user.id,
+        fromSample(['camera/yellow-flower.jpg', 'phone/yellow-flower-q60.jpg', 'camera/eiffel-tower.jpg', 'backup/eiffel-tower.webp', 'camera/moose.jpg']),
+      );
+      // One best photo is a favorite already: undo must leave it a favorite.
+      const flower = [...fake.state.assets.values()].find((asset) => asset.originalFileName === 'yellow-flower.jpg');
+      if (flower) flower.isFavorite = true;
+      const snapshot = () => ({
+        favorites: [...fake.state.assets.values()].filter((asset) => asset.isFavorite).map((asset) => asset.originalFileName).sort(),
+        albums: [...fake.state.albums.values()].map((album) => album.albumName).sort(),
+        stacks: fake.state.stacks.size,
+      });
+      const before = snapshot();
+      const root = tempDir();
+      const db = path.join(root, 'h.db');
+      const args = ['organize', '--source', 'immich', '--immich-url', fake.url, '--save-hashes', db, '--cache-dir', path.join(root, 'cache'),
+        '--create-albums', '--album-prefix', 'dup-', '--mark-best-favorite', '--stack'];
+      const env = { IMMICH_API_KEY: key };
+
+      fake.clearRequests();
+      const dry = await runCli([...args, '--dry-run'], { env });
+      expect(dry.code).toBe(0);
+      expect(dry.stderr).toMatch(/Would put 2 photos in album 'dup-0001'/);
+      expect(dry.stderr).toMatch(/Would mark 1 best photos as favorite \(1 already are\)/);
+      expect(dry.stderr).toMatch(/Would stack 2 groups/);
+      expect(fake.writeRequests()).toHaveLength(0);
+
+      const first = await runCli(args, { env });
+      expect(first.code).toBe(0);
+      expect(snapshot().albums).toEqual(['dup-0001', 'dup-0002']);
+      expect(snapshot().favorites).toHaveLength(2);
+      expect(fake.state.stacks.size).toBe(2);
+
+      fake.clearRequests();
+      expect((await runCli(args, { env })).code).toBe(0);
+      expect(fake.writeRequests()).toHaveLength(0);
+
+      const runs = JSON.parse((await runCli(['runs', '--save-hashes', db, '--json'])).stdout) as { id: string; summary: string; dryRun: boolean }[];
+      const applied = runs.filter((run) => !run.dryRun).at(-1)?.id ?? '';
+      const undone = await runCli(['undo', applied, '--save-hashes', db, '--immich-url', fake.url], { env });
+      expect(undone.code).toBe(0);
+      expect(snapshot()).toEqual(before);
+      expect(fake.violations()).toEqual([]);
+    } finally {
+      await fake.close();
+    }
+  });
+});

@@ -33,6 +33,10 @@ export interface OrganizeFlags {
   removeTag?: string;
   tagDuplicatesOfLocal?: boolean;
   pathGlob?: string[];
+  createAlbums?: boolean;
+  albumPrefix?: string;
+  markBestFavorite?: boolean;
+  stack?: boolean;
   takenAfter?: Date;
   takenBefore?: Date;
 }
@@ -40,7 +44,7 @@ export interface OrganizeFlags {
 /** Flags that only mean something with `--source immich`. */
 export const IMMICH_ONLY_FLAGS: readonly (keyof OrganizeFlags)[] = [
   'immichUrl', 'immichApiKey', 'immichAlbum', 'cacheDir', 'cacheSizeMb', 'streamMode', 'caCert', 'insecure',
-  'tagOnly', 'duplicateTag', 'removeTag', 'tagDuplicatesOfLocal',
+  'tagOnly', 'duplicateTag', 'removeTag', 'tagDuplicatesOfLocal', 'createAlbums', 'albumPrefix', 'markBestFavorite', 'stack',
 ];
 
 export function integer(name: string, min: number, max: number) {
@@ -87,6 +91,10 @@ export function addOrganizeOptions(command: Command): Command {
     .option('--duplicate-tag <name>', 'the tag to use (default possible-duplicate; duplicate-of-local with --tag-duplicates-of-local)')
     .option('--tag-duplicates-of-local', 'tag the Immich assets that duplicate a photo of the --load-hashes libraries')
     .option('--remove-tag <name>', 'take this tag off every asset that has it, then stop')
+    .option('--create-albums', 'one Immich album per group: <prefix>0001, <prefix>0002, ... (reused when it exists)')
+    .option('--album-prefix <prefix>', 'album name prefix for --create-albums (default duplicates-)')
+    .option('--mark-best-favorite', 'mark the best photo of each group as favorite')
+    .option('--stack', 'stack each group in Immich, the best photo on top')
     .option('--dry-run', 'print the plan, change nothing')
     .option('--report <file...>', 'write a report: .json, .html or .csv, by extension')
     .option('--json', 'print the JSON report on stdout, and nothing else there')

@@ -3,7 +3,7 @@
 import { Command } from 'commander';
 import picomatch from 'picomatch';
 import { localOutputTarget } from '../../actions/local-target.js';
-import { UsageError } from '../../core/errors.js';
+import { CapabilityError, UsageError } from '../../core/errors.js';
 import type { Report } from '../../core/report.js';
 import { loadConfig } from '../../config/load-config.js';
 import { DEFAULTS } from '../../config/defaults.js';
@@ -16,6 +16,8 @@ import { createProgressDisplay } from '../progress-bar.js';
 import { addOrganizeOptions, IMMICH_ONLY_FLAGS, type OrganizeFlags } from './organize-options.js';
 import { openImmichSource, type ImmichSetup } from './immich-source-setup.js';
 import { immichTagTarget } from '../../actions/immich/tag-target.js';
+import { albumTarget, favoriteTarget, stackTarget } from '../../actions/immich/group-actions.js';
+import { combineTargets } from '../../actions/combined-target.js';
 import type { ActionTarget } from '../../actions/action-target.js';
 import type { UserConfig } from '../../config/config-schema.js';
 import { loadReferenceLibraries } from '../../store/reference-library.js';
@@ -108,8 +110,10 @@ function checkSourceFlags(flags: OrganizeFlags): void {
   if (flags.sourceDir?.length || flags.reference?.length) throw new UsageError('-s/--source-dir and --reference only work with --source local; use --load-hashes to compare with a local library');
   if (flags.output) throw new UsageError('-o/--output only works with --source local');
   if (flags.pathGlob?.length) throw new UsageError('--path-glob only works with --source local; use --immich-album to limit an Immich run');
-  const actions = [flags.tagOnly && '--tag-only', flags.removeTag !== undefined && '--remove-tag', flags.tagDuplicatesOfLocal && '--tag-duplicates-of-local'].filter(Boolean);
+  const groupActions = [flags.createAlbums && '--create-albums', flags.markBestFavorite && '--mark-best-favorite', flags.stack && '--stack'].filter(Boolean);
+  const actions = [flags.tagOnly && '--tag-only', flags.removeTag !== undefined && '--remove-tag', flags.tagDuplicatesOfLocal && '--tag-duplicates-of-local', groupActions.length > 0 && groupActions.join(', ')].filter(Boolean);
   if (actions.length > 1) throw new UsageError(`${actions.join(' and ')} cannot be used together`);
+  if (flags.albumPrefix !== undefined && !flags.createAlbums) throw new UsageError('--album-prefix needs --create-albums');
   if (flags.tagDuplicatesOfLocal && !flags.loadHashes?.length) throw new UsageError('--tag-duplicates-of-local needs --load-hashes <local.db>');
 }
 
@@ -122,7 +126,18 @@ function immichTarget(flags: OrganizeFlags, config: UserConfig, opened: ImmichSe
   if (flags.tagDuplicatesOfLocal) {
     return immichTagTarget({ ...common, mode: 'tag-duplicates-of-local', tagName: flags.duplicateTag ?? DEFAULTS.localDuplicateTag });
   }
-  return undefined;
+  const { client, capabilities } = opened.source;
+  const targets: ActionTarget[] = [];
+  if (flags.createAlbums) {
+    if (!capabilities.albums) throw new CapabilityError('this Immich server has no albums API: --create-albums cannot work');
+    targets.push(albumTarget(client, common.includeSimilar, flags.albumPrefix ?? config.immich?.album_prefix ?? DEFAULTS.albumPrefix));
+  }
+  if (flags.markBestFavorite) targets.push(favoriteTarget(client, common.includeSimilar));
+  if (flags.stack) {
+    if (!capabilities.stacks) throw new CapabilityError('this Immich server has no stacks API (v1.122 or newer): --stack cannot work');
+    targets.push(stackTarget(client, common.includeSimilar));
+  }
+  return targets.length > 0 ? combineTargets(targets) : undefined;
 }
 
 function toFlagName(key: string): string {

@@ -1,0 +1,16 @@
+/** Several action targets as one: planned, described and applied in the order given. */
+
+import type { ActionTarget } from './action-target.js';
+
+export function combineTargets(targets: readonly ActionTarget[]): ActionTarget<unknown[]> {
+  return {
+    plan: async (groups) => Promise.all(targets.map((target) => target.plan(groups))),
+    describe: (plans) => targets.flatMap((target, index) => target.describe(plans[index])),
+    planned: (plans) => targets.flatMap((target, index) => target.planned(plans[index])),
+    apply: async (plans, context) => {
+      const actions = [];
+      for (const [index, target] of targets.entries()) actions.push(...(await target.apply(plans[index], context)));
+      return actions;
+    },
+  };
+}
