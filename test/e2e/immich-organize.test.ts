@@ -293,3 +293,55 @@ describe('albums, favorites and stacks', () => {
     }
   });
 });
+
+describe('faults during an Immich run', () => {
+  it('retries through 10 % of 503s, reports a missing thumbnail with exit 3, and journals exactly what the server holds', async () => {
+    const fake = await startFakeImmich();
+    try {
+      const { user, key } = fake.seedUser();
+      await seedAssets(fake, user.id, fromSample(['camera/yellow-flower.jpg', 'phone/yellow-flower-q60.jpg', 'camera/eiffel-tower.jpg', 'backup/eiffel-tower.webp', 'camera/moose.jpg']));
+      const moose = [...fake.state.assets.values()].find((asset) => asset.originalFileName === 'moose.jpg');
+      fake.faults.thumbnail404.add(moose?.id ?? '');
+      fake.faults.failRandomly(0.1, { statuses: [503], seed: 7 });
+      const root = tempDir();
+      const db = path.join(root, 'h.db');
+      const result = await runCli(
+        ['organize', '--source', 'immich', '--immich-url', fake.url, '--save-hashes', db, '--cache-dir', path.join(root, 'cache'), '--tag-only', '--json'],
+        { env: { IMMICH_API_KEY: key } },
+      );
+      expect(result.code).toBe(3);
+      const report = JSON.parse(result.stdout) as Report;
+      expect(report.skipped).toEqual([expect.objectContaining({ path: 'moose.jpg', reason: expect.stringMatching(/^failed: .*404.*Asset media not found/) as unknown })]);
+      const tag = [...fake.state.tags.values()].find((t) => t.value === 'possible-duplicate');
+      const onServer = [...(fake.state.tagAssets.get(tag?.id ?? '') ?? [])].sort();
+      const store = new Database(db, { readonly: true });
+      const journaled = (store.prepare("SELECT subject FROM journal WHERE action = 'tag.assets'").all() as { subject: string }[]).flatMap((row) => JSON.parse(row.subject) as string[]).sort();
+      store.close();
+      expect(onServer).toHaveLength(4);
+      expect(journaled).toEqual(onServer);
+      expect(fake.violations()).toEqual([]);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('fails with a clear message and changes nothing when the server keeps failing the write', async () => {
+    const fake = await startFakeImmich();
+    try {
+      const { user, key } = fake.seedUser();
+      await seedAssets(fake, user.id, fromSample(['camera/yellow-flower.jpg', 'phone/yellow-flower-q60.jpg']));
+      fake.faults.add({ kind: 'status', status: 500, match: (target) => target.method === 'PUT' && target.apiPath === '/api/tags' });
+      const root = tempDir();
+      const result = await runCli(
+        ['organize', '--source', 'immich', '--immich-url', fake.url, '--save-hashes', path.join(root, 'h.db'), '--cache-dir', path.join(root, 'cache'), '--tag-only'],
+        { env: { IMMICH_API_KEY: key } },
+      );
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/PUT .*tags.*500/);
+      expect(result.stderr).not.toContain(key);
+      expect(fake.state.tagAssets.size).toBe(0);
+    } finally {
+      await fake.close();
+    }
+  });
+});
