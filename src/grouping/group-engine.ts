@@ -11,14 +11,13 @@
 import type { GroupKind } from '../core/report.js';
 import type { HashedPhoto } from '../hashing/hash-stage.js';
 import { fingerprintDistance } from '../hashing/fingerprint.js';
-import { CROP_QUERY_COUNT, cropQueryHashes } from '../hashing/crop-queries.js';
+import { CROP_QUERY_COUNT, CROP_QUERY_RADIUS, cropQueryHashes } from '../hashing/crop-queries.js';
 import { pickBest, type BestPhotoRule } from './best-photo.js';
 import { buildHammingIndex, splitHashes } from './hamming-index.js';
 import { completeLinkage, type Edge } from './complete-linkage.js';
 
-/** Orientations indexed per photo (the 8 symmetries of the square); queries: upright + typical crops. */
+/** Orientations indexed per photo: the 8 symmetries of the square. */
 const VARIANTS = 8;
-const QUERIES = 1 + CROP_QUERY_COUNT;
 
 export interface GroupingOptions {
   threshold: number;
@@ -113,30 +112,36 @@ interface TieredEdge extends Edge {
 
 function candidateEdges(units: readonly HashedPhoto[][], radius: number, options: GroupingOptions): TieredEdge[] {
   const representatives = units.map((unit) => unit[0] as HashedPhoto);
-  // The index holds every orientation of every photo (entry = photo * VARIANTS + v); each photo asks
-  // with its upright hash and its typical crops (query = photo * QUERIES + k), all in one batch.
+  // The index holds every orientation of every photo (entry = photo * VARIANTS + v). Each photo asks
+  // with its upright hash within `radius`, and with its typical crops (query = photo * CROPS + c)
+  // within a smaller radius: a true crop lands very close, and a wide crop radius would mostly
+  // bring look-alikes for the costly confirmation.
   const indexed = new BigUint64Array(representatives.length * VARIANTS);
-  const queries = new BigUint64Array(representatives.length * QUERIES);
+  const uprights = new BigUint64Array(representatives.length);
+  const crops = new BigUint64Array(representatives.length * CROP_QUERY_COUNT);
   representatives.forEach((hashed, photo) => {
     const { variants } = hashed.fingerprint;
     const upright = variants[0] ?? 0n;
     for (let v = 0; v < VARIANTS; v++) indexed[photo * VARIANTS + v] = variants[v] ?? upright;
-    queries[photo * QUERIES] = upright;
-    const crops = cropQueryHashes(hashed.fingerprint);
-    for (let c = 0; c < CROP_QUERY_COUNT; c++) queries[photo * QUERIES + 1 + c] = crops[c] ?? upright;
+    uprights[photo] = upright;
+    const cropped = cropQueryHashes(hashed.fingerprint);
+    for (let c = 0; c < CROP_QUERY_COUNT; c++) crops[photo * CROP_QUERY_COUNT + c] = cropped[c] ?? upright;
   });
   const index = buildHammingIndex(indexed, radius);
-  const { hi, lo } = splitHashes(queries);
   const best = new Map<number, { a: number; b: number; distance: number }>();
-  index.forEachPairWithin(hi, lo, radius, (query, entry, distance) => {
-    const a = Math.floor(query / QUERIES);
-    const b = Math.floor(entry / VARIANTS);
+  const visit = (a: number, b: number, distance: number) => {
     if (b === a) return;
     const [low, high] = a < b ? [a, b] : [b, a];
     const key = low * units.length + high;
     const known = best.get(key);
     if (!known || distance < known.distance) best.set(key, { a: low, b: high, distance });
-  });
+  };
+  const upright = splitHashes(uprights);
+  index.forEachPairWithin(upright.hi, upright.lo, radius, (query, entry, distance) => visit(query, Math.floor(entry / VARIANTS), distance));
+  const cropped = splitHashes(crops);
+  index.forEachPairWithin(cropped.hi, cropped.lo, Math.min(radius, CROP_QUERY_RADIUS), (query, entry, distance) =>
+    visit(Math.floor(query / CROP_QUERY_COUNT), Math.floor(entry / VARIANTS), distance),
+  );
   const confirm = options.confirm ?? (() => true);
   const edges: TieredEdge[] = [];
   for (const edge of best.values()) {

@@ -20,6 +20,9 @@ const TYPICAL_CROPS: readonly (readonly [number, number, number, number])[] = [
 
 export const CROP_QUERY_COUNT = TYPICAL_CROPS.length;
 
+/** Index radius for crop queries: cropped copies of the dev set land within 8 bits of them. */
+export const CROP_QUERY_RADIUS = 8;
+
 /** How far apart (raw pHash bits) a cropped copy found this way may be; confirmMatch must explain it. */
 export const CROPPED_COPY_MAX_DISTANCE = 20;
 
