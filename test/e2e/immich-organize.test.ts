@@ -89,6 +89,21 @@ describe('organize --source immich', () => {
     expect(stored).toBe(4);
   });
 
+  it('limits a run to the photos of --immich-album', async () => {
+    const root = tempDir();
+    const ownerId = [...fake.state.users.values()][0]?.id ?? '';
+    const flowers = [...fake.state.assets.values()].filter((asset) => asset.originalFileName.startsWith('yellow-flower')).map((asset) => asset.id);
+    fake.state.addAlbum({ ownerId, albumName: 'Flowers', assetIds: flowers });
+    const result = await runCli([...immichArgs(root), '--immich-album', 'Flowers'], { env: { IMMICH_API_KEY: key } });
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout) as Report;
+    expect(report.stats.photos).toBe(flowers.length);
+    expect(report.groups.flatMap((group) => group.items.map((item) => item.path)).every((name) => name.startsWith('yellow-flower'))).toBe(true);
+    const unknown = await runCli([...immichArgs(root), '--immich-album', 'No such album'], { env: { IMMICH_API_KEY: key } });
+    expect(unknown.code).toBe(2);
+    expect(fake.violations()).toEqual([]);
+  });
+
   it('writes no cache file in --stream-mode', async () => {
     const root = tempDir();
     const result = await runCli([...immichArgs(root), '--immich-api-key', key, '--stream-mode']);
