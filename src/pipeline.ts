@@ -64,11 +64,17 @@ export async function organize(request: OrganizeRequest): Promise<OrganizeResult
   const hashes = new HashRepository(db);
   const runs = new RunRepository(db);
   const decisions = new DecisionRepository(db);
-  hashes.claimIdentity({ ...HASH_SETTINGS, fingerprintVersion: FINGERPRINT_VERSION }, request.storeFile);
   const runId = newRunId();
-  runs.start({ id: runId, command: 'organize', source: request.source.kind, dryRun: request.dryRun });
   const account = new RunAccount();
   let status: RunStatus = 'failed';
+  try {
+    hashes.claimIdentity({ ...HASH_SETTINGS, fingerprintVersion: FINGERPRINT_VERSION }, request.storeFile);
+  } catch (error) {
+    db.close();
+    lock.release();
+    throw error;
+  }
+  runs.start({ id: runId, command: 'organize', source: request.source.kind, dryRun: request.dryRun });
   try {
     const hashed = await hashStage(request, hashes, runId, account);
     // Assets deleted or trashed since the last run leave the store (only a complete listing can tell).
