@@ -4,6 +4,7 @@
  */
 
 import sharp from 'sharp';
+import { mulberry32 } from '../helpers/random.js';
 import { describe, expect, it } from 'vitest';
 import { computeFingerprint } from '../../src/hashing/fingerprint.js';
 import { decodeHashInput } from '../../src/thumbnails/hash-input.js';
@@ -12,17 +13,6 @@ import { sceneRaw } from '../helpers/images.js';
 
 const CASES = 3000;
 const PER_CASE_LIMIT_MS = 5000;
-
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function seeds(): Promise<Buffer[]> {
   const scene = () => sceneRaw({ seed: 3, width: 96, height: 72 });
@@ -42,7 +32,10 @@ function mutate(base: Buffer, others: readonly Buffer[], random: () => number): 
   const kind = Math.floor(random() * 4);
   if (kind === 0) {
     const flips = 1 + Math.floor(random() * 16);
-    for (let i = 0; i < flips; i++) bytes[Math.floor(random() * bytes.length)] ^= 1 << Math.floor(random() * 8);
+    for (let i = 0; i < flips; i++) {
+      const at = Math.floor(random() * bytes.length);
+      bytes[at] = (bytes[at] ?? 0) ^ (1 << Math.floor(random() * 8));
+    }
     return bytes;
   }
   if (kind === 1) return bytes.subarray(0, Math.floor(random() * bytes.length));

@@ -11,6 +11,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sceneJpeg } from '../helpers/images.js';
+import { mulberry32 } from '../helpers/random.js';
 import { runCli } from '../helpers/run-cli.js';
 import { useTempDirs } from '../helpers/temp-dir.js';
 
@@ -35,8 +36,7 @@ describe('interrupting a local -o run', () => {
   });
 
   it(`recovers cleanly from ${TRIALS} seeded SIGINT/SIGKILL interruptions`, async () => {
-    let state = 4242;
-    const random = () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const random = mulberry32(4242);
     let clean = 0;
     for (let trial = 0; trial < TRIALS; trial++) {
       const root = tempDir();

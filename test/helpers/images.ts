@@ -4,6 +4,7 @@
  */
 
 import sharp from 'sharp';
+import { mulberry32 } from './random.js';
 
 export interface SceneOptions {
   seed: number;
@@ -41,15 +42,4 @@ export async function scenePng(options: SceneOptions): Promise<Buffer> {
 
 export async function sceneWebp(options: SceneOptions): Promise<Buffer> {
   return (await sceneRaw(options)).webp({ quality: 80 }).toBuffer();
-}
-
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
