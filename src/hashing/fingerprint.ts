@@ -29,8 +29,6 @@ export const HASH_SETTINGS = { hash: 'phash', bits: 64 } as const;
  * (few unrelated pairs within 12 bits on pHash) where 20 would confirm ~5 % of all pairs.
  */
 export const DEFAULT_THRESHOLD = 12;
-/** A looser radius for the optional `similar` tier. */
-export const DEFAULT_SIMILAR_THRESHOLD = 24;
 
 const THUMBNAIL_SIDE = 32;
 const VARIANT_BYTES = 8 * 8;

@@ -43,7 +43,6 @@ export class HashRepository {
   private readonly selectOne;
   private readonly upsert;
   private readonly touch;
-  private readonly deleteOne;
 
   constructor(private readonly db: StoreDatabase) {
     this.selectOne = db.prepare<[string, string], PhotoRow>('SELECT * FROM photos WHERE source = ? AND id = ?');
@@ -59,7 +58,6 @@ export class HashRepository {
         taken_at = excluded.taken_at, camera = excluded.camera, orientation = excluded.orientation,
         last_seen_run = excluded.last_seen_run`);
     this.touch = db.prepare('UPDATE photos SET last_seen_run = ? WHERE source = ? AND id = ?');
-    this.deleteOne = db.prepare('DELETE FROM photos WHERE source = ? AND id = ?');
   }
 
   /** Checks that this store was made with the same hashing, recording it in a new store. */
@@ -122,10 +120,6 @@ export class HashRepository {
   /** Drops photos of a source that a complete listing in `runId` did not see (deleted or trashed). */
   forgetUnseen(source: SourceKind, runId: string): number {
     return this.db.prepare('DELETE FROM photos WHERE source = ? AND (last_seen_run IS NULL OR last_seen_run != ?)').run(source, runId).changes;
-  }
-
-  forget(source: SourceKind, id: string): void {
-    this.deleteOne.run(source, id);
   }
 }
 
