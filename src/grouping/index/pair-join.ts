@@ -1,18 +1,24 @@
 /**
- * Many queries at once (the grouping engine's case: every photo, 8 variants each). Probing query by
- * query jumps to a random bucket per mask, which is a cache miss each time. Instead the queries are
- * bucketed like the hashes, and for each mask we walk the distinct hash keys in ascending order and
- * look at the query bucket key ^ mask: xor with a fixed mask keeps aligned blocks of keys together,
- * so the walk streams through memory. Each bucket pair is also visited once for all queries sharing
- * a key, instead of once per query.
+ * Many queries at once (the grouping engine's case: every photo, 8 variants each).
+ *
+ * Probing query by query costs a cache miss per mask (the bucket offsets of a 21-bit table are 8 MB).
+ * Instead the queries are bucketed like the hashes, and the work is done block by block: a chunk key
+ * is split into a high part and a low part of LOW_BITS bits. For a block of hash keys sharing a high
+ * part h, and each high mask mH, the query block h ^ mH has its 2^LOW_BITS offsets in L1 cache; all
+ * low masks mL (with popcount(mH) + popcount(mL) <= t) are then tried against that one block. Every
+ * (hash key, query key) pair within t is thus visited exactly once, and from cache.
  */
 
-import { buildChunkTable } from './chunk-table.js';
+import { buildChunkTable, type ChunkTable } from './chunk-table.js';
 import { masksWithin } from './masks.js';
-import { popcount64 } from './popcount.js';
+import { chunkKey } from './chunking.js';
+import { popcount32 } from './popcount.js';
 import { seenInEarlierTable, type ProbePlan } from './probe-plan.js';
 
 export type PairVisitor = (queryIndex: number, index: number, distance: number) => void;
+
+/** 2^12 offsets = 16 KB: a query block stays in L1 while all its low masks are tried. */
+const LOW_BITS = 12;
 
 export function joinAll(plan: ProbePlan, queryHi: Uint32Array, queryLo: Uint32Array, radius: number, visit: PairVisitor): void {
   for (let c = 0; c < plan.tables.length; c++) {
@@ -22,29 +28,79 @@ export function joinAll(plan: ProbePlan, queryHi: Uint32Array, queryLo: Uint32Ar
 
 function joinTable(plan: ProbePlan, c: number, queryHi: Uint32Array, queryLo: Uint32Array, radius: number, visit: PairVisitor): void {
   const table = plan.tables[c]!;
-  const { keys, keyStarts, ids, hi, lo } = table;
+  const t = plan.radii[c]!;
+  const lowBits = Math.min(LOW_BITS, table.width);
+  const highBits = table.width - lowBits;
   const queries = buildChunkTable(queryHi, queryLo, table.start, table.width);
-  const { offsets: qOffsets, ids: qIds, hi: qHi, lo: qLo } = queries;
-  const masks = masksWithin(table.width, plan.radii[c]!);
-  const keyCount = keys.length;
-  for (let m = 0; m < masks.length; m++) {
-    const mask = masks[m]!;
-    for (let j = 0; j < keyCount; j++) {
-      const qKey = (keys[j]! ^ mask) >>> 0;
-      const qStart = qOffsets[qKey]!;
-      const qEnd = qOffsets[qKey + 1]!;
-      if (qStart === qEnd) continue;
-      const end = keyStarts[j + 1]!;
-      for (let p = keyStarts[j]!; p < end; p++) {
-        const dHi = hi[p]!;
-        const dLo = lo[p]!;
-        for (let s = qStart; s < qEnd; s++) {
-          const xHi = qHi[s]! ^ dHi;
-          const xLo = qLo[s]! ^ dLo;
-          const distance = popcount64(xHi, xLo);
-          if (distance <= radius && !seenInEarlierTable(plan, c, xHi, xLo)) visit(qIds[s]!, ids[p]!, distance);
-        }
+  const highMasks = masksWithin(highBits, t);
+  const lowMasksByBudget: Uint32Array[] = [];
+  for (let budget = 0; budget <= t; budget++) lowMasksByBudget.push(masksWithin(lowBits, budget));
+  const kernel: BlockKernel = {
+    plan,
+    c,
+    table,
+    queries,
+    lowBits,
+    // The half holding less of this chunk differs most between unrelated hashes: test it first.
+    hiFirst: table.start + table.width / 2 < 32,
+    radius,
+    visit,
+  };
+  const { offsets } = table;
+  for (let h = 0; h < 1 << highBits; h++) {
+    const first = offsets[h << lowBits]!;
+    const end = offsets[(h + 1) << lowBits]!;
+    if (first === end) continue;
+    for (let m = 0; m < highMasks.length; m++) {
+      const highMask = highMasks[m]!;
+      const queryBase = (h ^ highMask) << lowBits;
+      if (queries.offsets[queryBase] === queries.offsets[queryBase + (1 << lowBits)]) continue;
+      joinBlock(kernel, first, end, queryBase, lowMasksByBudget[t - popcount32(highMask)]!);
+    }
+  }
+}
+
+interface BlockKernel {
+  readonly plan: ProbePlan;
+  readonly c: number;
+  readonly table: ChunkTable;
+  readonly queries: ChunkTable;
+  readonly lowBits: number;
+  readonly hiFirst: boolean;
+  readonly radius: number;
+  readonly visit: PairVisitor;
+}
+
+/** Hashes at positions first..end-1 (one block) against the query block at queryBase, every low mask. */
+function joinBlock(kernel: BlockKernel, first: number, end: number, queryBase: number, lowMasks: Uint32Array): void {
+  const { table, queries, lowBits, hiFirst, radius } = kernel;
+  const { ids, start: chunkStart } = table;
+  const dA = hiFirst ? table.hi : table.lo;
+  const dB = hiFirst ? table.lo : table.hi;
+  const qA = hiFirst ? queries.hi : queries.lo;
+  const qB = hiFirst ? queries.lo : queries.hi;
+  const qOffsets = queries.offsets;
+  const maskCount = lowMasks.length;
+  for (let p = first; p < end; p++) {
+    const a = dA[p]!;
+    const b = dB[p]!;
+    const low = hiFirst ? chunkKey(a, b, chunkStart, lowBits) : chunkKey(b, a, chunkStart, lowBits);
+    for (let m = 0; m < maskCount; m++) {
+      const at = queryBase + (low ^ lowMasks[m]!);
+      const qEnd = qOffsets[at + 1]!;
+      for (let s = qOffsets[at]!; s < qEnd; s++) {
+        const xA = qA[s]! ^ a;
+        // Most candidates are unrelated hashes: one half already exceeds the radius.
+        const partial = popcount32(xA);
+        if (partial > radius) continue;
+        const xB = qB[s]! ^ b;
+        const distance = partial + popcount32(xB);
+        if (distance <= radius) report(kernel, s, ids[p]!, hiFirst ? xA : xB, hiFirst ? xB : xA, distance);
       }
     }
   }
+}
+
+function report(kernel: BlockKernel, s: number, index: number, xHi: number, xLo: number, distance: number): void {
+  if (!seenInEarlierTable(kernel.plan, kernel.c, xHi, xLo)) kernel.visit(kernel.queries.ids[s]!, index, distance);
 }
