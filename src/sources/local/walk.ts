@@ -34,7 +34,7 @@ export async function* walkFolders(roots: readonly string[], signal?: AbortSigna
     try {
       dirStats = await stat(dir);
     } catch (error) {
-      found.problems.push({ path: dir, reason: describeFsError(error) });
+      found.problems.push({ path: dir, reason: describeEntryError(error, dir) });
       yield found;
       continue;
     }
@@ -59,7 +59,7 @@ export async function* walkFolders(roots: readonly string[], signal?: AbortSigna
       const results = await Promise.allSettled(batch.map((entry) => stat(entry.path)));
       results.forEach((result, index) => {
         const entry = batch[index] as { path: string; name: string };
-        if (result.status === 'rejected') found.problems.push({ path: entry.path, reason: describeFsError(result.reason) });
+        if (result.status === 'rejected') found.problems.push({ path: entry.path, reason: describeEntryError(result.reason, entry.path) });
         else if (result.value.isDirectory()) subdirs.push(entry.path);
         else if (result.value.isFile()) found.files.push({ ...entry, stats: result.value });
       });
@@ -70,6 +70,16 @@ export async function* walkFolders(roots: readonly string[], signal?: AbortSigna
     pending.push(...subdirs);
     yield found;
   }
+}
+
+/**
+ * A name that is not valid UTF-8 reaches us with U+FFFD in place of its bad bytes, so the path we
+ * hold names no file: say that, rather than "vanished".
+ */
+function describeEntryError(error: unknown, entryPath: string): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOENT' && path.basename(entryPath).includes('\uFFFD')) return 'file name is not valid UTF-8: rename it to scan it';
+  return describeFsError(error);
 }
 
 export function describeFsError(error: unknown): string {
