@@ -5,7 +5,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { copyFile, link, mkdir, readdir, readFile, stat, unlink } from 'node:fs/promises';
+import { copyFile, link, lstat, mkdir, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { CopyStep } from './plan.js';
 
@@ -15,7 +15,13 @@ export type CopyOutcome = { status: 'done'; path: string } | { status: 'unchange
 
 export async function copyIntoOutput(step: CopyStep): Promise<CopyOutcome> {
   try {
+    // The plan only makes safe names; this step holds the line on its own in case one is not.
+    if (step.name !== path.basename(step.name) || step.name === '.' || step.name === '..' || step.name.includes('\\')) {
+      throw new Error(`unsafe file name ${JSON.stringify(step.name)}: it must be a plain name inside the group folder`);
+    }
     await mkdir(step.folder, { recursive: true });
+    // A group folder someone replaced with a link could lead the copy anywhere: never follow it.
+    if ((await lstat(step.folder)).isSymbolicLink()) throw new Error(`${step.folder} is a symbolic link; not writing through it`);
     const source = await stat(step.from);
     const temp = path.join(step.folder, `${TEMP_PREFIX}${randomBytes(6).toString('hex')}`);
     let candidate = path.join(step.folder, step.name);
