@@ -6,6 +6,8 @@
 export interface EnvironmentSettings {
   immichUrl?: string;
   immichApiKey?: string;
+  /** `PHOTO_ORGANIZER_HTTP_TIMEOUT`: seconds per Immich request attempt, as typed (checked where it is used). */
+  httpTimeout?: string;
 }
 
 export function readEnvironment(env: NodeJS.ProcessEnv = process.env): EnvironmentSettings {
@@ -14,5 +16,7 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environme
   if (url) settings.immichUrl = url;
   const key = env['IMMICH_API_KEY'];
   if (key) settings.immichApiKey = key;
+  const timeout = env['PHOTO_ORGANIZER_HTTP_TIMEOUT'];
+  if (timeout) settings.httpTimeout = timeout;
   return settings;
 }

@@ -33,6 +33,7 @@ export async function openImmichSource(flags: OrganizeFlags, config: UserConfig,
       throw new UsageError(`--ca-cert ${caFile}: ${(error as Error).message}`);
     }
   }
+  const timeoutMs = env.httpTimeout !== undefined ? timeoutFrom(env.httpTimeout) : undefined;
   const cache = await ThumbnailCache.open({
     streamMode: Boolean(flags.streamMode),
     cacheDir: flags.cacheDir ?? config.immich?.cache_dir ?? DEFAULTS.cacheDir,
@@ -45,12 +46,22 @@ export async function openImmichSource(flags: OrganizeFlags, config: UserConfig,
     concurrency: flags.concurrency ?? config.concurrency ?? 4,
     ...(caCert ? { caCert } : {}),
     insecure,
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     cache,
     ...(flags.immichAlbum?.length ? { albumNames: flags.immichAlbum } : {}),
     onRetry: (event) => logger.debug(`retrying ${event.method} ${event.endpoint} (attempt ${event.attempt}): ${event.reason}`),
     signal,
   });
   return { source, serverUrl: webUrl(url) };
+}
+
+/** A slow server or link may need more than the default 30 s per request; tests need less. */
+function timeoutFrom(text: string): number {
+  const seconds = Number(text);
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) {
+    throw new UsageError(`PHOTO_ORGANIZER_HTTP_TIMEOUT must be seconds per request, more than 0 and at most 3600, got "${text}"`);
+  }
+  return Math.round(seconds * 1000);
 }
 
 /** `https://photos.example/immich/api/` → `https://photos.example/immich`: where `/photos/<id>` lives. */
