@@ -1,76 +1,181 @@
 /**
  * Reversing a run from its journal, newest change first: untag what it tagged, re-tag what it
- * untagged, delete a tag it created once no asset carries it, un-favorite only what it made
- * favorite, take out of albums what it added, delete albums and stacks it created. Each reversed entry is marked undone,
- * so undoing twice changes nothing the second time.
+ * untagged (re-creating a tag it deleted), un-favorite only what it made favorite, take out of albums
+ * what it added, delete albums and tags it created once nothing else is in them, delete stacks it
+ * created. Each reversed entry is marked undone, so undoing twice changes nothing the second time.
+ * Something already gone on the server (an album or tag deleted by hand) counts as reversed.
  */
 
-import type { ImmichClient } from '../sources/immich/index.js';
+import { throwIfCancelled } from '../core/errors.js';
+import { ImmichHttpError, type ImmichClient, type TagDto } from '../sources/immich/index.js';
 import type { JournalEntry, RunRepository } from '../store/run-repository.js';
-import { assetsWithTag } from './immich/tag-lookup.js';
+import { assetsWithTag, chunked } from './immich/tag-lookup.js';
+import { errorMessage, WRITE_CHUNK } from './immich/write-support.js';
 
 export interface UndoOutcome {
   reversed: number;
-  /** Entries this version cannot reverse (e.g. local copies), with why. */
+  /** Entries left as they are on purpose (local copies, an album someone added photos to), with why. */
   skipped: { entry: JournalEntry; reason: string }[];
+  /** Entries the server refused to reverse; undo can be run again for them. */
+  failed: { entry: JournalEntry; reason: string }[];
   /** Dry-run lines, or what was done. */
   lines: string[];
 }
 
+type Call = { signal?: AbortSignal };
+
 export async function undoRun(runId: string, journal: RunRepository, client: ImmichClient | undefined, dryRun: boolean, signal?: AbortSignal): Promise<UndoOutcome> {
-  const outcome: UndoOutcome = { reversed: 0, skipped: [], lines: [] };
+  const outcome: UndoOutcome = { reversed: 0, skipped: [], failed: [], lines: [] };
   const entries = journal.journal(runId).filter((entry) => entry.undoneAt === undefined).reverse();
-  const options = signal ? { signal } : {};
+  const call: Call = signal ? { signal } : {};
+  const tags = new TagResolver(client, call);
   for (const entry of entries) {
     if (entry.action === 'copy') {
       outcome.skipped.push({ entry, reason: `copied file ${entry.target} is left in place (the original was never touched)` });
       continue;
     }
     if (!client) throw new Error(`run ${runId} changed Immich: undo needs the server (--immich-url, --immich-api-key)`);
-    const ids = entry.action === 'tag.create' ? [] : (JSON.parse(entry.subject) as string[]);
-    const verb = dryRun ? 'Would' : 'Did';
-    switch (entry.action) {
-      case 'tag.assets':
-        if (!dryRun) await client.untagAssets(entry.target, ids, options);
-        outcome.lines.push(`${verb} remove tag '${entry.detail ?? entry.target}' from ${ids.length} assets`);
-        break;
-      case 'untag.assets':
-        if (!dryRun) await client.bulkTagAssets([entry.target], ids, options);
-        outcome.lines.push(`${verb} put tag '${entry.detail ?? entry.target}' back on ${ids.length} assets`);
-        break;
-      case 'tag.create': {
-        const stillUsed = dryRun ? 0 : (await assetsWithTag(client, entry.target, signal)).size;
-        if (stillUsed > 0) {
-          outcome.skipped.push({ entry, reason: `tag ${entry.target} is on ${stillUsed} assets tagged by someone else; kept` });
-          continue;
-        }
-        if (!dryRun) await client.deleteTag(entry.target, options);
-        outcome.lines.push(`${verb} delete the tag this run created (${entry.target})`);
-        break;
+    throwIfCancelled(signal);
+    try {
+      const result = await reverse(entry, client, tags, dryRun, call);
+      if (result.kept !== undefined) {
+        outcome.skipped.push({ entry, reason: result.kept });
+        if (!result.line) continue;
       }
-      case 'favorite':
-        if (!dryRun) await client.updateAssets({ ids, isFavorite: false }, options);
-        outcome.lines.push(`${verb} un-favorite ${ids.length} assets this run made favorite`);
-        break;
-      case 'album.assets':
-        if (!dryRun) await client.removeAssetsFromAlbum(entry.target, ids, options);
-        outcome.lines.push(`${verb} take ${ids.length} assets out of album '${entry.detail ?? entry.target}'`);
-        break;
-      case 'album.create':
-        // Deleting an album never deletes its photos.
-        if (!dryRun) await client.deleteAlbum(entry.target, options);
-        outcome.lines.push(`${verb} delete album '${entry.detail ?? entry.target}' this run created`);
-        break;
-      case 'stack.create':
-        if (!dryRun) await client.deleteStack(entry.target, options);
-        outcome.lines.push(`${verb} unstack '${entry.detail ?? entry.target}'`);
-        break;
-      default:
-        outcome.skipped.push({ entry, reason: `unknown journal action ${entry.action}` });
-        continue;
+      if (result.line) outcome.lines.push(`${dryRun ? 'Would' : 'Did'} ${result.line}`);
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      outcome.failed.push({ entry, reason: `${entry.action} ${entry.detail ?? entry.target}: ${errorMessage(error)}` });
+      continue;
     }
     if (!dryRun) journal.markUndone(runId, entry.seq);
     outcome.reversed++;
   }
   return outcome;
+}
+
+interface Reversal {
+  /** What was (or would be) done, after "Did"/"Would". */
+  line?: string;
+  /** Why (part of) the entry is left as it is. */
+  kept?: string;
+}
+
+async function reverse(entry: JournalEntry, client: ImmichClient, tags: TagResolver, dryRun: boolean, call: Call): Promise<Reversal> {
+  const ids = () => JSON.parse(entry.subject) as string[];
+  const name = entry.detail ?? entry.target;
+  switch (entry.action) {
+    case 'tag.assets': {
+      const list = ids();
+      if (!dryRun && (await tags.exists(entry.target))) for (const chunk of chunked(list, WRITE_CHUNK)) await client.untagAssets(entry.target, chunk, call);
+      return { line: `remove tag '${name}' from ${list.length} assets` };
+    }
+    case 'untag.assets': {
+      const list = ids();
+      if (!dryRun) {
+        const tagId = await tags.idFor(entry.target, entry.detail);
+        for (const chunk of chunked(list, WRITE_CHUNK)) await client.tagAssets(tagId, chunk, call);
+      }
+      return { line: `put tag '${name}' back on ${list.length} assets` };
+    }
+    case 'tag.delete': {
+      const { names } = JSON.parse(entry.subject) as { names: string[] };
+      if (!dryRun) await tags.recreate(names);
+      return { line: `re-create the tag '${name}' this run deleted (${names.length} tags with its children)` };
+    }
+    case 'tag.create': {
+      if (dryRun) return { line: `delete the tag '${name}' this run created, if no other asset carries it` };
+      if (!(await tags.exists(entry.target))) return { line: `find the tag '${name}' already deleted` };
+      const stillUsed = (await assetsWithTag(client, entry.target, call.signal)).size;
+      if (stillUsed > 0) return { kept: `tag '${name}' is on ${stillUsed} assets tagged by someone else; kept` };
+      await client.deleteTag(entry.target, call);
+      return { line: `delete the tag '${name}' this run created` };
+    }
+    case 'favorite': {
+      const list = ids();
+      if (!dryRun) await unfavorite(client, list, call);
+      return { line: `un-favorite ${list.length} assets this run made favorite` };
+    }
+    case 'album.assets': {
+      const list = ids();
+      if (!dryRun) await unlessGone(() => client.removeAssetsFromAlbum(entry.target, list, call));
+      return { line: `take ${list.length} assets out of album '${name}'` };
+    }
+    case 'album.create':
+      return dryRun ? { line: `take this run's photos out of album '${name}' and delete it if nothing else is in it` } : undoAlbumCreate(entry, client, call);
+    case 'stack.create':
+      // Members survive; only the grouping goes.
+      if (!dryRun) await unlessGone(() => client.deleteStack(entry.target, call));
+      return { line: `unstack '${name}'` };
+    default:
+      return { kept: `unknown journal action ${entry.action}` };
+  }
+}
+
+/** Our photos out, then the album itself only if it is empty now: photos someone added since stay. */
+async function undoAlbumCreate(entry: JournalEntry, client: ImmichClient, call: Call): Promise<Reversal> {
+  const name = entry.detail ?? entry.target;
+  const gone = await unlessGone(() => client.removeAssetsFromAlbum(entry.target, JSON.parse(entry.subject) as string[], call));
+  if (gone) return { line: `find album '${name}' already deleted` };
+  const album = await client.getAlbum(entry.target, call);
+  const left = album.assetCount ?? album.assets?.length ?? 0;
+  if (left > 0) return { line: `take this run's photos out of album '${name}'`, kept: `album '${name}' kept: ${left} photos were added to it by someone else` };
+  await unlessGone(() => client.deleteAlbum(entry.target, call));
+  return { line: `delete album '${name}' this run created` };
+}
+
+/** All or nothing on the server: if one asset is gone since, the rest are done one by one. */
+async function unfavorite(client: ImmichClient, ids: string[], call: Call): Promise<void> {
+  for (const chunk of chunked(ids, WRITE_CHUNK)) {
+    const whole = await unlessGone(() => client.updateAssets({ ids: chunk, isFavorite: false }, call));
+    if (whole) for (const id of chunk) await unlessGone(() => client.updateAssets({ ids: [id], isFavorite: false }, call));
+  }
+}
+
+/** Runs a call; true when the object is no longer there (Immich answers 400 "Not found or no ... access"). */
+async function unlessGone(call: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await call();
+    return false;
+  } catch (error) {
+    if (error instanceof ImmichHttpError && error.kind === 'http' && error.status === 400) return true;
+    throw error;
+  }
+}
+
+/** The server's tags, read once and kept current as undo re-creates tags a run deleted. */
+class TagResolver {
+  #tags: TagDto[] | undefined;
+
+  constructor(
+    private readonly client: ImmichClient | undefined,
+    private readonly call: Call,
+  ) {}
+
+  async #list(): Promise<TagDto[]> {
+    this.#tags ??= this.client ? await this.client.listTags(this.call) : [];
+    return this.#tags;
+  }
+
+  async exists(id: string): Promise<boolean> {
+    return (await this.#list()).some((tag) => tag.id === id);
+  }
+
+  /** The journaled tag id if it still exists, else the tag of that name (re-created if need be). */
+  async idFor(id: string, name: string | undefined): Promise<string> {
+    const tags = await this.#list();
+    const found = tags.find((tag) => tag.id === id) ?? tags.find((tag) => tag.value === name);
+    if (found) return found.id;
+    if (name === undefined) throw new Error(`tag ${id} no longer exists`);
+    await this.recreate([name]);
+    const made = (await this.#list()).find((tag) => tag.value === name);
+    if (!made) throw new Error(`Immich did not re-create the tag '${name}'`);
+    return made.id;
+  }
+
+  async recreate(names: string[]): Promise<void> {
+    if (!this.client) return;
+    for (const chunk of chunked(names, WRITE_CHUNK)) await this.client.upsertTags(chunk, this.call);
+    this.#tags = await this.client.listTags(this.call);
+  }
 }

@@ -177,7 +177,7 @@ describe('Immich tagging, removal and undo', () => {
     const first = await runCli(args, { env });
     expect(first.code).toBe(0);
     expect(tagged('possible-duplicate')).toEqual(['eiffel-tower.jpg', 'eiffel-tower.webp', 'yellow-flower-q60.jpg', 'yellow-flower-small.jpg', 'yellow-flower.jpg']);
-    expect(fake.writeRequests().map((r) => `${r.method} ${r.apiPath}`)).toEqual(['PUT /api/tags', 'PUT /api/tags/assets']);
+    expect(fake.writeRequests().map((r) => `${r.method} ${r.operationId}`)).toEqual(['PUT upsertTags', 'PUT tagAssets']);
 
     fake.clearRequests();
     const again = await runCli(args, { env });

@@ -1,24 +1,34 @@
 /**
- * Tagging in Immich as an action target: `--tag-only` tags every member of every actionable group,
- * `--tag-duplicates-of-local` tags the assets that duplicate a photo of a loaded local library, and
- * `--remove-tag` takes a tag off every asset that has it. Writes are batched (one request per
- * chunk of ids), skip what is already so (a second identical run sends no writing request) and are
- * journaled right after the server confirms them, so `undo` can reverse exactly what was done.
+ * Tagging in Immich as an action target: `--tag-only` tags every member of every actionable group
+ * (with `--tag-per-group`, also a child tag `<tag>/group-0001` per group), `--tag-duplicates-of-local`
+ * tags the assets that duplicate a photo of a loaded local library, and `--remove-tag` takes a tag
+ * (and its children) off every asset that has it, then optionally deletes it (`--delete-tag`).
+ * Writes are batched (one request per chunk of ids), skip what is already so (a second identical run
+ * sends no writing request) and are journaled right after the server confirms them, from the
+ * server's per-asset answer, so `undo` reverses exactly what was done.
  */
 
-import { CapabilityError, throwIfCancelled } from '../../core/errors.js';
+import { CancelledError } from '../../core/errors.js';
 import type { ReportAction } from '../../core/report.js';
 import type { PhotoGroup } from '../../grouping/group-engine.js';
-import type { ImmichClient, ServerCapabilities } from '../../sources/immich/index.js';
+import type { ImmichClient, ServerCapabilities, TagDto } from '../../sources/immich/index.js';
+import { requireCapability } from '../../sources/immich/index.js';
 import type { ActionTarget, ApplyContext } from '../action-target.js';
 import { actionableGroups } from '../plan.js';
-import { assetsWithTag, chunked, findTag } from './tag-lookup.js';
+import { assetsWithTag, chunked, tagSubtree } from './tag-lookup.js';
+import { errorMessage, limitLines, mapLimited, withSignal, WRITE_CHUNK } from './write-support.js';
 
-export const WRITE_CHUNK = 1000;
+export { WRITE_CHUNK } from './write-support.js';
+
+export interface GroupTag {
+  /** `<tag>/group-0001`. */
+  tagName: string;
+  assetIds: string[];
+}
 
 export type TagPlan =
-  | { kind: 'tag'; tagName: string; assetIds: string[]; groups: number }
-  | { kind: 'untag'; tagName: string };
+  | { kind: 'tag'; tagName: string; assetIds: string[]; groups: number; perGroup: GroupTag[] }
+  | { kind: 'untag'; tagName: string; deleteTag: boolean };
 
 export interface TagTargetOptions {
   client: ImmichClient;
@@ -26,26 +36,41 @@ export interface TagTargetOptions {
   mode: 'tag' | 'tag-duplicates-of-local' | 'untag';
   tagName: string;
   includeSimilar: boolean;
+  /** Also tag each group's members with `<tag>/<group id>`. */
+  perGroup?: boolean;
+  /** After `untag`, delete the tag itself (and its children) once no asset carries it. */
+  deleteTag?: boolean;
 }
 
 export function immichTagTarget(options: TagTargetOptions): ActionTarget<TagPlan> {
-  if (!options.capabilities.tags) {
-    throw new CapabilityError(`this Immich server (v${options.capabilities.version.major}.${options.capabilities.version.minor}) has no tags API (needs v1.113 or newer)`);
-  }
+  requireCapability(options.capabilities, 'tags', options.mode === 'untag' ? '--remove-tag' : 'tagging');
   const { client, tagName } = options;
   return {
-    plan: (groups) => (options.mode === 'untag' ? { kind: 'untag', tagName } : planTagging(groups, options)),
-    describe: (plan) =>
+    plan: (groups) => (options.mode === 'untag' ? { kind: 'untag', tagName, deleteTag: Boolean(options.deleteTag) } : planTagging(groups, options)),
+    describe: (plan) => {
+      if (plan.kind === 'untag') {
+        const then = plan.deleteTag ? `, then delete the tag` : '';
+        return [`Would remove the tag '${tagName}' (and its child tags) from every asset that has it${then}`];
+      }
+      return [
+        `Would tag ${plan.assetIds.length} assets of ${plan.groups} groups with '${tagName}' (those already tagged are left alone)`,
+        ...limitLines(plan.perGroup.map((group) => `Would tag ${group.assetIds.length} assets with '${group.tagName}'`), 'group tags'),
+      ];
+    },
+    planned: (plan) =>
       plan.kind === 'untag'
-        ? [`Would remove the tag '${tagName}' from every asset that has it`]
-        : [`Would tag ${plan.assetIds.length} assets of ${plan.groups} groups with '${tagName}' (those already tagged are left alone)`],
-    planned: (plan) => [{ type: plan.kind === 'untag' ? 'untag' : 'tag', target: tagName, count: plan.kind === 'untag' ? 0 : plan.assetIds.length, status: 'planned' }],
-    apply: (plan, context) => (plan.kind === 'untag' ? untagAll(client, tagName, context) : tagAssets(client, plan, context)),
+        ? [{ type: 'untag', target: tagName, count: 0, status: 'planned' }]
+        : [
+            { type: 'tag', target: tagName, count: plan.assetIds.length, status: 'planned' },
+            ...(plan.perGroup.length > 0 ? [{ type: 'tag' as const, target: `${tagName}/group-*`, count: plan.perGroup.length, status: 'planned' as const }] : []),
+          ],
+    apply: (plan, context) => (plan.kind === 'untag' ? untagAll(client, plan, context) : tagAssets(client, plan, context)),
   };
 }
 
-function planTagging(groups: readonly PhotoGroup[], options: TagTargetOptions): TagPlan {
+export function planTagging(groups: readonly PhotoGroup[], options: Pick<TagTargetOptions, 'mode' | 'tagName' | 'includeSimilar' | 'perGroup'>): TagPlan {
   const ids = new Set<string>();
+  const perGroup: GroupTag[] = [];
   let count = 0;
   for (const group of actionableGroups(groups, options.includeSimilar)) {
     const members = group.members.filter((member) => member.photo.source === 'immich' && !member.photo.isReference);
@@ -54,44 +79,178 @@ function planTagging(groups: readonly PhotoGroup[], options: TagTargetOptions): 
     if (members.length === 0) continue;
     count++;
     for (const member of members) ids.add(member.photo.id);
+    if (options.perGroup) perGroup.push({ tagName: `${options.tagName}/${group.id}`, assetIds: members.map((member) => member.photo.id).sort() });
   }
-  return { kind: 'tag', tagName: options.tagName, assetIds: [...ids].sort(), groups: count };
+  return { kind: 'tag', tagName: options.tagName, assetIds: [...ids].sort(), groups: count, perGroup };
+}
+
+interface Tally {
+  done: number;
+  unchanged: number;
+  failed: number;
+  error?: string;
 }
 
 async function tagAssets(client: ImmichClient, plan: Extract<TagPlan, { kind: 'tag' }>, context: ApplyContext): Promise<ReportAction[]> {
   if (plan.assetIds.length === 0) return [];
-  const signal = context.signal;
-  let tag = await findTag(client, plan.tagName, signal);
-  if (!tag) {
-    const [created] = await client.upsertTags([plan.tagName], { signal });
-    if (!created) throw new Error(`Immich did not create the tag '${plan.tagName}'`);
-    tag = created;
-    context.journal.record({ runId: context.runId, action: 'tag.create', target: tag.id, subject: JSON.stringify({ name: plan.tagName }), detail: undefined });
+  const { tags, createdNow } = await ensureTags(client, [plan.tagName, ...plan.perGroup.map((group) => group.tagName)], context);
+  const tagOf = (name: string): TagDto => {
+    const tag = tags.get(name);
+    if (!tag) throw new Error(`Immich did not create the tag '${name}'`);
+    return tag;
+  };
+  const main = tagOf(plan.tagName);
+  const mainTally = await tagMissing(client, main, plan.assetIds, createdNow.has(main.id), context, true);
+  const actions = tallyActions('tag', plan.tagName, mainTally);
+  if (plan.perGroup.length > 0) {
+    const tallies = await mapLimited(
+      plan.perGroup,
+      (group) => tagMissing(client, tagOf(group.tagName), group.assetIds, createdNow.has(tagOf(group.tagName).id), context, false),
+      context.signal,
+    );
+    actions.push(...tallyActions('tag', `${plan.tagName}/group-*`, sumTallies(tallies)));
   }
-  const already = await assetsWithTag(client, tag.id, signal);
-  const missing = plan.assetIds.filter((id) => !already.has(id));
-  let done = 0;
-  for (const chunk of chunked(missing, WRITE_CHUNK)) {
-    throwIfCancelled(signal);
-    await client.bulkTagAssets([tag.id], chunk, { signal });
-    context.journal.record({ runId: context.runId, action: 'tag.assets', target: tag.id, subject: JSON.stringify(chunk), detail: plan.tagName });
-    done += chunk.length;
-    context.onProgress?.({ stage: 'apply', done, total: missing.length });
-  }
-  const actions: ReportAction[] = [];
-  if (done > 0) actions.push({ type: 'tag', target: plan.tagName, count: done, status: 'done' });
-  if (plan.assetIds.length - done > 0) actions.push({ type: 'tag', target: plan.tagName, count: plan.assetIds.length - done, status: 'unchanged' });
   return actions;
 }
 
-async function untagAll(client: ImmichClient, tagName: string, context: ApplyContext): Promise<ReportAction[]> {
-  const tag = await findTag(client, tagName, context.signal);
-  if (!tag) return [{ type: 'untag', target: tagName, count: 0, status: 'unchanged' }];
-  const tagged = [...(await assetsWithTag(client, tag.id, context.signal))].sort();
-  for (const chunk of chunked(tagged, WRITE_CHUNK)) {
-    throwIfCancelled(context.signal);
-    await client.untagAssets(tag.id, chunk, context.signal ? { signal: context.signal } : {});
-    context.journal.record({ runId: context.runId, action: 'untag.assets', target: tag.id, subject: JSON.stringify(chunk), detail: tagName });
+/**
+ * The tags by value, creating the missing ones with one upsert. Every tag that exists afterwards and
+ * did not before (parents of `a/b` included) is journaled, even when the upsert failed: its answer
+ * can be lost after the server committed.
+ */
+async function ensureTags(client: ImmichClient, names: readonly string[], context: ApplyContext): Promise<{ tags: Map<string, TagDto>; createdNow: Set<string> }> {
+  const before = await client.listTags(withSignal(context));
+  const tags = new Map(before.map((tag) => [tag.value, tag]));
+  const createdNow = new Set<string>();
+  const missing = [...new Set(names)].filter((name) => !tags.has(name));
+  if (missing.length === 0) return { tags, createdNow };
+  let failure: Error | undefined;
+  try {
+    for (const chunk of chunked(missing, WRITE_CHUNK)) await client.upsertTags(chunk, withSignal(context));
+  } catch (error) {
+    failure = error instanceof Error ? error : new Error(String(error));
   }
-  return [{ type: 'untag', target: tagName, count: tagged.length, status: tagged.length > 0 ? 'done' : 'unchanged' }];
+  let after: TagDto[];
+  try {
+    after = await client.listTags(withSignal(context));
+  } catch (error) {
+    throw failure ?? error;
+  }
+  const created = after.filter((tag) => !tags.has(tag.value)).sort((a, b) => a.value.split('/').length - b.value.split('/').length);
+  for (const tag of created) {
+    context.journal.record({ runId: context.runId, action: 'tag.create', target: tag.id, subject: JSON.stringify({ name: tag.value }), detail: tag.value });
+    tags.set(tag.value, tag);
+    createdNow.add(tag.id);
+  }
+  if (failure !== undefined) throw failure;
+  return { tags, createdNow };
+}
+
+/** Tags the assets not yet tagged, a chunk per request; journals the ids the server says it tagged. */
+async function tagMissing(client: ImmichClient, tag: TagDto, assetIds: readonly string[], isNew: boolean, context: ApplyContext, progress: boolean): Promise<Tally> {
+  const already = isNew ? new Set<string>() : await assetsWithTag(client, tag.id, context.signal);
+  const missing = assetIds.filter((id) => !already.has(id));
+  const tally: Tally = { done: 0, unchanged: assetIds.length - missing.length, failed: 0 };
+  for (const chunk of chunked(missing, WRITE_CHUNK)) {
+    let tagged: string[];
+    try {
+      const results = await client.tagAssets(tag.id, chunk, withSignal(context));
+      // `duplicate` for an id that was untagged a moment ago means a retried request whose first
+      // answer was lost after the server tagged it: that link is ours too.
+      tagged = results.filter((result) => result.success || result.error === 'duplicate').map((result) => result.id);
+      const refused = results.filter((result) => !result.success && result.error !== 'duplicate');
+      if (refused.length > 0) noteFailure(tally, refused.length, `Immich refused ${refused.length} assets: ${refused[0]?.error ?? 'unknown'}`);
+    } catch (error) {
+      if (error instanceof CancelledError || context.signal?.aborted) throw error;
+      // The answer may be lost after the server tagged: journal what it holds now, count the rest failed.
+      const now = await assetsWithTag(client, tag.id, context.signal).catch(() => new Set<string>());
+      tagged = chunk.filter((id) => now.has(id));
+      noteFailure(tally, chunk.length - tagged.length, errorMessage(error));
+      context.logger.warn(`tagging ${chunk.length} assets with '${tag.value}' failed: ${errorMessage(error)}`);
+    }
+    if (tagged.length > 0) {
+      context.journal.record({ runId: context.runId, action: 'tag.assets', target: tag.id, subject: JSON.stringify(tagged), detail: tag.value });
+    }
+    tally.done += tagged.length;
+    if (progress) context.onProgress?.({ stage: 'apply', done: tally.done + tally.failed, total: missing.length });
+  }
+  return tally;
+}
+
+async function untagAll(client: ImmichClient, plan: Extract<TagPlan, { kind: 'untag' }>, context: ApplyContext): Promise<ReportAction[]> {
+  const subtree = tagSubtree(await client.listTags(withSignal(context)), plan.tagName);
+  if (subtree.length === 0) return [{ type: 'untag', target: plan.tagName, count: 0, status: 'unchanged' }];
+  // Deepest first, so an asset found through a child tag is already off it when its parent is done.
+  const depths = [...new Set(subtree.map((tag) => tag.value.split('/').length))].sort((a, b) => b - a);
+  const tallies: Tally[] = [];
+  for (const depth of depths) {
+    const level = subtree.filter((tag) => tag.value.split('/').length === depth);
+    tallies.push(...(await mapLimited(level, (tag) => untagOne(client, tag, context), context.signal)));
+  }
+  const total = sumTallies(tallies);
+  const actions = tallyActions('untag', plan.tagName, total);
+  const root = subtree.find((tag) => tag.value === plan.tagName);
+  if (plan.deleteTag && root) actions.push(await deleteTag(client, root, subtree, context));
+  return actions;
+}
+
+async function untagOne(client: ImmichClient, tag: TagDto, context: ApplyContext): Promise<Tally> {
+  const carrying = [...(await assetsWithTag(client, tag.id, context.signal))].sort();
+  const tally: Tally = { done: 0, unchanged: 0, failed: 0 };
+  for (const chunk of chunked(carrying, WRITE_CHUNK)) {
+    let removed: string[];
+    try {
+      const results = await client.untagAssets(tag.id, chunk, withSignal(context));
+      // `not_found` after the children were done: a retried request whose first answer was lost.
+      removed = results.filter((result) => result.success || result.error === 'not_found').map((result) => result.id);
+      const refused = results.filter((result) => !result.success && result.error !== 'not_found');
+      if (refused.length > 0) noteFailure(tally, refused.length, `Immich refused ${refused.length} assets: ${refused[0]?.error ?? 'unknown'}`);
+    } catch (error) {
+      if (error instanceof CancelledError || context.signal?.aborted) throw error;
+      const now = await assetsWithTag(client, tag.id, context.signal).catch(() => new Set(chunk));
+      removed = chunk.filter((id) => !now.has(id));
+      noteFailure(tally, chunk.length - removed.length, errorMessage(error));
+      context.logger.warn(`untagging ${chunk.length} assets from '${tag.value}' failed: ${errorMessage(error)}`);
+    }
+    if (removed.length > 0) {
+      context.journal.record({ runId: context.runId, action: 'untag.assets', target: tag.id, subject: JSON.stringify(removed), detail: tag.value });
+    }
+    tally.done += removed.length;
+  }
+  return tally;
+}
+
+/** Deletes the (now unused) tag and its children: after untagging, so no XMP sidecar keeps it (API-NOTES §14.11). */
+async function deleteTag(client: ImmichClient, root: TagDto, subtree: readonly TagDto[], context: ApplyContext): Promise<ReportAction> {
+  const left = await assetsWithTag(client, root.id, context.signal);
+  if (left.size > 0) {
+    return { type: 'untag', target: `${root.value} (tag kept)`, count: left.size, status: 'failed', error: `${left.size} assets still carry it` };
+  }
+  await client.deleteTag(root.id, withSignal(context));
+  const names = subtree.map((tag) => tag.value).sort();
+  context.journal.record({ runId: context.runId, action: 'tag.delete', target: root.id, subject: JSON.stringify({ names }), detail: root.value });
+  return { type: 'untag', target: `${root.value} (tag deleted)`, count: names.length, status: 'done' };
+}
+
+function noteFailure(tally: Tally, count: number, error: string): void {
+  tally.failed += count;
+  tally.error ??= error;
+}
+
+function sumTallies(tallies: readonly Tally[]): Tally {
+  const total: Tally = { done: 0, unchanged: 0, failed: 0 };
+  for (const tally of tallies) {
+    total.done += tally.done;
+    total.unchanged += tally.unchanged;
+    if (tally.failed > 0) noteFailure(total, tally.failed, tally.error ?? 'failed');
+  }
+  return total;
+}
+
+function tallyActions(type: 'tag' | 'untag', target: string, tally: Tally): ReportAction[] {
+  const actions: ReportAction[] = [];
+  if (tally.done > 0) actions.push({ type, target, count: tally.done, status: 'done' });
+  if (tally.unchanged > 0 || (tally.done === 0 && tally.failed === 0)) actions.push({ type, target, count: tally.unchanged, status: 'unchanged' });
+  if (tally.failed > 0) actions.push({ type, target, count: tally.failed, status: 'failed', ...(tally.error ? { error: tally.error } : {}) });
+  return actions;
 }

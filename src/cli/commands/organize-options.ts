@@ -32,6 +32,8 @@ export interface OrganizeFlags {
   duplicateTag?: string;
   removeTag?: string;
   tagDuplicatesOfLocal?: boolean;
+  tagPerGroup?: boolean;
+  deleteTag?: boolean;
   pathGlob?: string[];
   createAlbums?: boolean;
   albumPrefix?: string;
@@ -44,7 +46,7 @@ export interface OrganizeFlags {
 /** Flags that only mean something with `--source immich`. */
 export const IMMICH_ONLY_FLAGS: readonly (keyof OrganizeFlags)[] = [
   'immichUrl', 'immichApiKey', 'immichAlbum', 'cacheDir', 'cacheSizeMb', 'streamMode', 'caCert', 'insecure',
-  'tagOnly', 'duplicateTag', 'removeTag', 'tagDuplicatesOfLocal', 'createAlbums', 'albumPrefix', 'markBestFavorite', 'stack',
+  'tagOnly', 'duplicateTag', 'removeTag', 'tagDuplicatesOfLocal', 'tagPerGroup', 'deleteTag', 'createAlbums', 'albumPrefix', 'markBestFavorite', 'stack',
 ];
 
 export function integer(name: string, min: number, max: number) {
@@ -90,7 +92,9 @@ export function addOrganizeOptions(command: Command): Command {
     .option('--tag-only', 'tag every photo of every duplicate group in Immich (nothing else is changed)')
     .option('--duplicate-tag <name>', 'the tag to use (default possible-duplicate; duplicate-of-local with --tag-duplicates-of-local)')
     .option('--tag-duplicates-of-local', 'tag the Immich assets that duplicate a photo of the --load-hashes libraries')
-    .option('--remove-tag <name>', 'take this tag off every asset that has it, then stop')
+    .option('--tag-per-group', 'with --tag-only, also tag each group with its own child tag <tag>/group-0001')
+    .option('--remove-tag <name>', 'take this tag (and its child tags) off every asset that has it, then stop')
+    .option('--delete-tag', 'with --remove-tag, then delete the tag itself (and its child tags)')
     .option('--create-albums', 'one Immich album per group: <prefix>0001, <prefix>0002, ... (reused when it exists)')
     .option('--album-prefix <prefix>', 'album name prefix for --create-albums (default duplicates-)')
     .option('--mark-best-favorite', 'mark the best photo of each group as favorite')

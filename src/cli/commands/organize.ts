@@ -3,7 +3,7 @@
 import { Command } from 'commander';
 import picomatch from 'picomatch';
 import { localOutputTarget } from '../../actions/local-target.js';
-import { CapabilityError, UsageError } from '../../core/errors.js';
+import { UsageError } from '../../core/errors.js';
 import type { Report } from '../../core/report.js';
 import { loadConfig } from '../../config/load-config.js';
 import { DEFAULTS } from '../../config/defaults.js';
@@ -15,9 +15,7 @@ import { formatGroups } from '../output.js';
 import { createProgressDisplay } from '../progress-bar.js';
 import { addOrganizeOptions, IMMICH_ONLY_FLAGS, type OrganizeFlags } from './organize-options.js';
 import { openImmichSource, type ImmichSetup } from './immich-source-setup.js';
-import { immichTagTarget } from '../../actions/immich/tag-target.js';
-import { albumTarget, favoriteTarget, stackTarget } from '../../actions/immich/group-actions.js';
-import { combineTargets } from '../../actions/combined-target.js';
+import { immichActionTarget, type ImmichAction } from '../../actions/immich/immich-target.js';
 import type { ActionTarget } from '../../actions/action-target.js';
 import type { UserConfig } from '../../config/config-schema.js';
 import { loadReferenceLibraries } from '../../store/reference-library.js';
@@ -114,30 +112,39 @@ function checkSourceFlags(flags: OrganizeFlags): void {
   const actions = [flags.tagOnly && '--tag-only', flags.removeTag !== undefined && '--remove-tag', flags.tagDuplicatesOfLocal && '--tag-duplicates-of-local', groupActions.length > 0 && groupActions.join(', ')].filter(Boolean);
   if (actions.length > 1) throw new UsageError(`${actions.join(' and ')} cannot be used together`);
   if (flags.albumPrefix !== undefined && !flags.createAlbums) throw new UsageError('--album-prefix needs --create-albums');
+  if (flags.tagPerGroup && !flags.tagOnly) throw new UsageError('--tag-per-group needs --tag-only');
+  if (flags.deleteTag && flags.removeTag === undefined) throw new UsageError('--delete-tag needs --remove-tag <name>');
+  if (flags.removeTag !== undefined && !isTagName(flags.removeTag)) throw new UsageError(`--remove-tag needs a tag name, got "${flags.removeTag}"`);
+  if (flags.duplicateTag !== undefined && !isTagName(flags.duplicateTag)) throw new UsageError(`--duplicate-tag needs a tag name, got "${flags.duplicateTag}"`);
   if (flags.tagDuplicatesOfLocal && !flags.loadHashes?.length) throw new UsageError('--tag-duplicates-of-local needs --load-hashes <local.db>');
 }
 
 function immichTarget(flags: OrganizeFlags, config: UserConfig, opened: ImmichSetup): ActionTarget | undefined {
-  const common = { client: opened.source.client, capabilities: opened.source.capabilities, includeSimilar: Boolean(flags.includeSimilar) };
-  if (flags.removeTag !== undefined) return immichTagTarget({ ...common, mode: 'untag', tagName: flags.removeTag });
-  if (flags.tagOnly) {
-    return immichTagTarget({ ...common, mode: 'tag', tagName: flags.duplicateTag ?? config.immich?.duplicate_tag ?? DEFAULTS.duplicateTag });
-  }
-  if (flags.tagDuplicatesOfLocal) {
-    return immichTagTarget({ ...common, mode: 'tag-duplicates-of-local', tagName: flags.duplicateTag ?? DEFAULTS.localDuplicateTag });
-  }
+  const action = immichAction(flags, config);
+  if (!action) return undefined;
   const { client, capabilities } = opened.source;
-  const targets: ActionTarget[] = [];
-  if (flags.createAlbums) {
-    if (!capabilities.albums) throw new CapabilityError('this Immich server has no albums API: --create-albums cannot work');
-    targets.push(albumTarget(client, common.includeSimilar, flags.albumPrefix ?? config.immich?.album_prefix ?? DEFAULTS.albumPrefix));
+  return immichActionTarget({ client, capabilities, includeSimilar: Boolean(flags.includeSimilar), action });
+}
+
+/** The one Immich action this run asks for (checkSourceFlags has refused combinations). */
+function immichAction(flags: OrganizeFlags, config: UserConfig): ImmichAction | undefined {
+  if (flags.removeTag !== undefined) return { kind: 'untag', tagName: flags.removeTag, deleteTag: Boolean(flags.deleteTag) };
+  if (flags.tagOnly) {
+    return { kind: 'tag', tagName: flags.duplicateTag ?? config.immich?.duplicate_tag ?? DEFAULTS.duplicateTag, perGroup: Boolean(flags.tagPerGroup) };
   }
-  if (flags.markBestFavorite) targets.push(favoriteTarget(client, common.includeSimilar));
-  if (flags.stack) {
-    if (!capabilities.stacks) throw new CapabilityError('this Immich server has no stacks API (v1.122 or newer): --stack cannot work');
-    targets.push(stackTarget(client, common.includeSimilar));
-  }
-  return targets.length > 0 ? combineTargets(targets) : undefined;
+  if (flags.tagDuplicatesOfLocal) return { kind: 'tag-duplicates-of-local', tagName: flags.duplicateTag ?? DEFAULTS.localDuplicateTag };
+  if (!flags.createAlbums && !flags.markBestFavorite && !flags.stack) return undefined;
+  return {
+    kind: 'groups',
+    ...(flags.createAlbums ? { albumPrefix: flags.albumPrefix ?? config.immich?.album_prefix ?? DEFAULTS.albumPrefix } : {}),
+    favorite: Boolean(flags.markBestFavorite),
+    stack: Boolean(flags.stack),
+  };
+}
+
+/** Immich splits tag values on '/' and drops empty parts: `a//b/` would not be the tag we look for. */
+function isTagName(name: string): boolean {
+  return name.length > 0 && name.split('/').every((part) => part.trim().length > 0);
 }
 
 function toFlagName(key: string): string {

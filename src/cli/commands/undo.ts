@@ -24,7 +24,7 @@ interface UndoFlags {
 
 export function undoCommand(run: (task: (signal: AbortSignal) => Promise<number>) => void): Command {
   return new Command('undo')
-    .description('reverse what a run changed in Immich (tags it added or removed, tags it created)')
+    .description('reverse what a run changed in Immich: tags, albums, favorites and stacks it added, removed or created')
     .argument('<run-id>', 'a run id from `photo-organizer runs`')
     .option('--save-hashes <db>', 'hash database holding the journal (default: under the user data dir)')
     .option('--dry-run', 'print what would be reversed, change nothing')
@@ -56,8 +56,10 @@ async function undo(runId: string, flags: UndoFlags, signal: AbortSignal): Promi
       const outcome = await undoRun(runId, journal, opened?.source.client, Boolean(flags.dryRun), signal);
       for (const line of outcome.lines) process.stdout.write(`${line}\n`);
       for (const { reason } of outcome.skipped) logger.warn(reason);
-      process.stderr.write(`${flags.dryRun ? '[dry run] ' : ''}${outcome.reversed} changes of run ${runId} ${flags.dryRun ? 'would be' : 'were'} reversed\n`);
-      return 0;
+      for (const { reason } of outcome.failed) logger.warn(`not reversed: ${reason}`);
+      const failed = outcome.failed.length > 0 ? `; ${outcome.failed.length} could not be (run undo again to retry them)` : '';
+      process.stderr.write(`${flags.dryRun ? '[dry run] ' : ''}${outcome.reversed} changes of run ${runId} ${flags.dryRun ? 'would be' : 'were'} reversed${failed}\n`);
+      return outcome.failed.length > 0 ? 3 : 0;
     } finally {
       await opened?.source.close();
     }

@@ -1,0 +1,120 @@
+/**
+ * `--create-albums`: one album per group, `<prefix>0001`, ... An album our earlier run created is
+ * found by its stored id, else an owned album of that name is reused, else one is created with the
+ * group's assets. Only missing assets are added (a second identical run writes nothing); every
+ * created album and every added asset is journaled from the server's answer.
+ */
+
+import { CancelledError } from '../../core/errors.js';
+import type { ReportAction } from '../../core/report.js';
+import type { AlbumDto, ImmichClient, ServerCapabilities } from '../../sources/immich/index.js';
+import type { ActionTarget, ApplyContext } from '../action-target.js';
+import { planGroups, type GroupActionsPlan, type GroupPlan } from './group-plan.js';
+import { albumsWeCreated } from './our-albums.js';
+import { assetsInAlbum, chunked } from './tag-lookup.js';
+import { errorMessage, limitLines, mapLimited, withSignal, WRITE_CHUNK } from './write-support.js';
+
+export interface AlbumTargetOptions {
+  client: ImmichClient;
+  capabilities: ServerCapabilities;
+  includeSimilar: boolean;
+  prefix: string;
+}
+
+export function albumTarget(options: AlbumTargetOptions): ActionTarget<GroupActionsPlan> {
+  const { prefix } = options;
+  return {
+    plan: (groups) => planGroups(groups, options.includeSimilar, prefix),
+    describe: (plan) =>
+      limitLines(plan.groups.map((group) => `Would put ${group.assetIds.length} photos in album '${group.label}' (creating it if it does not exist)`), 'albums'),
+    planned: (plan) => [{ type: 'album', target: prefix, count: plan.groups.length, status: 'planned' }],
+    apply: (plan, context) => applyAlbums(options, plan, context),
+  };
+}
+
+async function applyAlbums(options: AlbumTargetOptions, plan: GroupActionsPlan, context: ApplyContext): Promise<ReportAction[]> {
+  const { client } = options;
+  if (plan.groups.length === 0) return [];
+  const owned = await ownedAlbums(client, context);
+  const ownedIds = new Set(owned.map((album) => album.id));
+  const ours = albumsWeCreated(context.journal);
+  const byName = new Map<string, string>();
+  for (const album of owned) if (!byName.has(album.albumName)) byName.set(album.albumName, album.id);
+  const existing = (label: string) => ours.get(label)?.find((id) => ownedIds.has(id)) ?? byName.get(label);
+
+  // Reads first (bounded), then the writes one by one.
+  const inside = await mapLimited(
+    plan.groups,
+    async (group) => {
+      const albumId = existing(group.label);
+      return albumId ? assetsInAlbum(client, albumId, options.capabilities.searchAlbumIds, context.signal) : undefined;
+    },
+    context.signal,
+  );
+  const counts = { created: 0, completed: 0, unchanged: 0, failed: 0, error: undefined as string | undefined };
+  for (const [index, group] of plan.groups.entries()) {
+    const albumId = existing(group.label);
+    const members = inside[index];
+    try {
+      if (!albumId || !members) {
+        await createAlbum(client, group, ownedIds, context);
+        counts.created++;
+        continue;
+      }
+      const missing = group.assetIds.filter((id) => !members.has(id));
+      if (missing.length === 0) {
+        counts.unchanged++;
+        continue;
+      }
+      await addToAlbum(client, albumId, group.label, missing, context);
+      counts.completed++;
+    } catch (error) {
+      if (error instanceof CancelledError || context.signal?.aborted) throw error;
+      counts.failed++;
+      counts.error ??= `${group.label}: ${errorMessage(error)}`;
+      context.logger.warn(`album '${group.label}' failed: ${errorMessage(error)}`);
+    }
+  }
+  const actions: ReportAction[] = [];
+  if (counts.created > 0) actions.push({ type: 'album', target: `${options.prefix}* created`, count: counts.created, status: 'done' });
+  if (counts.completed > 0) actions.push({ type: 'album', target: `${options.prefix}* completed`, count: counts.completed, status: 'done' });
+  if (counts.unchanged > 0) actions.push({ type: 'album', target: options.prefix, count: counts.unchanged, status: 'unchanged' });
+  if (counts.failed > 0) actions.push({ type: 'album', target: options.prefix, count: counts.failed, status: 'failed', ...(counts.error ? { error: counts.error } : {}) });
+  return actions;
+}
+
+/** Albums the key's user owns: v3 lists shared-with-me ones too, and those cannot take our assets. */
+async function ownedAlbums(client: ImmichClient, context: ApplyContext): Promise<AlbumDto[]> {
+  const [me, albums] = await Promise.all([client.me(withSignal(context)), client.getAlbums({}, withSignal(context))]);
+  return albums.filter((album) => {
+    if (album.ownerId) return album.ownerId === me.id;
+    const owner = album.albumUsers?.find((member) => member.role === 'owner');
+    return owner === undefined || owner.user.id === me.id;
+  });
+}
+
+async function createAlbum(client: ImmichClient, group: GroupPlan, knownIds: Set<string>, context: ApplyContext): Promise<void> {
+  let album: AlbumDto | undefined;
+  try {
+    // Not retried blindly: a retried POST /albums could make a second album of that name.
+    album = await client.createAlbum(group.label, group.assetIds, { ...withSignal(context), retry: false });
+  } catch (error) {
+    if (error instanceof CancelledError || context.signal?.aborted) throw error;
+    // The answer may be lost after the server made the album: adopt a new album of that name.
+    album = (await client.getAlbums({}, withSignal(context)).catch(() => [])).find((candidate) => candidate.albumName === group.label && !knownIds.has(candidate.id));
+    if (!album) throw error;
+  }
+  knownIds.add(album.id);
+  context.journal.record({ runId: context.runId, action: 'album.create', target: album.id, subject: JSON.stringify(group.assetIds), detail: group.label });
+}
+
+async function addToAlbum(client: ImmichClient, albumId: string, label: string, missing: readonly string[], context: ApplyContext): Promise<void> {
+  for (const chunk of chunked(missing, WRITE_CHUNK)) {
+    const results = await client.addAssetsToAlbum(albumId, chunk, withSignal(context));
+    // `duplicate` for an id missing a moment ago: a retry whose first answer was lost; ours too.
+    const added = results.filter((result) => result.success || result.error === 'duplicate').map((result) => result.id);
+    if (added.length > 0) context.journal.record({ runId: context.runId, action: 'album.assets', target: albumId, subject: JSON.stringify(added), detail: label });
+    const refused = results.filter((result) => !result.success && result.error !== 'duplicate');
+    if (refused.length > 0) throw new Error(`Immich refused ${refused.length} assets: ${refused[0]?.error ?? 'unknown'}`);
+  }
+}

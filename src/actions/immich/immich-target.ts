@@ -1,0 +1,77 @@
+/**
+ * The Immich action target a run asks for, built once the server's capabilities are known and
+ * before anything changes: a missing API (tags, albums, stacks) or a key permission the action needs
+ * is a CapabilityError (exit 2) here, not a failure halfway through.
+ */
+
+import { CapabilityError } from '../../core/errors.js';
+import { keyAllows, requireCapability, type ImmichClient, type ProbedCapability, type ServerCapabilities } from '../../sources/immich/index.js';
+import type { ActionTarget } from '../action-target.js';
+import { combineTargets } from '../combined-target.js';
+import { albumTarget } from './album-target.js';
+import { favoriteTarget } from './favorite-target.js';
+import { stackTarget } from './stack-target.js';
+import { immichTagTarget } from './tag-target.js';
+
+export type ImmichAction =
+  | { kind: 'tag'; tagName: string; perGroup: boolean }
+  | { kind: 'tag-duplicates-of-local'; tagName: string }
+  | { kind: 'untag'; tagName: string; deleteTag: boolean }
+  | { kind: 'groups'; albumPrefix?: string; favorite: boolean; stack: boolean };
+
+export interface ImmichTargetOptions {
+  client: ImmichClient;
+  capabilities: ServerCapabilities;
+  includeSimilar: boolean;
+  action: ImmichAction;
+}
+
+/** What each action needs: the API to be there, and these key permissions (API-NOTES §2.1). */
+interface Needs {
+  flag: string;
+  api: ProbedCapability;
+  permissions: string[];
+}
+
+export function immichActionTarget(options: ImmichTargetOptions): ActionTarget | undefined {
+  const { client, capabilities, includeSimilar, action } = options;
+  switch (action.kind) {
+    case 'tag':
+    case 'tag-duplicates-of-local':
+      requireAll(capabilities, [{ flag: action.kind === 'tag' ? '--tag-only' : '--tag-duplicates-of-local', api: 'tags', permissions: ['tag.read', 'tag.create', 'tag.asset'] }]);
+      return immichTagTarget({ client, capabilities, includeSimilar, mode: action.kind, tagName: action.tagName, perGroup: action.kind === 'tag' && action.perGroup });
+    case 'untag':
+      requireAll(capabilities, [{ flag: '--remove-tag', api: 'tags', permissions: ['tag.read', 'tag.asset', ...(action.deleteTag ? ['tag.delete'] : [])] }]);
+      return immichTagTarget({ client, capabilities, includeSimilar, mode: 'untag', tagName: action.tagName, deleteTag: action.deleteTag });
+    case 'groups': {
+      const needs: Needs[] = [];
+      const targets: ActionTarget[] = [];
+      if (action.albumPrefix !== undefined) {
+        needs.push({ flag: '--create-albums', api: 'albums', permissions: ['album.read', 'album.create', 'albumAsset.create', 'user.read'] });
+        targets.push(albumTarget({ client, capabilities, includeSimilar, prefix: action.albumPrefix }));
+      }
+      if (action.favorite) {
+        needs.push({ flag: '--mark-best-favorite', api: 'search', permissions: ['asset.update'] });
+        targets.push(favoriteTarget(client, includeSimilar));
+      }
+      if (action.stack) {
+        needs.push({ flag: '--stack', api: 'stacks', permissions: ['stack.read', 'stack.create'] });
+        targets.push(stackTarget(client, includeSimilar));
+      }
+      requireAll(capabilities, needs);
+      return targets.length > 0 ? combineTargets(targets) : undefined;
+    }
+  }
+}
+
+function requireAll(capabilities: ServerCapabilities, needs: readonly Needs[]): void {
+  for (const need of needs) {
+    requireCapability(capabilities, need.api, need.flag);
+    const missing = need.permissions.filter((permission) => keyAllows(capabilities, permission) === false);
+    if (missing.length > 0) {
+      throw new CapabilityError(
+        `The API key lacks the permission${missing.length > 1 ? 's' : ''} ${missing.join(', ')} that ${need.flag} needs; add ${missing.length > 1 ? 'them' : 'it'} to the key in Immich (Account Settings → API Keys).`,
+      );
+    }
+  }
+}
