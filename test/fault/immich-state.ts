@@ -1,0 +1,149 @@
+/**
+ * What the fault and interruption tests compare: the fake server's writable state (tags, albums,
+ * favorites, stacks, by id), and that state as the journal says it should be (the state before the
+ * runs with every journaled, not-undone change replayed over it). Equal means no change is lost:
+ * nothing on the server the journal does not know of, nothing journaled that did not happen.
+ */
+
+import Database from 'better-sqlite3';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import type { FakeImmich } from '../helpers/fake-immich/index.js';
+import { makeImmichThumbnail } from '../helpers/fake-immich/index.js';
+import { sceneJpeg } from '../helpers/images.js';
+import sharp from 'sharp';
+
+export interface ServerState {
+  tags: Record<string, string[]>;
+  albums: Record<string, string[]>;
+  favorites: string[];
+  stacks: Record<string, string[]>;
+}
+
+export function serverState(fake: FakeImmich): ServerState {
+  const sorted = (ids: Iterable<string>) => [...ids].sort();
+  return {
+    tags: Object.fromEntries([...fake.state.tags.keys()].map((id) => [id, sorted(fake.state.tagAssets.get(id) ?? [])])),
+    albums: Object.fromEntries([...fake.state.albums.values()].map((album) => [album.id, sorted(album.assetIds)])),
+    favorites: sorted([...fake.state.assets.values()].filter((asset) => asset.isFavorite).map((asset) => asset.id)),
+    stacks: Object.fromEntries([...fake.state.stacks.values()].map((stack) => [stack.id, sorted(stack.assetIds)])),
+  };
+}
+
+interface JournalRow {
+  action: string;
+  target: string;
+  subject: string;
+}
+
+/** Changes the journal holds and no undo has reversed, oldest first; none when the run never made its store. */
+export function journalRows(storeFile: string): JournalRow[] {
+  if (!existsSync(storeFile)) return [];
+  const db = new Database(storeFile, { readonly: true });
+  try {
+    return db.prepare('SELECT action, target, subject FROM journal WHERE undone_at IS NULL ORDER BY applied_at, run_id, seq').all() as JournalRow[];
+  } finally {
+    db.close();
+  }
+}
+
+/** Runs that applied changes, newest first: the order to undo them in (a later run's changes rest on an earlier one's). */
+export function appliedRunIds(storeFile: string): string[] {
+  if (!existsSync(storeFile)) return [];
+  const db = new Database(storeFile, { readonly: true });
+  try {
+    return (db.prepare('SELECT id FROM runs WHERE dry_run = 0 ORDER BY started_at DESC, id DESC').all() as { id: string }[]).map((row) => row.id);
+  } finally {
+    db.close();
+  }
+}
+
+/** `before` with every change the journal holds applied over it. */
+export function replayJournal(before: ServerState, rows: readonly JournalRow[]): ServerState {
+  const tags = new Map(Object.entries(before.tags).map(([id, ids]) => [id, new Set(ids)]));
+  const albums = new Map(Object.entries(before.albums).map(([id, ids]) => [id, new Set(ids)]));
+  const stacks = new Map(Object.entries(before.stacks).map(([id, ids]) => [id, new Set(ids)]));
+  const favorites = new Set(before.favorites);
+  const ids = (row: JournalRow) => JSON.parse(row.subject) as string[];
+  const members = (map: Map<string, Set<string>>, key: string) => map.get(key) ?? map.set(key, new Set()).get(key) ?? new Set<string>();
+  for (const row of rows) {
+    switch (row.action) {
+      case 'tag.create':
+        members(tags, row.target);
+        break;
+      case 'tag.assets':
+        for (const id of ids(row)) members(tags, row.target).add(id);
+        break;
+      case 'untag.assets':
+        for (const id of ids(row)) members(tags, row.target).delete(id);
+        break;
+      case 'favorite':
+        for (const id of ids(row)) favorites.add(id);
+        break;
+      case 'album.create':
+        for (const id of ids(row)) members(albums, row.target).add(id);
+        break;
+      case 'album.assets':
+        for (const id of ids(row)) members(albums, row.target).add(id);
+        break;
+      case 'stack.create':
+        for (const id of ids(row)) members(stacks, row.target).add(id);
+        break;
+      default:
+        throw new Error(`the replay does not know journal action ${row.action}`);
+    }
+  }
+  const plain = (map: Map<string, Set<string>>) => Object.fromEntries([...map].map(([id, set]) => [id, [...set].sort()]));
+  return { tags: plain(tags), albums: plain(albums), favorites: [...favorites].sort(), stacks: plain(stacks) };
+}
+
+/** How many single changes differ between two states (an asset in a tag, an album, a favorite, ...). */
+export function changesApart(a: ServerState, b: ServerState): number {
+  const pairs = (state: ServerState) =>
+    new Set([
+      ...Object.entries(state.tags).flatMap(([id, ids]) => [`tag ${id}`, ...ids.map((asset) => `tag ${id} ${asset}`)]),
+      ...Object.entries(state.albums).flatMap(([id, ids]) => [`album ${id}`, ...ids.map((asset) => `album ${id} ${asset}`)]),
+      ...Object.entries(state.stacks).flatMap(([id, ids]) => [`stack ${id}`, ...ids.map((asset) => `stack ${id} ${asset}`)]),
+      ...state.favorites.map((asset) => `favorite ${asset}`),
+    ]);
+  const left = pairs(a);
+  const right = pairs(b);
+  return [...left].filter((item) => !right.has(item)).length + [...right].filter((item) => !left.has(item)).length;
+}
+
+export interface SeedPhoto {
+  name: string;
+  thumbnail: Buffer;
+  checksum: string;
+  bytes: number;
+}
+
+/** Four scenes with two or three copies each (re-encoded, resized) and three unique photos: 13 assets, 4 groups. */
+export async function seedPhotos(): Promise<SeedPhoto[]> {
+  const photos: SeedPhoto[] = [];
+  const add = async (name: string, bytes: Buffer) =>
+    photos.push({ name, bytes: bytes.length, checksum: createHash('sha1').update(bytes).digest('base64'), thumbnail: await makeImmichThumbnail(bytes) });
+  for (let scene = 0; scene < 4; scene++) {
+    const original = await sceneJpeg({ seed: 500 + scene, width: 640, height: 480 });
+    await add(`scene${scene}.jpg`, original);
+    await add(`scene${scene}-small.jpg`, await sharp(original).resize(400).jpeg({ quality: 70 }).toBuffer());
+    if (scene < 2) await add(`scene${scene}-q50.jpg`, await sharp(original).jpeg({ quality: 50 }).toBuffer());
+  }
+  for (let unique = 0; unique < 3; unique++) await add(`unique${unique}.jpg`, await sceneJpeg({ seed: 600 + unique, width: 640, height: 480 }));
+  return photos;
+}
+
+export function addAssets(fake: FakeImmich, ownerId: string, photos: readonly SeedPhoto[]): void {
+  photos.forEach((photo, index) =>
+    fake.state.addAsset({
+      ownerId,
+      originalFileName: photo.name,
+      checksum: photo.checksum,
+      fileCreatedAt: new Date(Date.UTC(2024, 0, index + 1)).toISOString(),
+      width: 640,
+      height: 480,
+      thumbnail: photo.thumbnail,
+      exif: { fileSizeInByte: photo.bytes },
+    }),
+  );
+}
