@@ -63,7 +63,9 @@ const names = (fake: FakeImmich, ids: Iterable<string>) => [...ids].map((id) => 
 /** Everything this tool may change, by name: tag value → files, album name → files (sorted), favorites, stacks (primary first). */
 export function snapshot(fake: FakeImmich) {
   return {
-    tags: Object.fromEntries([...fake.state.tags.values()].map((tag) => [tag.value, names(fake, fake.state.tagAssets.get(tag.id) ?? [])]).sort()),
+    tags: Object.fromEntries(
+      [...fake.state.tags.values()].map((tag): [string, string[]] => [tag.value, names(fake, fake.state.tagAssets.get(tag.id) ?? [])]).sort(),
+    ),
     albums: [...fake.state.albums.values()].map((album) => `${album.albumName}: ${names(fake, album.assetIds).join(', ')}`).sort(),
     favorites: names(fake, [...fake.state.assets.values()].filter((asset) => asset.isFavorite).map((asset) => asset.id)),
     stacks: [...fake.state.stacks.values()].map((stack) => [nameOf(fake, stack.primaryAssetId), ...names(fake, stack.assetIds.filter((id) => id !== stack.primaryAssetId))].join(' > ')).sort(),
