@@ -127,12 +127,15 @@ describe('Immich tagging', () => {
     expect(fake.violations()).toEqual([]);
   });
 
-  it('--remove-tag without --delete-tag keeps the (now empty) tag, and no asset carries it', async () => {
+  it('--remove-tag without --delete-tag keeps the (now empty) tag, no asset carries it, and nothing is scanned', async () => {
     const root = tempDir();
     expect((await runCli(organizeArgs(fake, root, '--tag-only', '--duplicate-tag', 'cleanup'), { env })).code).toBe(0);
     expect(snapshot(fake).tags['cleanup']).toEqual(GROUPED);
-    expect((await runCli(organizeArgs(fake, root, '--remove-tag', 'cleanup'), { env })).code).toBe(0);
+    // A fresh hash database and cache: removing a tag needs no scan, so no thumbnail is fetched.
+    fake.clearRequests();
+    expect((await runCli(organizeArgs(fake, tempDir(), '--remove-tag', 'cleanup'), { env })).code).toBe(0);
     expect(snapshot(fake).tags).toEqual({ cleanup: [] });
+    expect(fake.thumbnailRequests()).toEqual([]);
     expect(fake.violations()).toEqual([]);
   });
 });

@@ -20,6 +20,8 @@ import type { ActionTarget } from '../../actions/action-target.js';
 import type { UserConfig } from '../../config/config-schema.js';
 import { loadReferenceLibraries } from '../../store/reference-library.js';
 import { writeReports } from '../write-reports.js';
+import type { PhotoSource } from '../../sources/photo-source.js';
+import type { SourceEntry } from '../../core/photo.js';
 
 export const ORGANIZE_EXAMPLES = `
 Examples:
@@ -64,7 +66,8 @@ export async function runOrganize(flags: OrganizeFlags, signal: AbortSignal): Pr
             ...(flags.pathGlob?.length ? { pathFilter: picomatch(flags.pathGlob, { dot: true }) } : {}),
           }),
         };
-  const { source } = opened;
+  // `--remove-tag` finds the tagged assets on the server: scanning the library first would be wasted.
+  const source = flags.removeTag !== undefined ? listingNothing(opened.source) : opened.source;
   const progress = createProgressDisplay(flags.progress && !flags.quiet && !flags.json);
   let result: OrganizeResult;
   try {
@@ -94,6 +97,19 @@ export async function runOrganize(flags: OrganizeFlags, signal: AbortSignal): Pr
   }
   printResult(result.report, flags);
   return result.status === 'partial' ? 3 : 0;
+}
+
+/** The source with an empty listing; not the whole library, so no stored hash is dropped as deleted. */
+function listingNothing(source: PhotoSource): PhotoSource {
+  const none: AsyncIterable<SourceEntry> = { [Symbol.asyncIterator]: () => ({ next: () => Promise.resolve({ done: true, value: undefined }) }) };
+  return {
+    kind: source.kind,
+    thumbnailsAreOriginals: source.thumbnailsAreOriginals,
+    listsWholeLibrary: false,
+    list: () => none,
+    thumbnail: (photo, signal) => source.thumbnail(photo, signal),
+    close: () => source.close(),
+  };
 }
 
 /** One clear line for flags that do not fit the chosen source. */
