@@ -109,6 +109,7 @@ describe('organize --source immich', () => {
     const result = await runCli([...immichArgs(root), '--immich-api-key', key, '--stream-mode']);
     expect(result.code).toBe(0);
     expect(existsSync(path.join(root, 'cache')) ? readdirSync(path.join(root, 'cache')) : []).toEqual([]);
+    expect(fake.violations()).toEqual([]);
   });
 
   it('lists which local photos have a match in Immich and which do not (hybrid)', async () => {
@@ -123,6 +124,7 @@ describe('organize --source immich', () => {
     expect(base(report.references?.unmatched)).toEqual(['backup/trees-above-watermark.jpg', 'camera/redwoods-above.jpg', 'camera/trees-above.jpg']);
     expect(base(report.references?.matched)).toContain('camera/moose.jpg');
     expect(report.references?.loaded).toBe(11);
+    expect(fake.violations()).toEqual([]);
   });
 
   it('explains a missing key, a wrong key and misplaced flags', async () => {
@@ -137,6 +139,7 @@ describe('organize --source immich', () => {
     const misplaced = await runCli(['organize', '-s', sample, '--immich-url', fake.url]);
     expect(misplaced.code).toBe(2);
     expect(misplaced.stderr.trim()).toBe('photo-organizer: --immich-url can only be used with --source immich');
+    expect(fake.violations()).toEqual([]);
   });
 });
 
@@ -235,11 +238,14 @@ describe('workflow 3: local hashes, then tag the Immich duplicates of local phot
       const root = tempDir();
       const localDb = path.join(root, 'local.db');
       expect((await runCli(['organize', '-s', path.join(sample, 'camera'), '--save-hashes', localDb])).code).toBe(0);
-      const result = await runCli(
-        ['organize', '--source', 'immich', '--immich-url', fake.url, '--save-hashes', path.join(root, 'immich.db'), '--cache-dir', path.join(root, 'cache'),
-          '--load-hashes', localDb, '--tag-duplicates-of-local', '--json'],
-        { env: { IMMICH_API_KEY: key } },
-      );
+      const args = ['organize', '--source', 'immich', '--immich-url', fake.url, '--save-hashes', path.join(root, 'immich.db'), '--cache-dir', path.join(root, 'cache'),
+        '--load-hashes', localDb, '--tag-duplicates-of-local'];
+      // The dry-run twin: the plan, and no writing request.
+      const dry = await runCli([...args, '--dry-run'], { env: { IMMICH_API_KEY: key } });
+      expect(dry.code).toBe(0);
+      expect(dry.stderr).toMatch(/Would tag 2 assets of 2 groups with 'duplicate-of-local'/);
+      expect(fake.writeRequests()).toEqual([]);
+      const result = await runCli([...args, '--json'], { env: { IMMICH_API_KEY: key } });
       expect(result.code).toBe(0);
       const tag = [...fake.state.tags.values()].find((t) => t.value === 'duplicate-of-local');
       const ids = tag ? (fake.state.tagAssets.get(tag.id) ?? new Set<string>()) : new Set<string>();
@@ -355,6 +361,7 @@ describe('faults during an Immich run', () => {
       expect(result.stderr).toMatch(/PUT .*tags.*500/);
       expect(result.stderr).not.toContain(key);
       expect(fake.state.tagAssets.size).toBe(0);
+      expect(fake.violations()).toEqual([]);
     } finally {
       await fake.close();
     }
