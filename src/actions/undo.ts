@@ -24,6 +24,24 @@ export interface UndoOutcome {
 
 type Call = { signal?: AbortSignal };
 
+/** The key permissions undoing these entries needs (API-NOTES §2.1), to refuse before any change. */
+const PERMISSIONS: Record<string, readonly string[]> = {
+  'tag.assets': ['tag.read', 'tag.asset'],
+  'untag.assets': ['tag.read', 'tag.asset', 'tag.create'],
+  'tag.delete': ['tag.read', 'tag.create'],
+  'tag.create': ['tag.read', 'tag.delete', 'asset.read'],
+  favorite: ['asset.update'],
+  'album.assets': ['albumAsset.delete'],
+  'album.create': ['albumAsset.delete', 'album.read', 'album.delete'],
+  'stack.create': ['stack.delete'],
+};
+
+export function undoPermissions(entries: readonly JournalEntry[]): string[] {
+  const needed = new Set<string>();
+  for (const entry of entries) if (entry.undoneAt === undefined) for (const permission of PERMISSIONS[entry.action] ?? []) needed.add(permission);
+  return [...needed].sort();
+}
+
 export async function undoRun(runId: string, journal: RunRepository, client: ImmichClient | undefined, dryRun: boolean, signal?: AbortSignal): Promise<UndoOutcome> {
   const outcome: UndoOutcome = { reversed: 0, skipped: [], failed: [], lines: [] };
   const entries = journal.journal(runId).filter((entry) => entry.undoneAt === undefined).reverse();

@@ -6,7 +6,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeImmich, type FakeImmich } from '../helpers/fake-immich/index.js';
-import { fromSample, organizeArgs, SAMPLE, SAMPLE_PHOTOS, seedAssets } from '../helpers/immich-e2e.js';
+import { fromSample, lastChangingRun, organizeArgs, SAMPLE, SAMPLE_PHOTOS, seedAssets, snapshot, undoArgs } from '../helpers/immich-e2e.js';
 import { runCli } from '../helpers/run-cli.js';
 import { useTempDirs } from '../helpers/temp-dir.js';
 
@@ -52,6 +52,23 @@ describe('Immich capabilities and permissions are checked before anything change
     expect(fake.thumbnailRequests()).toEqual([]);
     // The same key may still scan.
     expect((await runCli(organizeArgs(fake, tempDir()), { env: { IMMICH_API_KEY: readOnly } })).code).toBe(0);
+    expect(fake.violations()).toEqual([]);
+  });
+
+  it('undo with a key that may tag but not delete tags is refused before any change', async () => {
+    const { fake, key, userId } = await server();
+    const root = tempDir();
+    expect((await runCli(organizeArgs(fake, root, '--tag-only'), { env: { IMMICH_API_KEY: key } })).code).toBe(0);
+    const tagged = snapshot(fake);
+    const noDelete = fake.addKey(userId, ['asset.read', 'asset.view', 'user.read', 'tag.read', 'tag.create', 'tag.asset']);
+    fake.clearRequests();
+    const refused = await runCli(undoArgs(fake, root, lastChangingRun(root)), { env: { IMMICH_API_KEY: noDelete } });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/lacks tag\.delete, which undoing run .* needs; nothing was changed/);
+    expect(fake.writeRequests()).toEqual([]);
+    expect(snapshot(fake)).toEqual(tagged);
+    expect((await runCli(undoArgs(fake, root, lastChangingRun(root)), { env: { IMMICH_API_KEY: key } })).code).toBe(0);
+    expect(snapshot(fake).tags).toEqual({});
     expect(fake.violations()).toEqual([]);
   });
 });

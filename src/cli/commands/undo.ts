@@ -1,15 +1,16 @@
 /** `photo-organizer undo <run-id>`: reverse what a run changed in Immich, from the journal. */
 
 import { Command } from 'commander';
-import { undoRun } from '../../actions/undo.js';
+import { undoPermissions, undoRun } from '../../actions/undo.js';
 import { loadConfig } from '../../config/load-config.js';
 import { DEFAULTS } from '../../config/defaults.js';
-import { UsageError } from '../../core/errors.js';
+import { CapabilityError, UsageError } from '../../core/errors.js';
+import { keyAllows } from '../../sources/immich/index.js';
 import { openStore } from '../../store/open-store.js';
 import { RunRepository } from '../../store/run-repository.js';
 import { lockStore } from '../../store/store-lock.js';
 import { createLogger } from '../logger.js';
-import { openImmichSource } from './immich-source-setup.js';
+import { openImmichSource, type ImmichSetup } from './immich-source-setup.js';
 import type { OrganizeFlags } from './organize-options.js';
 
 interface UndoFlags {
@@ -46,11 +47,18 @@ async function undo(runId: string, flags: UndoFlags, signal: AbortSignal): Promi
     const journal = new RunRepository(db);
     const record = journal.get(runId);
     if (!record) throw new UsageError(`no run ${runId} in ${file}; see photo-organizer runs`);
-    let opened;
+    let opened: ImmichSetup | undefined;
     if (record.source === 'immich') {
       const { config } = await loadConfig(flags.config, logger);
       const asOrganize: OrganizeFlags = { source: 'immich', progress: false, streamMode: true, ...flags };
-      opened = await openImmichSource(asOrganize, config, logger, signal);
+      const setup = await openImmichSource(asOrganize, config, logger, signal);
+      opened = setup;
+      const missing = undoPermissions(journal.journal(runId)).filter((permission) => keyAllows(setup.source.capabilities, permission) === false);
+      if (missing.length > 0 && flags.dryRun) logger.warn(`the API key lacks ${missing.join(', ')}, which undoing run ${runId} needs`);
+      if (missing.length > 0 && !flags.dryRun) {
+        await setup.source.close();
+        throw new CapabilityError(`The API key lacks ${missing.join(', ')}, which undoing run ${runId} needs; nothing was changed.`);
+      }
     }
     try {
       const outcome = await undoRun(runId, journal, opened?.source.client, Boolean(flags.dryRun), signal);
