@@ -41,10 +41,16 @@ export function journalRows(storeFile: string): JournalRow[] {
   if (!existsSync(storeFile)) return [];
   const db = new Database(storeFile, { readonly: true });
   try {
+    if (!hasTable(db, 'journal')) return [];
     return db.prepare('SELECT action, target, subject FROM journal WHERE undone_at IS NULL ORDER BY applied_at, run_id, seq').all() as JournalRow[];
   } finally {
     db.close();
   }
+}
+
+/** A run killed while it made its store leaves a database without tables. */
+function hasTable(db: Database.Database, name: string): boolean {
+  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
 }
 
 /** Runs that applied changes, newest first: the order to undo them in (a later run's changes rest on an earlier one's). */
@@ -52,6 +58,7 @@ export function appliedRunIds(storeFile: string): string[] {
   if (!existsSync(storeFile)) return [];
   const db = new Database(storeFile, { readonly: true });
   try {
+    if (!hasTable(db, 'runs')) return [];
     return (db.prepare('SELECT id FROM runs WHERE dry_run = 0 ORDER BY started_at DESC, id DESC').all() as { id: string }[]).map((row) => row.id);
   } finally {
     db.close();
@@ -97,18 +104,27 @@ export function replayJournal(before: ServerState, rows: readonly JournalRow[]):
   return { tags: plain(tags), albums: plain(albums), favorites: [...favorites].sort(), stacks: plain(stacks) };
 }
 
-/** How many single changes differ between two states (an asset in a tag, an album, a favorite, ...). */
+/** Single facts (an asset in a tag, an album, a favorite, ...) of a state, as comparable strings. */
+function facts(state: ServerState): Set<string> {
+  return new Set([
+    ...Object.entries(state.tags).flatMap(([id, ids]) => [`tag ${id}`, ...ids.map((asset) => `tag ${id} ${asset}`)]),
+    ...Object.entries(state.albums).flatMap(([id, ids]) => [`album ${id}`, ...ids.map((asset) => `album ${id} ${asset}`)]),
+    ...Object.entries(state.stacks).flatMap(([id, ids]) => [`stack ${id}`, ...ids.map((asset) => `stack ${id} ${asset}`)]),
+    ...state.favorites.map((asset) => `favorite ${asset}`),
+  ]);
+}
+
+/** The facts only `a` holds and those only `b` holds. */
+export function factsApart(a: ServerState, b: ServerState): { onlyInA: string[]; onlyInB: string[] } {
+  const left = facts(a);
+  const right = facts(b);
+  return { onlyInA: [...left].filter((fact) => !right.has(fact)), onlyInB: [...right].filter((fact) => !left.has(fact)) };
+}
+
+/** How many single changes differ between two states. */
 export function changesApart(a: ServerState, b: ServerState): number {
-  const pairs = (state: ServerState) =>
-    new Set([
-      ...Object.entries(state.tags).flatMap(([id, ids]) => [`tag ${id}`, ...ids.map((asset) => `tag ${id} ${asset}`)]),
-      ...Object.entries(state.albums).flatMap(([id, ids]) => [`album ${id}`, ...ids.map((asset) => `album ${id} ${asset}`)]),
-      ...Object.entries(state.stacks).flatMap(([id, ids]) => [`stack ${id}`, ...ids.map((asset) => `stack ${id} ${asset}`)]),
-      ...state.favorites.map((asset) => `favorite ${asset}`),
-    ]);
-  const left = pairs(a);
-  const right = pairs(b);
-  return [...left].filter((item) => !right.has(item)).length + [...right].filter((item) => !left.has(item)).length;
+  const { onlyInA, onlyInB } = factsApart(a, b);
+  return onlyInA.length + onlyInB.length;
 }
 
 export interface SeedPhoto {
