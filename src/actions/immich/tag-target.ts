@@ -68,7 +68,7 @@ export function immichTagTarget(options: TagTargetOptions): ActionTarget<TagPlan
   };
 }
 
-export function planTagging(groups: readonly PhotoGroup[], options: Pick<TagTargetOptions, 'mode' | 'tagName' | 'includeSimilar' | 'perGroup'>): TagPlan {
+export function planTagging(groups: readonly PhotoGroup[], options: Pick<TagTargetOptions, 'mode' | 'tagName' | 'includeSimilar' | 'perGroup'>): Extract<TagPlan, { kind: 'tag' }> {
   const ids = new Set<string>();
   const perGroup: GroupTag[] = [];
   let count = 0;
