@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { planGroups } from '../../src/actions/immich/group-plan.js';
 import { toFavorite } from '../../src/actions/immich/favorite-target.js';
+import { matchAlbums } from '../../src/actions/immich/our-albums.js';
 import { stackVerdict } from '../../src/actions/immich/stack-target.js';
 import { tagSubtree } from '../../src/actions/immich/tag-lookup.js';
 import { planTagging } from '../../src/actions/immich/tag-target.js';
@@ -74,6 +75,23 @@ describe('Immich plans', () => {
     expect(stackVerdict(entry, stackOf(stack('s1', 'b', ['b', 'a'])))).toBe('in-other-stack');
     expect(stackVerdict(entry, stackOf(stack('s1', 'a', ['a', 'b', 'z'])))).toBe('in-other-stack');
     expect(stackVerdict(entry, stackOf(stack('s1', 'z', ['z', 'b'])))).toBe('in-other-stack');
+  });
+
+  it('finds the album our run made for a group by its photos when group numbers shifted, by name otherwise, each album for one group', () => {
+    const ours = [
+      { id: 'A1', name: 'dup-0001', assetIds: new Set(['a', 'b']) },
+      { id: 'A2', name: 'dup-0002', assetIds: new Set(['d', 'e']) },
+    ];
+    const owned = [{ id: 'A1', albumName: 'dup-0001' }, { id: 'A2', albumName: 'dup-0002' }, { id: 'U', albumName: 'dup-0003' }, { id: 'V', albumName: 'dup-0001' }];
+    const groups = [
+      { label: 'dup-0001', assetIds: ['d', 'e', 'x'] },
+      { label: 'dup-0002', assetIds: ['a', 'b'] },
+      { label: 'dup-0003', assetIds: ['p', 'q'] },
+      { label: 'dup-0004', assetIds: ['r', 's'] },
+    ];
+    expect(matchAlbums(groups, ours, owned)).toEqual([{ id: 'A2', name: 'dup-0002' }, { id: 'A1', name: 'dup-0001' }, { id: 'U', name: 'dup-0003' }, undefined]);
+    // Without our journal, names decide; an album is never given to two groups.
+    expect(matchAlbums([{ label: 'dup-0001', assetIds: ['a'] }, { label: 'dup-0001', assetIds: ['b'] }], [], owned)).toEqual([{ id: 'A1', name: 'dup-0001' }, { id: 'V', name: 'dup-0001' }]);
   });
 
   it('a tag and its children, deepest first; a tag that only starts with the same letters is not a child', () => {

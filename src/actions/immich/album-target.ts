@@ -1,7 +1,7 @@
 /**
- * `--create-albums`: one album per group, `<prefix>0001`, ... An album our earlier run created is
- * found by its stored id, else an owned album of that name is reused, else one is created with the
- * group's assets. Only missing assets are added (a second identical run writes nothing); every
+ * `--create-albums`: one album per group, `<prefix>0001`, ... An album our earlier runs created is
+ * found by the photos they put in it (group numbers shift as the library changes), else an owned album
+ * of that name is reused, else one is created with the group's assets. Only missing assets are added (a second identical run writes nothing); every
  * created album and every added asset is journaled from the server's answer.
  */
 
@@ -10,7 +10,7 @@ import type { ReportAction } from '../../core/report.js';
 import type { AlbumDto, ImmichClient, ServerCapabilities } from '../../sources/immich/index.js';
 import type { ActionTarget, ApplyContext } from '../action-target.js';
 import { planGroups, type GroupActionsPlan, type GroupPlan } from './group-plan.js';
-import { albumsWeCreated } from './our-albums.js';
+import { albumsWeCreated, matchAlbums } from './our-albums.js';
 import { assetsInAlbum, chunked } from './tag-lookup.js';
 import { errorMessage, limitLines, mapLimited, withSignal, WRITE_CHUNK } from './write-support.js';
 
@@ -37,26 +37,21 @@ async function applyAlbums(options: AlbumTargetOptions, plan: GroupActionsPlan, 
   if (plan.groups.length === 0) return [];
   const owned = await ownedAlbums(client, context);
   const ownedIds = new Set(owned.map((album) => album.id));
-  const ours = albumsWeCreated(context.journal);
-  const byName = new Map<string, string>();
-  for (const album of owned) if (!byName.has(album.albumName)) byName.set(album.albumName, album.id);
-  const existing = (label: string) => ours.get(label)?.find((id) => ownedIds.has(id)) ?? byName.get(label);
+  const ours = albumsWeCreated(context.journal).filter((album) => ownedIds.has(album.id));
+  const existing = matchAlbums(plan.groups, ours, owned);
 
   // Reads first (bounded), then the writes one by one.
   const inside = await mapLimited(
-    plan.groups,
-    async (group) => {
-      const albumId = existing(group.label);
-      return albumId ? assetsInAlbum(client, albumId, options.capabilities.searchAlbumIds, context.signal) : undefined;
-    },
+    existing,
+    (album) => (album ? assetsInAlbum(client, album.id, options.capabilities.searchAlbumIds, context.signal) : Promise.resolve(undefined)),
     context.signal,
   );
   const counts = { created: 0, completed: 0, unchanged: 0, failed: 0, error: undefined as string | undefined };
   for (const [index, group] of plan.groups.entries()) {
-    const albumId = existing(group.label);
+    const album = existing[index];
     const members = inside[index];
     try {
-      if (!albumId || !members) {
+      if (!album || !members) {
         await createAlbum(client, group, ownedIds, context);
         counts.created++;
         continue;
@@ -66,7 +61,7 @@ async function applyAlbums(options: AlbumTargetOptions, plan: GroupActionsPlan, 
         counts.unchanged++;
         continue;
       }
-      await addToAlbum(client, albumId, group.label, missing, context);
+      await addToAlbum(client, album.id, album.name, missing, context);
       counts.completed++;
     } catch (error) {
       if (error instanceof CancelledError || context.signal?.aborted) throw error;

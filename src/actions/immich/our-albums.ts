@@ -1,21 +1,66 @@
 /**
- * Albums this tool created, from the journal of every earlier run: album names are not unique in
- * Immich (API-NOTES §14.13), so the album we made is found by its id first, by its name only after.
+ * Albums this tool created, from the journal of every earlier run. Album names are not unique in
+ * Immich (API-NOTES §14.13), and group numbers shift when the library changes, so a group's album is
+ * found by the photos our runs put in it first, by its name only after.
  */
 
 import type { RunRepository } from '../../store/run-repository.js';
 
-/** Album name → ids of the albums our runs created with that name (not undone), newest first. */
-export function albumsWeCreated(journal: RunRepository): Map<string, string[]> {
-  const byName = new Map<string, string[]>();
+export interface OurAlbum {
+  id: string;
+  name: string;
+  /** Every asset our runs put in it (not undone). */
+  assetIds: Set<string>;
+}
+
+/** Albums our runs created (not undone), newest first. */
+export function albumsWeCreated(journal: RunRepository): OurAlbum[] {
+  const albums = new Map<string, OurAlbum>();
+  const additions: { id: string; assetIds: string[] }[] = [];
   for (const run of journal.list(Number.MAX_SAFE_INTEGER)) {
     if (run.source !== 'immich' || run.dryRun) continue;
     for (const entry of journal.journal(run.id).reverse()) {
-      if (entry.action !== 'album.create' || entry.undoneAt !== undefined || entry.detail === undefined) continue;
-      const ids = byName.get(entry.detail) ?? [];
-      ids.push(entry.target);
-      byName.set(entry.detail, ids);
+      if (entry.undoneAt !== undefined) continue;
+      if (entry.action === 'album.create' && !albums.has(entry.target)) {
+        albums.set(entry.target, { id: entry.target, name: entry.detail ?? '', assetIds: new Set(JSON.parse(entry.subject) as string[]) });
+      }
+      if (entry.action === 'album.assets') additions.push({ id: entry.target, assetIds: JSON.parse(entry.subject) as string[] });
     }
   }
-  return byName;
+  for (const { id, assetIds } of additions) for (const assetId of assetIds) albums.get(id)?.assetIds.add(assetId);
+  return [...albums.values()];
+}
+
+/**
+ * Which existing album each group goes to: ours holding most of its photos, else ours or another
+ * owned album with its name; an album goes to one group at most. Undefined: create one.
+ */
+export function matchAlbums(
+  groups: readonly { label: string; assetIds: readonly string[] }[],
+  ours: readonly OurAlbum[],
+  owned: readonly { id: string; albumName: string }[],
+): ({ id: string; name: string } | undefined)[] {
+  const claimed = new Set<string>();
+  const result: ({ id: string; name: string } | undefined)[] = groups.map(() => undefined);
+  groups.forEach((group, index) => {
+    let best: OurAlbum | undefined;
+    let bestOverlap = 0;
+    for (const album of ours) {
+      const overlap = group.assetIds.filter((id) => album.assetIds.has(id)).length;
+      if (overlap > bestOverlap && !claimed.has(album.id)) [best, bestOverlap] = [album, overlap];
+    }
+    if (best) {
+      claimed.add(best.id);
+      result[index] = { id: best.id, name: best.name };
+    }
+  });
+  groups.forEach((group, index) => {
+    if (result[index]) return;
+    const named = ours.find((album) => album.name === group.label && !claimed.has(album.id)) ?? owned.map((album) => ({ id: album.id, name: album.albumName })).find((album) => album.name === group.label && !claimed.has(album.id));
+    if (named) {
+      claimed.add(named.id);
+      result[index] = named;
+    }
+  });
+  return result;
 }
