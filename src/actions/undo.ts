@@ -6,7 +6,7 @@
  * Something already gone on the server (an album or tag deleted by hand) counts as reversed.
  */
 
-import { throwIfCancelled } from '../core/errors.js';
+import { throwIfCancelled, UsageError } from '../core/errors.js';
 import { ImmichHttpError, type ImmichClient, type TagDto } from '../sources/immich/index.js';
 import type { JournalEntry, RunRepository } from '../store/run-repository.js';
 import { assetsWithTag, chunked } from './immich/tag-lookup.js';
@@ -46,6 +46,7 @@ export async function undoRun(runId: string, journal: RunRepository, client: Imm
   const outcome: UndoOutcome = { reversed: 0, skipped: [], failed: [], lines: [] };
   const entries = journal.journal(runId).filter((entry) => entry.undoneAt === undefined).reverse();
   const call: Call = signal ? { signal } : {};
+  if (client) await checkSameServer(runId, client, entries, call);
   const tags = new TagResolver(client, call);
   for (const entry of entries) {
     if (entry.action === 'copy') {
@@ -129,6 +130,26 @@ async function reverse(entry: JournalEntry, client: ImmichClient, tags: TagResol
       return { kept: `unknown journal action ${entry.action}` };
   }
 }
+
+/**
+ * The journal does not name its server, and an object that is not found counts as already undone:
+ * so before anything is marked, a few of the run's photos must be on this server (this tool never
+ * deletes photos). None of them there means another server, or another user's key.
+ */
+async function checkSameServer(runId: string, client: ImmichClient, entries: readonly JournalEntry[], call: Call): Promise<void> {
+  const sample = [...new Set(entries.filter((entry) => ASSET_LISTS.has(entry.action)).flatMap((entry) => (JSON.parse(entry.subject) as string[]).slice(0, 2)))].slice(0, 5);
+  if (sample.length === 0) return;
+  try {
+    for (const id of sample) if (!(await unlessGone(() => client.getAsset(id, call)))) return;
+  } catch (error) {
+    // A key without asset.read cannot tell; the rest of undo does not need it.
+    if (error instanceof ImmichHttpError && error.status === 403) return;
+    throw error;
+  }
+  throw new UsageError(`none of the photos run ${runId} changed is on ${client.baseUrl} for this key: is it the server (and user) the run was made with? Nothing was changed.`);
+}
+
+const ASSET_LISTS = new Set(['tag.assets', 'untag.assets', 'favorite', 'album.assets', 'album.create', 'stack.create']);
 
 /** Our photos out, then the album itself only if it is empty now: photos someone added since stay. */
 async function undoAlbumCreate(entry: JournalEntry, client: ImmichClient, call: Call): Promise<Reversal> {

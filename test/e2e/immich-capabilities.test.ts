@@ -67,9 +67,16 @@ describe('Immich capabilities and permissions are checked before anything change
     expect(refused.stderr).toMatch(/lacks tag\.delete, which undoing run .* needs; nothing was changed/);
     expect(fake.writeRequests()).toEqual([]);
     expect(snapshot(fake)).toEqual(tagged);
+    // Another server (the journal does not name one): refused before anything is marked undone.
+    const other = await server();
+    const elsewhere = await runCli([...undoArgs(fake, root, lastChangingRun(root)).slice(0, 5), other.fake.url], { env: { IMMICH_API_KEY: other.key } });
+    expect(elsewhere.code).toBe(2);
+    expect(elsewhere.stderr).toMatch(/none of the photos run .* changed is on .* Nothing was changed/);
+    expect(other.fake.writeRequests()).toEqual([]);
     expect((await runCli(undoArgs(fake, root, lastChangingRun(root)), { env: { IMMICH_API_KEY: key } })).code).toBe(0);
     expect(snapshot(fake).tags).toEqual({});
     expect(fake.violations()).toEqual([]);
+    expect(other.fake.violations()).toEqual([]);
   });
 });
 
