@@ -5,17 +5,20 @@
  */
 
 import Database from 'better-sqlite3';
+import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { writeFigures } from '../helpers/figures.js';
 import { sceneJpeg } from '../helpers/images.js';
 import { mulberry32 } from '../helpers/random.js';
 import { runCli } from '../helpers/run-cli.js';
 import { useTempDirs } from '../helpers/temp-dir.js';
 
 const tempDir = useTempDirs();
+const TEMP_PREFIX = '.photo-organizer-tmp-';
 /** With the 16 trials of interrupt-immich.test.ts: 50 seeded interruptions in all. */
 const TRIALS = 34;
 
@@ -24,6 +27,7 @@ const digest = (file: string) => createHash('sha256').update(readFileSync(file))
 describe('interrupting a local -o run', () => {
   let photos: string;
   const originals = new Map<string, string>();
+  let fullRunMs = 0;
 
   beforeAll(async () => {
     photos = tempDir();
@@ -34,41 +38,72 @@ describe('interrupting a local -o run', () => {
       writeFileSync(path.join(photos, `s${scene}-c.webp`), await sharp(base).webp().toBuffer());
     }
     for (const name of readdirSync(photos)) originals.set(name, digest(path.join(photos, name)));
+    const root = tempDir();
+    const started = performance.now();
+    const full = await runCli(['organize', '-s', photos, '-o', path.join(root, 'out'), '--save-hashes', path.join(root, 'h.db'), '--quiet']);
+    fullRunMs = performance.now() - started;
+    expect(full.code, full.stderr).toBe(0);
   });
+
+  const outputFiles = (out: string): Dirent[] => (existsSync(out) ? readdirSync(out, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile()) : []);
+  /** `best-s0-a (2).jpg` holds exactly the bytes of `s0-a.jpg`. */
+  const isWholeCopy = (entry: Dirent): boolean =>
+    originals.get(entry.name.replace(/^best-/, '').replace(/ \(\d+\)(?=\.)/, '')) === digest(path.join(entry.parentPath, entry.name));
+
+  /** Watches the output folder and sends the signal `delay` ms after the first file shows up there. */
+  function killOnceCopying(child: ChildProcess, out: string, kill: () => void, delay: number): void {
+    const timer = setInterval(() => {
+      if (outputFiles(out).length === 0) return;
+      clearInterval(timer);
+      setTimeout(kill, delay);
+    }, 1);
+    child.once('exit', () => clearInterval(timer));
+  }
 
   it(`recovers cleanly from ${TRIALS} seeded SIGINT/SIGKILL interruptions`, async () => {
     const random = mulberry32(4242);
     let clean = 0;
+    let interrupted = 0;
+    let unjournaled = 0;
+    let cutWhileCopying = 0;
     for (let trial = 0; trial < TRIALS; trial++) {
       const root = tempDir();
       const out = path.join(root, 'out');
       const db = path.join(root, 'h.db');
       const signal = trial % 2 === 0 ? 'SIGINT' : 'SIGKILL';
-      const delay = Math.floor(random() * 700);
-      await runCli(['organize', '-s', photos, '-o', out, '--save-hashes', db, '--quiet'], {
-        onStart: (child) => setTimeout(() => child.kill(signal), delay),
+      // Half the trials anywhere in the run; the other half a few ms after the first copy appears.
+      const whileCopying = trial % 4 >= 2;
+      const delay = Math.floor(whileCopying ? random() * 15 : random() * fullRunMs);
+      const run = await runCli(['organize', '-s', photos, '-o', out, '--save-hashes', db, '--quiet'], {
+        onStart: (child) => (whileCopying ? killOnceCopying(child, out, () => child.kill(signal), delay) : setTimeout(() => child.kill(signal), delay)),
       });
+      // Right after the kill, before any clean-up: a final name only ever holds a whole copy.
+      const finals = outputFiles(out).filter((entry) => !entry.name.startsWith(TEMP_PREFIX));
+      const halfWritten = finals.filter((entry) => !isWholeCopy(entry));
+      if (finals.length > 0 && finals.length < 12) cutWhileCopying++;
       const check = new Database(db);
       const integrity = check.pragma('integrity_check', { simple: true });
       check.close();
       const rerun = await runCli(['organize', '-s', photos, '-o', out, '--save-hashes', db, '--quiet']);
       expect(rerun.code, `trial ${trial} (${signal} after ${delay} ms): ${rerun.stderr}`).toBe(0);
-      mkdirSync(out, { recursive: true });
-      const files = readdirSync(out, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile());
-      const temps = files.filter((entry) => entry.name.startsWith('.photo-organizer-tmp-'));
-      const wrong = files.filter((entry) => {
-        const original = entry.name.replace(/^best-/, '').replace(/ \(\d+\)(?=\.)/, '');
-        return originals.get(original) !== digest(path.join(entry.parentPath, entry.name));
-      });
+      const files = outputFiles(out);
+      const temps = files.filter((entry) => entry.name.startsWith(TEMP_PREFIX));
+      const wrong = files.filter((entry) => !isWholeCopy(entry));
       const connection = new Database(db, { readonly: true });
       const journaled = (connection.prepare("SELECT target FROM journal WHERE action = 'copy'").all() as { target: string }[]).map((row) => row.target);
       connection.close();
-      const missing = journaled.filter((target) => !files.some((entry) => path.join(entry.parentPath, entry.name) === target));
-      expect({ trial, integrity, temps: temps.length, wrong: wrong.length, missing, copied: files.length }).toEqual({
-        trial, integrity: 'ok', temps: 0, wrong: 0, missing: [], copied: 12,
+      const present = files.map((entry) => path.join(entry.parentPath, entry.name));
+      const missing = journaled.filter((target) => !present.includes(target));
+      // A kill between the rename and the journal insert leaves a whole copy the journal does not list:
+      // harmless (copies are never undone), counted rather than failed.
+      unjournaled += present.filter((file) => !journaled.includes(file)).length;
+      if (run.code !== 0) interrupted++;
+      expect({ trial, integrity, halfWritten: halfWritten.length, temps: temps.length, wrong: wrong.length, missing, copied: files.length }).toEqual({
+        trial, integrity: 'ok', halfWritten: 0, temps: 0, wrong: 0, missing: [], copied: 12,
       });
       clean++;
     }
-    console.log(`interrupts: ${TRIALS} trials (SIGINT and SIGKILL), ${clean} clean recoveries`);
+    writeFigures('interrupt-local', { command: 'npx vitest run test/fault/interrupt-local.test.ts', trials: TRIALS, cleanRecoveries: clean, fullRunMs: Math.round(fullRunMs), interruptedRuns: interrupted, cutWhileCopying, unjournaledCopies: unjournaled });
+    expect(interrupted).toBeGreaterThan(TRIALS / 2);
   }, 900_000);
 });
