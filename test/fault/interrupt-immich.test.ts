@@ -24,6 +24,7 @@ const LATENCY_MS = 25;
 interface Trial {
   trial: number;
   signal: string;
+  atRequest: number;
   delayMs: number;
   exit: number | null;
   integrity: unknown;
@@ -63,16 +64,15 @@ function integrityOf(db: string): unknown {
 
 describe('interrupting an Immich tagging run', () => {
   let photos: SeedPhoto[];
-  let fullRunMs = 0;
+  /** Requests a whole run sends: the trials are cut at a seeded one of them, whatever the machine's speed. */
+  let fullRunRequests = 0;
 
   beforeAll(async () => {
     photos = await seedPhotos();
     const { fake, key } = await seeded(photos);
     try {
-      fake.faults.setLatency(LATENCY_MS);
-      const started = performance.now();
       const run = await runCli(tagArgs(fake, tempDir()), { env: { IMMICH_API_KEY: key } });
-      fullRunMs = performance.now() - started;
+      fullRunRequests = fake.requests().length;
       expect(run.code, run.stderr).toBe(0);
     } finally {
       await fake.close();
@@ -90,12 +90,22 @@ describe('interrupting an Immich tagging run', () => {
         const db = path.join(root, 'h.db');
         const env = { IMMICH_API_KEY: key };
         const signal = trial % 2 === 0 ? 'SIGINT' : 'SIGKILL';
-        const delayMs = Math.floor(random() * fullRunMs);
+        // Cut when the server receives a seeded request of the run (listing, thumbnails or writes), then up to two latencies later.
+        const atRequest = Math.floor(random() * fullRunRequests);
+        const delayMs = Math.floor(random() * LATENCY_MS * 2);
+        let kill: (() => void) | undefined;
+        fake.faults.add({
+          kind: 'reset',
+          match: (target) => {
+            if (target.index === atRequest) setTimeout(() => kill?.(), delayMs);
+            return false;
+          },
+        });
         fake.faults.setLatency(LATENCY_MS);
-        const run = await runCli(tagArgs(fake, root), { env, onStart: (child) => setTimeout(() => child.kill(signal), delayMs) });
+        const run = await runCli(tagArgs(fake, root), { env, onStart: (child) => (kill = () => child.kill(signal)) });
         // A request the client sent before it died is still carried out by the server.
         await sleep(LATENCY_MS * 4);
-        fake.faults.setLatency(0);
+        fake.faults.clear();
         const integrity = integrityOf(db);
         const { onlyInA: unjournaled, onlyInB: phantom } = factsApart(serverState(fake), replayJournal(before, journalRows(db)));
         const rerun = await runCli(tagArgs(fake, root), { env });
@@ -104,7 +114,7 @@ describe('interrupting an Immich tagging run', () => {
         for (const id of appliedRunIds(db)) await runCli(['undo', id, '--save-hashes', db, '--immich-url', fake.url], { env });
         const finished = Object.values(done.tags).some((ids) => ids.length === 10);
         trials.push({
-          trial, signal, delayMs, exit: run.code, integrity, unjournaled: unjournaled.length, phantom: phantom.length,
+          trial, signal, atRequest, delayMs, exit: run.code, integrity, unjournaled: unjournaled.length, phantom: phantom.length,
           rerunExit: rerun.code, lostAfterRerun, finished, undoRestored: changesApart(serverState(fake), before) === 0,
         });
       } finally {
@@ -120,7 +130,7 @@ describe('interrupting an Immich tagging run', () => {
       interruptedRuns: trials.filter((t) => t.exit !== 0).length,
       unjournaledChanges: trials.reduce((sum, t) => sum + t.unjournaled, 0),
       phantomJournalEntries: trials.reduce((sum, t) => sum + t.phantom, 0),
-      fullRunMs: Math.round(fullRunMs),
+      fullRunRequests,
       notClean: trials.filter((t) => !clean.includes(t)),
     });
     // Always: the store is sound, the journal claims nothing the server lacks, a re-run finishes the work.

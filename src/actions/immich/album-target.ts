@@ -12,7 +12,7 @@ import type { ActionTarget, ApplyContext } from '../action-target.js';
 import { planGroups, type GroupActionsPlan, type GroupPlan } from './group-plan.js';
 import { albumsWeCreated, matchAlbums } from './our-albums.js';
 import { assetsInAlbum, chunked } from './tag-lookup.js';
-import { errorMessage, limitLines, mapLimited, withSignal, WRITE_CHUNK } from './write-support.js';
+import { errorMessage, limitLines, mapLimited, SETTLE_CALL, withSignal, WRITE_CHUNK, writeCall } from './write-support.js';
 
 export interface AlbumTargetOptions {
   client: ImmichClient;
@@ -64,7 +64,7 @@ async function applyAlbums(options: AlbumTargetOptions, plan: GroupActionsPlan, 
       await addToAlbum(client, album.id, album.name, missing, context);
       counts.completed++;
     } catch (error) {
-      if (error instanceof CancelledError || context.signal?.aborted) throw error;
+      if (error instanceof CancelledError) throw error;
       counts.failed++;
       counts.error ??= `${group.label}: ${errorMessage(error)}`;
       context.logger.warn(`album '${group.label}' failed: ${errorMessage(error)}`);
@@ -92,11 +92,11 @@ async function createAlbum(client: ImmichClient, group: GroupPlan, knownIds: Set
   let album: AlbumDto | undefined;
   try {
     // Not retried blindly: a retried POST /albums could make a second album of that name.
-    album = await client.createAlbum(group.label, group.assetIds, { ...withSignal(context), retry: false });
+    album = await client.createAlbum(group.label, group.assetIds, { ...writeCall(context), retry: false });
   } catch (error) {
-    if (error instanceof CancelledError || context.signal?.aborted) throw error;
+    if (error instanceof CancelledError) throw error;
     // The answer may be lost after the server made the album: adopt a new album of that name.
-    album = (await client.getAlbums({}, withSignal(context)).catch(() => [])).find((candidate) => candidate.albumName === group.label && !knownIds.has(candidate.id));
+    album = (await client.getAlbums({}, SETTLE_CALL).catch(() => [])).find((candidate) => candidate.albumName === group.label && !knownIds.has(candidate.id));
     if (!album) throw error;
   }
   knownIds.add(album.id);
@@ -105,7 +105,7 @@ async function createAlbum(client: ImmichClient, group: GroupPlan, knownIds: Set
 
 async function addToAlbum(client: ImmichClient, albumId: string, label: string, missing: readonly string[], context: ApplyContext): Promise<void> {
   for (const chunk of chunked(missing, WRITE_CHUNK)) {
-    const results = await client.addAssetsToAlbum(albumId, chunk, withSignal(context));
+    const results = await client.addAssetsToAlbum(albumId, chunk, writeCall(context));
     // `duplicate` for an id missing a moment ago: a retry whose first answer was lost; ours too.
     const added = results.filter((result) => result.success || result.error === 'duplicate').map((result) => result.id);
     if (added.length > 0) context.journal.record({ runId: context.runId, action: 'album.assets', target: albumId, subject: JSON.stringify(added), detail: label });

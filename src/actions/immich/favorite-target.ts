@@ -10,7 +10,7 @@ import type { ImmichClient } from '../../sources/immich/index.js';
 import type { ActionTarget, ApplyContext } from '../action-target.js';
 import { planGroups, type GroupActionsPlan } from './group-plan.js';
 import { chunked } from './tag-lookup.js';
-import { errorMessage, mapLimited, withSignal, WRITE_CHUNK } from './write-support.js';
+import { errorMessage, mapLimited, SETTLE_CALL, WRITE_CHUNK, writeCall } from './write-support.js';
 
 export function favoriteTarget(client: ImmichClient, includeSimilar: boolean): ActionTarget<GroupActionsPlan> {
   return {
@@ -38,11 +38,11 @@ async function applyFavorites(client: ImmichClient, plan: GroupActionsPlan, cont
   for (const chunk of chunked(ids, WRITE_CHUNK)) {
     let made = chunk;
     try {
-      await client.updateAssets({ ids: chunk, isFavorite: true }, withSignal(context));
+      await client.updateAssets({ ids: chunk, isFavorite: true }, writeCall(context));
     } catch (error) {
-      if (error instanceof CancelledError || context.signal?.aborted) throw error;
+      if (error instanceof CancelledError) throw error;
       // All or nothing on the server, but the answer may be lost after it committed: ask.
-      const now = await mapLimited(chunk, (id) => client.getAsset(id, withSignal(context)).then((asset) => asset.isFavorite === true, () => false), context.signal);
+      const now = await mapLimited(chunk, (id) => client.getAsset(id, SETTLE_CALL).then((asset) => asset.isFavorite === true, () => false));
       made = chunk.filter((_, index) => now[index]);
       failed += chunk.length - made.length;
       firstError ??= errorMessage(error);

@@ -10,7 +10,7 @@ import type { ReportAction } from '../../core/report.js';
 import type { ImmichClient, StackDto } from '../../sources/immich/index.js';
 import type { ActionTarget, ApplyContext } from '../action-target.js';
 import { planGroups, type GroupActionsPlan, type GroupPlan } from './group-plan.js';
-import { errorMessage, withSignal } from './write-support.js';
+import { errorMessage, SETTLE_CALL, withSignal, writeCall } from './write-support.js';
 
 export function stackTarget(client: ImmichClient, includeSimilar: boolean): ActionTarget<GroupActionsPlan> {
   return {
@@ -53,7 +53,7 @@ async function applyStacks(client: ImmichClient, plan: GroupActionsPlan, context
       for (const id of group.assetIds) stackOf.set(id, stack);
       counts.created++;
     } catch (error) {
-      if (error instanceof CancelledError || context.signal?.aborted) throw error;
+      if (error instanceof CancelledError) throw error;
       counts.failed++;
       firstError ??= `${group.label}: ${errorMessage(error)}`;
       context.logger.warn(`stacking ${group.assetIds.length} photos failed: ${errorMessage(error)}`);
@@ -73,11 +73,11 @@ async function createStack(client: ImmichClient, group: GroupPlan, context: Appl
   let stack: StackDto | undefined;
   try {
     // Not retried blindly: POST /stacks is not idempotent.
-    stack = await client.createStack(group.assetIds, { ...withSignal(context), retry: false });
+    stack = await client.createStack(group.assetIds, { ...writeCall(context), retry: false });
   } catch (error) {
-    if (error instanceof CancelledError || context.signal?.aborted) throw error;
+    if (error instanceof CancelledError) throw error;
     // The answer may be lost after the server made the stack: adopt it if it is there.
-    stack = (await client.getStacks({ primaryAssetId: primary }, withSignal(context)).catch(() => []))[0];
+    stack = (await client.getStacks({ primaryAssetId: primary }, SETTLE_CALL).catch(() => []))[0];
     if (!stack) throw error;
   }
   context.journal.record({ runId: context.runId, action: 'stack.create', target: stack.id, subject: JSON.stringify(group.assetIds), detail: group.label });

@@ -16,7 +16,7 @@ import { requireCapability } from '../../sources/immich/index.js';
 import type { ActionTarget, ApplyContext } from '../action-target.js';
 import { actionableGroups } from '../plan.js';
 import { assetsWithTag, chunked, tagSubtree } from './tag-lookup.js';
-import { errorMessage, limitLines, mapLimited, withSignal, WRITE_CHUNK } from './write-support.js';
+import { errorMessage, limitLines, mapLimited, SETTLE_CALL, withSignal, WRITE_CHUNK, writeCall } from './write-support.js';
 
 export { WRITE_CHUNK } from './write-support.js';
 
@@ -126,13 +126,13 @@ async function ensureTags(client: ImmichClient, names: readonly string[], contex
   if (missing.length === 0) return { tags, createdNow };
   let failure: Error | undefined;
   try {
-    for (const chunk of chunked(missing, WRITE_CHUNK)) await client.upsertTags(chunk, withSignal(context));
+    for (const chunk of chunked(missing, WRITE_CHUNK)) await client.upsertTags(chunk, writeCall(context));
   } catch (error) {
     failure = error instanceof Error ? error : new Error(String(error));
   }
   let after: TagDto[];
   try {
-    after = await client.listTags(withSignal(context));
+    after = await client.listTags(SETTLE_CALL);
   } catch (error) {
     throw failure ?? error;
   }
@@ -154,16 +154,16 @@ async function tagMissing(client: ImmichClient, tag: TagDto, assetIds: readonly 
   for (const chunk of chunked(missing, WRITE_CHUNK)) {
     let tagged: string[];
     try {
-      const results = await client.tagAssets(tag.id, chunk, withSignal(context));
+      const results = await client.tagAssets(tag.id, chunk, writeCall(context));
       // `duplicate` for an id that was untagged a moment ago means a retried request whose first
       // answer was lost after the server tagged it: that link is ours too.
       tagged = results.filter((result) => result.success || result.error === 'duplicate').map((result) => result.id);
       const refused = results.filter((result) => !result.success && result.error !== 'duplicate');
       if (refused.length > 0) noteFailure(tally, refused.length, `Immich refused ${refused.length} assets: ${refused[0]?.error ?? 'unknown'}`);
     } catch (error) {
-      if (error instanceof CancelledError || context.signal?.aborted) throw error;
+      if (error instanceof CancelledError) throw error;
       // The answer may be lost after the server tagged: journal what it holds now, count the rest failed.
-      const now = await assetsWithTag(client, tag.id, context.signal).catch(() => new Set<string>());
+      const now = await assetsWithTag(client, tag.id).catch(() => new Set<string>());
       tagged = chunk.filter((id) => now.has(id));
       noteFailure(tally, chunk.length - tagged.length, errorMessage(error));
       context.logger.warn(`tagging ${chunk.length} assets with '${tag.value}' failed: ${errorMessage(error)}`);
@@ -200,14 +200,14 @@ async function untagOne(client: ImmichClient, tag: TagDto, context: ApplyContext
   for (const chunk of chunked(carrying, WRITE_CHUNK)) {
     let removed: string[];
     try {
-      const results = await client.untagAssets(tag.id, chunk, withSignal(context));
+      const results = await client.untagAssets(tag.id, chunk, writeCall(context));
       // `not_found` after the children were done: a retried request whose first answer was lost.
       removed = results.filter((result) => result.success || result.error === 'not_found').map((result) => result.id);
       const refused = results.filter((result) => !result.success && result.error !== 'not_found');
       if (refused.length > 0) noteFailure(tally, refused.length, `Immich refused ${refused.length} assets: ${refused[0]?.error ?? 'unknown'}`);
     } catch (error) {
-      if (error instanceof CancelledError || context.signal?.aborted) throw error;
-      const now = await assetsWithTag(client, tag.id, context.signal).catch(() => new Set(chunk));
+      if (error instanceof CancelledError) throw error;
+      const now = await assetsWithTag(client, tag.id).catch(() => new Set(chunk));
       removed = chunk.filter((id) => !now.has(id));
       noteFailure(tally, chunk.length - removed.length, errorMessage(error));
       context.logger.warn(`untagging ${chunk.length} assets from '${tag.value}' failed: ${errorMessage(error)}`);
@@ -226,7 +226,7 @@ async function deleteTag(client: ImmichClient, root: TagDto, subtree: readonly T
   if (left.size > 0) {
     return { type: 'untag', target: `${root.value} (tag kept)`, count: left.size, status: 'failed', error: `${left.size} assets still carry it` };
   }
-  await client.deleteTag(root.id, withSignal(context));
+  await client.deleteTag(root.id, writeCall(context));
   const names = subtree.map((tag) => tag.value).sort();
   context.journal.record({ runId: context.runId, action: 'tag.delete', target: root.id, subject: JSON.stringify({ names }), detail: root.value });
   return { type: 'untag', target: `${root.value} (tag deleted)`, count: names.length, status: 'done' };

@@ -15,6 +15,20 @@ export function withSignal(context: Pick<ApplyContext, 'signal'>): { signal?: Ab
   return context.signal ? { signal: context.signal } : {};
 }
 
+/**
+ * Call options for a writing request, once Ctrl-C has been checked. The write itself gets no abort
+ * signal: a request the server has received is carried out whether we wait for its answer or not,
+ * so a cancelled run lets the writes in flight finish and journals them, then stops before the next
+ * one. The HTTP timeout still bounds each write, and a second Ctrl-C still exits at once.
+ */
+export function writeCall(context: Pick<ApplyContext, 'signal'>): Record<string, never> {
+  throwIfCancelled(context.signal);
+  return {};
+}
+
+/** Call options for a read that settles what a write did (its answer was lost): not cancelled either, for the same reason. */
+export const SETTLE_CALL: Readonly<Record<string, never>> = Object.freeze({});
+
 /** `fn` over every item with at most READ_CONCURRENCY in flight; results in input order. */
 export async function mapLimited<T, R>(items: readonly T[], fn: (item: T) => Promise<R>, signal?: AbortSignal): Promise<R[]> {
   const limit = pLimit(READ_CONCURRENCY);
