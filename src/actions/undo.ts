@@ -30,6 +30,7 @@ const PERMISSIONS: Record<string, readonly string[]> = {
   'untag.assets': ['tag.read', 'tag.asset', 'tag.create'],
   'tag.delete': ['tag.read', 'tag.create'],
   'tag.create': ['tag.read', 'tag.delete', 'asset.read'],
+  'tag.upsert': ['tag.read', 'tag.delete', 'asset.read'],
   favorite: ['asset.update'],
   'album.assets': ['albumAsset.delete'],
   'album.create': ['albumAsset.delete', 'album.read', 'album.delete'],
@@ -61,7 +62,7 @@ export async function undoRun(runId: string, journal: RunRepository, client: Imm
         outcome.skipped.push({ entry, reason: result.kept });
         if (!result.line) continue;
       }
-      if (result.line) outcome.lines.push(`${dryRun ? 'Would' : 'Did'} ${result.line}`);
+      if (result.line) outcome.lines.push(`${dryRun ? 'Would' : 'Did'} ${result.line}${entry.pending ? PENDING_NOTE : ''}`);
     } catch (error) {
       if (signal?.aborted) throw error;
       outcome.failed.push({ entry, reason: `${entry.action} ${entry.detail ?? entry.target}: ${errorMessage(error)}` });
@@ -72,6 +73,9 @@ export async function undoRun(runId: string, journal: RunRepository, client: Imm
   }
   return outcome;
 }
+
+/** A write-ahead entry never settled: the run died while the server had the request. */
+const PENDING_NOTE = ' (sent as the run was cut off, so perhaps never applied: reversed in full)';
 
 interface Reversal {
   /** What was (or would be) done, after "Did"/"Would". */
@@ -110,6 +114,12 @@ async function reverse(entry: JournalEntry, client: ImmichClient, tags: TagResol
       await client.deleteTag(entry.target, call);
       return { line: `delete the tag '${name}' this run created` };
     }
+    case 'tag.upsert': {
+      // Only ever pending (a settled upsert leaves tag.create entries): the tags are known by name.
+      const names = ids();
+      if (dryRun) return { line: `delete the tags ${names.map((n) => `'${n}'`).join(', ')} if this run created them and no asset carries them` };
+      return deleteUnusedByName(client, tags, names, call);
+    }
     case 'favorite': {
       const list = ids();
       if (!dryRun) await unfavorite(client, list, call);
@@ -129,6 +139,25 @@ async function reverse(entry: JournalEntry, client: ImmichClient, tags: TagResol
     default:
       return { kept: `unknown journal action ${entry.action}` };
   }
+}
+
+/** Deletes the tags of these names that exist and no asset carries, deepest first (a parent after its children). */
+async function deleteUnusedByName(client: ImmichClient, tags: TagResolver, names: readonly string[], call: Call): Promise<Reversal> {
+  const deleted: string[] = [];
+  const kept: string[] = [];
+  for (const name of [...names].sort((a, b) => b.split('/').length - a.split('/').length)) {
+    const id = await tags.idOf(name);
+    if (id === undefined) continue;
+    if ((await assetsWithTag(client, id, call.signal)).size > 0) kept.push(name);
+    else {
+      await unlessGone(() => client.deleteTag(id, call));
+      deleted.push(name);
+    }
+  }
+  return {
+    line: `delete ${deleted.length} tags this run created as it was cut off`,
+    ...(kept.length > 0 ? { kept: `tags ${kept.join(', ')} carry assets; kept` } : {}),
+  };
 }
 
 /**
@@ -198,6 +227,11 @@ class TagResolver {
 
   async exists(id: string): Promise<boolean> {
     return (await this.#list()).some((tag) => tag.id === id);
+  }
+
+  /** The id of the tag of that name, if there is one. */
+  async idOf(name: string): Promise<string | undefined> {
+    return (await this.#list()).find((tag) => tag.value === name)?.id;
   }
 
   /** The journaled tag id if it still exists, else the tag of that name (re-created if need be). */

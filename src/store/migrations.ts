@@ -68,6 +68,10 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (run_id, group_id, photo_id)
   ) WITHOUT ROWID;
   `,
+  // 3: write-ahead journal entries: recorded before a request, settled with what the server confirmed.
+  `
+  ALTER TABLE journal ADD COLUMN pending INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -27,7 +27,14 @@ export interface JournalEntry {
   detail: string | undefined;
   appliedAt: string;
   undoneAt: string | undefined;
+  /**
+   * Recorded before its request and never settled: the process died while the server had the
+   * request, so the change may or may not have happened. Undo reverses it whole.
+   */
+  pending: boolean;
 }
+
+type NewEntry = Omit<JournalEntry, 'seq' | 'appliedAt' | 'undoneAt' | 'pending'>;
 
 interface RunRow {
   id: string;
@@ -49,6 +56,7 @@ interface JournalRow {
   detail: string | null;
   applied_at: string;
   undone_at: string | null;
+  pending: number;
 }
 
 export class RunRepository {
@@ -74,13 +82,31 @@ export class RunRepository {
   }
 
   /** Records one change right after the server or disk confirmed it, in its own transaction. */
-  record(entry: Omit<JournalEntry, 'seq' | 'appliedAt' | 'undoneAt'>): JournalEntry {
+  record(entry: NewEntry): JournalEntry {
+    return this.insert(entry, false);
+  }
+
+  /** Records a change before its request is sent; `settle` it with what the server confirmed. */
+  intend(entry: NewEntry): JournalEntry {
+    return this.insert(entry, true);
+  }
+
+  /** Settles an intent with the subject the server confirmed, or drops it when nothing changed. */
+  settle(intent: JournalEntry, subject: string | undefined): void {
+    if (subject === undefined) {
+      this.db.prepare('DELETE FROM journal WHERE run_id = ? AND seq = ?').run(intent.runId, intent.seq);
+      return;
+    }
+    this.db.prepare('UPDATE journal SET subject = ?, pending = 0, applied_at = ? WHERE run_id = ? AND seq = ?').run(subject, new Date().toISOString(), intent.runId, intent.seq);
+  }
+
+  private insert(entry: NewEntry, pending: boolean): JournalEntry {
     return this.db.transaction(() => {
       const next = this.db.prepare<[string], { seq: number }>('SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM journal WHERE run_id = ?').get(entry.runId);
-      const full: JournalEntry = { ...entry, seq: next?.seq ?? 1, appliedAt: new Date().toISOString(), undoneAt: undefined };
+      const full: JournalEntry = { ...entry, seq: next?.seq ?? 1, appliedAt: new Date().toISOString(), undoneAt: undefined, pending };
       this.db
-        .prepare('INSERT INTO journal (run_id, seq, action, target, subject, detail, applied_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-        .run(full.runId, full.seq, full.action, full.target, full.subject, full.detail ?? null, full.appliedAt);
+        .prepare('INSERT INTO journal (run_id, seq, action, target, subject, detail, applied_at, pending) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(full.runId, full.seq, full.action, full.target, full.subject, full.detail ?? null, full.appliedAt, pending ? 1 : 0);
       return full;
     })();
   }
@@ -117,5 +143,6 @@ function toEntry(row: JournalRow): JournalEntry {
     detail: row.detail ?? undefined,
     appliedAt: row.applied_at,
     undoneAt: row.undone_at ?? undefined,
+    pending: row.pending === 1,
   };
 }

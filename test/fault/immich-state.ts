@@ -3,6 +3,7 @@
  * favorites, stacks, by id), and that state as the journal says it should be (the state before the
  * runs with every journaled, not-undone change replayed over it). Equal means no change is lost:
  * nothing on the server the journal does not know of, nothing journaled that did not happen.
+ * A pending (write-ahead, never settled) entry may or may not have happened: either way is explained.
  */
 
 import Database from 'better-sqlite3';
@@ -18,6 +19,8 @@ export interface ServerState {
   albums: Record<string, string[]>;
   favorites: string[];
   stacks: Record<string, string[]>;
+  /** Tag names by id: a pending `tag.upsert` entry knows its tags by name only. Not a fact of its own. */
+  tagNames: Record<string, string>;
 }
 
 export function serverState(fake: FakeImmich): ServerState {
@@ -27,6 +30,7 @@ export function serverState(fake: FakeImmich): ServerState {
     albums: Object.fromEntries([...fake.state.albums.values()].map((album) => [album.id, sorted(album.assetIds)])),
     favorites: sorted([...fake.state.assets.values()].filter((asset) => asset.isFavorite).map((asset) => asset.id)),
     stacks: Object.fromEntries([...fake.state.stacks.values()].map((stack) => [stack.id, sorted(stack.assetIds)])),
+    tagNames: Object.fromEntries([...fake.state.tags.values()].map((tag) => [tag.id, tag.value])),
   };
 }
 
@@ -34,6 +38,8 @@ interface JournalRow {
   action: string;
   target: string;
   subject: string;
+  /** Recorded before its request and never settled (the run died meanwhile). */
+  pending: boolean;
 }
 
 /** Changes the journal holds and no undo has reversed, oldest first; none when the run never made its store. */
@@ -42,7 +48,8 @@ export function journalRows(storeFile: string): JournalRow[] {
   const db = new Database(storeFile, { readonly: true });
   try {
     if (!hasTable(db, 'journal')) return [];
-    return db.prepare('SELECT action, target, subject FROM journal WHERE undone_at IS NULL ORDER BY applied_at, run_id, seq').all() as JournalRow[];
+    const rows = db.prepare('SELECT action, target, subject, pending FROM journal WHERE undone_at IS NULL ORDER BY applied_at, run_id, seq').all() as (Omit<JournalRow, 'pending'> & { pending: number })[];
+    return rows.map((row) => ({ ...row, pending: row.pending === 1 }));
   } finally {
     db.close();
   }
@@ -96,12 +103,15 @@ export function replayJournal(before: ServerState, rows: readonly JournalRow[]):
       case 'stack.create':
         for (const id of ids(row)) members(stacks, row.target).add(id);
         break;
+      case 'tag.upsert':
+        // Names, not ids: see journalGap.
+        break;
       default:
         throw new Error(`the replay does not know journal action ${row.action}`);
     }
   }
   const plain = (map: Map<string, Set<string>>) => Object.fromEntries([...map].map(([id, set]) => [id, [...set].sort()]));
-  return { tags: plain(tags), albums: plain(albums), favorites: [...favorites].sort(), stacks: plain(stacks) };
+  return { tags: plain(tags), albums: plain(albums), favorites: [...favorites].sort(), stacks: plain(stacks), tagNames: before.tagNames };
 }
 
 /** Single facts (an asset in a tag, an album, a favorite, ...) of a state, as comparable strings. */
@@ -119,6 +129,29 @@ export function factsApart(a: ServerState, b: ServerState): { onlyInA: string[];
   const left = facts(a);
   const right = facts(b);
   return { onlyInA: [...left].filter((fact) => !right.has(fact)), onlyInB: [...right].filter((fact) => !left.has(fact)) };
+}
+
+/**
+ * Facts on the server that no journal entry explains (`unjournaled`: a change lost to undo), and
+ * journaled facts the server lacks (`phantom`). A pending entry explains its facts either way.
+ */
+export function journalGap(server: ServerState, before: ServerState, rows: readonly JournalRow[]): { unjournaled: string[]; phantom: string[] } {
+  const settled = facts(replayJournal(before, rows.filter((row) => !row.pending)));
+  const withPending = facts(replayJournal(before, rows));
+  const onServer = facts(server);
+  const upserted = new Set(rows.filter((row) => row.pending && row.action === 'tag.upsert').flatMap((row) => JSON.parse(row.subject) as string[]));
+  // `tag <id>` alone is the tag's existence: explained when a pending upsert names it.
+  const upsertedTag = (fact: string) => /^tag \S+$/.test(fact) && upserted.has(server.tagNames[fact.slice(4)] ?? '');
+  return {
+    unjournaled: [...onServer].filter((fact) => !settled.has(fact) && !withPending.has(fact) && !upsertedTag(fact)),
+    phantom: [...settled].filter((fact) => withPending.has(fact) && !onServer.has(fact)),
+  };
+}
+
+/** How many single changes on the server the journal does not explain (see `journalGap`). */
+export function changesUnexplained(server: ServerState, before: ServerState, rows: readonly JournalRow[]): number {
+  const { unjournaled, phantom } = journalGap(server, before, rows);
+  return unjournaled.length + phantom.length;
 }
 
 /** How many single changes differ between two states. */

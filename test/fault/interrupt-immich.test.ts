@@ -14,7 +14,7 @@ import { writeFigures } from '../helpers/figures.js';
 import { mulberry32 } from '../helpers/random.js';
 import { runCli } from '../helpers/run-cli.js';
 import { useTempDirs } from '../helpers/temp-dir.js';
-import { addAssets, appliedRunIds, changesApart, factsApart, journalRows, replayJournal, seedPhotos, serverState, type SeedPhoto } from './immich-state.js';
+import { addAssets, appliedRunIds, changesApart, changesUnexplained, journalGap, journalRows, seedPhotos, serverState, type SeedPhoto } from './immich-state.js';
 
 const tempDir = useTempDirs();
 const TRIALS = 16;
@@ -32,6 +32,8 @@ interface Trial {
   unjournaled: number;
   /** Changes the journal holds that the server does not: must always be 0. */
   phantom: number;
+  /** Write-ahead entries left unsettled by the kill: undo reverses them whole. */
+  pending: number;
   rerunExit: number | null;
   lostAfterRerun: number;
   finished: boolean;
@@ -107,14 +109,16 @@ describe('interrupting an Immich tagging run', () => {
         await sleep(LATENCY_MS * 4);
         fake.faults.clear();
         const integrity = integrityOf(db);
-        const { onlyInA: unjournaled, onlyInB: phantom } = factsApart(serverState(fake), replayJournal(before, journalRows(db)));
+        const rows = journalRows(db);
+        const { unjournaled, phantom } = journalGap(serverState(fake), before, rows);
+        const pending = rows.filter((row) => row.pending).length;
         const rerun = await runCli(tagArgs(fake, root), { env });
         const done = serverState(fake);
-        const lostAfterRerun = changesApart(done, replayJournal(before, journalRows(db)));
+        const lostAfterRerun = changesUnexplained(done, before, journalRows(db));
         for (const id of appliedRunIds(db)) await runCli(['undo', id, '--save-hashes', db, '--immich-url', fake.url], { env });
         const finished = Object.values(done.tags).some((ids) => ids.length === 10);
         trials.push({
-          trial, signal, atRequest, delayMs, exit: run.code, integrity, unjournaled: unjournaled.length, phantom: phantom.length,
+          trial, signal, atRequest, delayMs, exit: run.code, integrity, unjournaled: unjournaled.length, phantom: phantom.length, pending,
           rerunExit: rerun.code, lostAfterRerun, finished, undoRestored: changesApart(serverState(fake), before) === 0,
         });
       } finally {
@@ -130,52 +134,65 @@ describe('interrupting an Immich tagging run', () => {
       interruptedRuns: trials.filter((t) => t.exit !== 0).length,
       unjournaledChanges: trials.reduce((sum, t) => sum + t.unjournaled, 0),
       phantomJournalEntries: trials.reduce((sum, t) => sum + t.phantom, 0),
+      pendingEntriesLeft: trials.reduce((sum, t) => sum + t.pending, 0),
       fullRunRequests,
       notClean: trials.filter((t) => !clean.includes(t)),
     });
     // Always: the store is sound, the journal claims nothing the server lacks, a re-run finishes the work.
     expect(trials.filter((t) => !soundStore(t) || t.phantom > 0 || t.rerunExit !== 0 || !t.finished)).toEqual([]);
-    // SIGINT is a clean stop: nothing unjournaled, and undo restores exactly.
-    expect(trials.filter((t) => t.signal === 'SIGINT' && (t.unjournaled > 0 || !t.undoRestored))).toEqual([]);
-    // SIGKILL can land between a write and its journal entry (see the known-gap test below); any other loss fails here.
-    expect(trials.filter((t) => t.unjournaled === 0 && !t.undoRestored)).toEqual([]);
+    // SIGINT is a clean stop: the writes in flight finish and are settled, none is left pending.
+    expect(trials.filter((t) => t.signal === 'SIGINT' && t.pending > 0)).toEqual([]);
+    // SIGKILL too: a write the server received is journaled ahead (pending), so nothing is unexplained and undo restores.
+    expect(trials.filter((t) => t.unjournaled > 0 || !t.undoRestored)).toEqual([]);
     // The seeded delays must actually cut runs short, or this test proves nothing.
     expect(trials.filter((t) => t.exit !== 0).length).toBeGreaterThan(TRIALS / 2);
   }, 600_000);
 
   /*
-   * Known gap, reproduced deterministically: the client is killed while the server carries out a
-   * tag write. The server tags the assets; the journal, written only after the answer, never hears
-   * of it, so undo cannot take those tags off. A write-ahead journal entry (recorded before the
-   * request, confirmed after, reversed by undo either way) would close it. This test pins the gap
-   * down; once it is closed it fails: then assert `unjournaled` is empty instead.
+   * Killed while the server carries out a write, deterministically: the server does it, the answer
+   * never arrives. The write-ahead entry, recorded before the request, stays pending; the journal
+   * still explains everything on the server, and undo of the killed run takes the change back.
    */
-  it('KNOWN GAP: SIGKILL while the server applies a tag write leaves that change out of the journal', async () => {
-    const { fake, key } = await seeded(photos);
-    try {
-      const before = serverState(fake);
-      const root = tempDir();
-      const db = path.join(root, 'h.db');
-      let kill: (() => void) | undefined;
-      fake.faults.add({
-        kind: 'stall',
-        ms: 500,
-        times: 1,
-        match: (target) => {
-          const hit = target.method === 'PUT' && /^\/api\/tags\/[^/]+\/assets$/.test(target.apiPath);
-          if (hit) kill?.();
-          return hit;
-        },
-      });
-      const run = await runCli(tagArgs(fake, root), { env: { IMMICH_API_KEY: key }, onStart: (child) => (kill = () => child.kill('SIGKILL')) });
-      await sleep(800);
-      expect(run.signal).toBe('SIGKILL');
-      const { onlyInA: unjournaled, onlyInB: phantom } = factsApart(serverState(fake), replayJournal(before, journalRows(db)));
-      expect(phantom).toEqual([]);
-      expect(unjournaled.length).toBeGreaterThan(0);
-      expect(unjournaled.every((fact) => fact.startsWith('tag '))).toBe(true);
-    } finally {
-      await fake.close();
-    }
-  });
+  const writes = [
+    { name: 'tagging assets', route: /^\/api\/tags\/[^/]+\/assets$/ },
+    { name: 'creating the tags', route: /^\/api\/tags$/ },
+  ];
+  for (const write of writes) {
+    it(`SIGKILL while the server is ${write.name}: a pending journal entry explains it and undo takes it back`, async () => {
+      const { fake, key } = await seeded(photos);
+      try {
+        const env = { IMMICH_API_KEY: key };
+        const before = serverState(fake);
+        const root = tempDir();
+        const db = path.join(root, 'h.db');
+        let kill: (() => void) | undefined;
+        fake.faults.add({
+          kind: 'stall',
+          ms: 500,
+          times: 1,
+          match: (target) => {
+            const hit = target.method === 'PUT' && write.route.test(target.apiPath);
+            if (hit) kill?.();
+            return hit;
+          },
+        });
+        const run = await runCli(tagArgs(fake, root), { env, onStart: (child) => (kill = () => child.kill('SIGKILL')) });
+        await sleep(800);
+        expect(run.signal).toBe('SIGKILL');
+        // The server did carry out the write the client never heard back from.
+        expect(changesApart(serverState(fake), before)).toBeGreaterThan(0);
+        const rows = journalRows(db);
+        expect(rows.filter((row) => row.pending).length).toBe(1);
+        expect(journalGap(serverState(fake), before, rows)).toEqual({ unjournaled: [], phantom: [] });
+        for (const id of appliedRunIds(db)) {
+          const undo = await runCli(['undo', id, '--save-hashes', db, '--immich-url', fake.url], { env });
+          expect(undo.code, undo.stderr).toBe(0);
+          expect(undo.stdout).toContain('perhaps never applied');
+        }
+        expect(serverState(fake)).toEqual(before);
+      } finally {
+        await fake.close();
+      }
+    });
+  }
 });

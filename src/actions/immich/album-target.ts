@@ -7,12 +7,12 @@
 
 import { CancelledError } from '../../core/errors.js';
 import type { ReportAction } from '../../core/report.js';
-import type { AlbumDto, ImmichClient, ServerCapabilities } from '../../sources/immich/index.js';
+import type { AlbumDto, BulkIdResultDto, ImmichClient, ServerCapabilities } from '../../sources/immich/index.js';
 import type { ActionTarget, ApplyContext } from '../action-target.js';
 import { planGroups, type GroupActionsPlan, type GroupPlan } from './group-plan.js';
 import { albumsWeCreated, matchAlbums } from './our-albums.js';
 import { assetsInAlbum, chunked } from './tag-lookup.js';
-import { errorMessage, limitLines, mapLimited, SETTLE_CALL, withSignal, WRITE_CHUNK, writeCall } from './write-support.js';
+import { beginWrite, errorMessage, limitLines, mapLimited, settleWrite, UNCANCELLABLE, withSignal, WRITE_CHUNK, writeCall } from './write-support.js';
 
 export interface AlbumTargetOptions {
   client: ImmichClient;
@@ -61,7 +61,7 @@ async function applyAlbums(options: AlbumTargetOptions, plan: GroupActionsPlan, 
         counts.unchanged++;
         continue;
       }
-      await addToAlbum(client, album.id, album.name, missing, context);
+      await addToAlbum(client, { id: album.id, name: album.name, searchAlbumIds: options.capabilities.searchAlbumIds }, missing, context);
       counts.completed++;
     } catch (error) {
       if (error instanceof CancelledError) throw error;
@@ -96,19 +96,35 @@ async function createAlbum(client: ImmichClient, group: GroupPlan, knownIds: Set
   } catch (error) {
     if (error instanceof CancelledError) throw error;
     // The answer may be lost after the server made the album: adopt a new album of that name.
-    album = (await client.getAlbums({}, SETTLE_CALL).catch(() => [])).find((candidate) => candidate.albumName === group.label && !knownIds.has(candidate.id));
+    album = (await client.getAlbums({}, UNCANCELLABLE).catch(() => [])).find((candidate) => candidate.albumName === group.label && !knownIds.has(candidate.id));
     if (!album) throw error;
   }
   knownIds.add(album.id);
   context.journal.record({ runId: context.runId, action: 'album.create', target: album.id, subject: JSON.stringify(group.assetIds), detail: group.label });
 }
 
-async function addToAlbum(client: ImmichClient, albumId: string, label: string, missing: readonly string[], context: ApplyContext): Promise<void> {
+interface AlbumRef {
+  id: string;
+  name: string;
+  /** How this server lists an album's assets (see `assetsInAlbum`). */
+  searchAlbumIds: boolean;
+}
+
+async function addToAlbum(client: ImmichClient, album: AlbumRef, missing: readonly string[], context: ApplyContext): Promise<void> {
   for (const chunk of chunked(missing, WRITE_CHUNK)) {
-    const results = await client.addAssetsToAlbum(albumId, chunk, writeCall(context));
+    const intent = beginWrite(context, { action: 'album.assets', target: album.id, detail: album.name, items: chunk });
+    let results: BulkIdResultDto[];
+    try {
+      results = await client.addAssetsToAlbum(album.id, chunk, UNCANCELLABLE);
+    } catch (error) {
+      // The answer may be lost after the server added them: journal what the album holds now.
+      const now = await assetsInAlbum(client, album.id, album.searchAlbumIds).catch(() => undefined);
+      if (now) settleWrite(context, intent, chunk.filter((id) => now.has(id)));
+      throw error;
+    }
     // `duplicate` for an id missing a moment ago: a retry whose first answer was lost; ours too.
     const added = results.filter((result) => result.success || result.error === 'duplicate').map((result) => result.id);
-    if (added.length > 0) context.journal.record({ runId: context.runId, action: 'album.assets', target: albumId, subject: JSON.stringify(added), detail: label });
+    settleWrite(context, intent, added);
     const refused = results.filter((result) => !result.success && result.error !== 'duplicate');
     if (refused.length > 0) throw new Error(`Immich refused ${refused.length} assets: ${refused[0]?.error ?? 'unknown'}`);
   }

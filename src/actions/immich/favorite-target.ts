@@ -4,13 +4,12 @@
  * `PUT /assets` is all or nothing (API-NOTES §14.2); the source lists only the key owner's assets.
  */
 
-import { CancelledError } from '../../core/errors.js';
 import type { ReportAction } from '../../core/report.js';
 import type { ImmichClient } from '../../sources/immich/index.js';
 import type { ActionTarget, ApplyContext } from '../action-target.js';
 import { planGroups, type GroupActionsPlan } from './group-plan.js';
 import { chunked } from './tag-lookup.js';
-import { errorMessage, mapLimited, SETTLE_CALL, WRITE_CHUNK, writeCall } from './write-support.js';
+import { beginWrite, errorMessage, mapLimited, settleWrite, UNCANCELLABLE, WRITE_CHUNK } from './write-support.js';
 
 export function favoriteTarget(client: ImmichClient, includeSimilar: boolean): ActionTarget<GroupActionsPlan> {
   return {
@@ -36,19 +35,20 @@ async function applyFavorites(client: ImmichClient, plan: GroupActionsPlan, cont
   let failed = 0;
   let firstError: string | undefined;
   for (const chunk of chunked(ids, WRITE_CHUNK)) {
+    const intent = beginWrite(context, { action: 'favorite', target: 'assets', detail: undefined, items: chunk });
     let made = chunk;
     try {
-      await client.updateAssets({ ids: chunk, isFavorite: true }, writeCall(context));
+      await client.updateAssets({ ids: chunk, isFavorite: true }, UNCANCELLABLE);
     } catch (error) {
-      if (error instanceof CancelledError) throw error;
       // All or nothing on the server, but the answer may be lost after it committed: ask.
-      const now = await mapLimited(chunk, (id) => client.getAsset(id, SETTLE_CALL).then((asset) => asset.isFavorite === true, () => false));
-      made = chunk.filter((_, index) => now[index]);
+      const now = await mapLimited(chunk, (id) => client.getAsset(id, UNCANCELLABLE).then((asset) => asset.isFavorite === true)).catch(() => undefined);
+      made = now ? chunk.filter((_, index) => now[index]) : [];
       failed += chunk.length - made.length;
       firstError ??= errorMessage(error);
       context.logger.warn(`marking ${chunk.length} photos as favorite failed: ${errorMessage(error)}`);
+      if (!now) continue;
     }
-    if (made.length > 0) context.journal.record({ runId: context.runId, action: 'favorite', target: 'assets', subject: JSON.stringify(made), detail: undefined });
+    settleWrite(context, intent, made);
     done += made.length;
   }
   const actions: ReportAction[] = [{ type: 'favorite', target: 'best photos', count: done || plan.groups.length, status: done > 0 ? 'done' : 'unchanged' }];

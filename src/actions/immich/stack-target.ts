@@ -10,7 +10,7 @@ import type { ReportAction } from '../../core/report.js';
 import type { ImmichClient, StackDto } from '../../sources/immich/index.js';
 import type { ActionTarget, ApplyContext } from '../action-target.js';
 import { planGroups, type GroupActionsPlan, type GroupPlan } from './group-plan.js';
-import { errorMessage, SETTLE_CALL, withSignal, writeCall } from './write-support.js';
+import { errorMessage, UNCANCELLABLE, withSignal, writeCall } from './write-support.js';
 
 export function stackTarget(client: ImmichClient, includeSimilar: boolean): ActionTarget<GroupActionsPlan> {
   return {
@@ -77,7 +77,7 @@ async function createStack(client: ImmichClient, group: GroupPlan, context: Appl
   } catch (error) {
     if (error instanceof CancelledError) throw error;
     // The answer may be lost after the server made the stack: adopt it if it is there.
-    stack = (await client.getStacks({ primaryAssetId: primary }, SETTLE_CALL).catch(() => []))[0];
+    stack = (await client.getStacks({ primaryAssetId: primary }, UNCANCELLABLE).catch(() => []))[0];
     if (!stack) throw error;
   }
   context.journal.record({ runId: context.runId, action: 'stack.create', target: stack.id, subject: JSON.stringify(group.assetIds), detail: group.label });

@@ -8,7 +8,6 @@
  * server's per-asset answer, so `undo` reverses exactly what was done.
  */
 
-import { CancelledError } from '../../core/errors.js';
 import type { ReportAction } from '../../core/report.js';
 import type { PhotoGroup } from '../../grouping/group-engine.js';
 import type { ImmichClient, ServerCapabilities, TagDto } from '../../sources/immich/index.js';
@@ -16,7 +15,7 @@ import { requireCapability } from '../../sources/immich/index.js';
 import type { ActionTarget, ApplyContext } from '../action-target.js';
 import { actionableGroups } from '../plan.js';
 import { assetsWithTag, chunked, tagSubtree } from './tag-lookup.js';
-import { errorMessage, limitLines, mapLimited, SETTLE_CALL, withSignal, WRITE_CHUNK, writeCall } from './write-support.js';
+import { beginWrite, errorMessage, limitLines, mapLimited, settleWrite, UNCANCELLABLE, withSignal, WRITE_CHUNK, writeCall } from './write-support.js';
 
 export { WRITE_CHUNK } from './write-support.js';
 
@@ -116,7 +115,8 @@ async function tagAssets(client: ImmichClient, plan: Extract<TagPlan, { kind: 't
 /**
  * The tags by value, creating the missing ones with one upsert. Every tag that exists afterwards and
  * did not before (parents of `a/b` included) is journaled, even when the upsert failed: its answer
- * can be lost after the server committed.
+ * can be lost after the server committed. Until then a pending `tag.upsert` entry names them, so a
+ * run killed in between still lets undo find and delete them by name.
  */
 async function ensureTags(client: ImmichClient, names: readonly string[], context: ApplyContext): Promise<{ tags: Map<string, TagDto>; createdNow: Set<string> }> {
   const before = await client.listTags(withSignal(context));
@@ -124,15 +124,16 @@ async function ensureTags(client: ImmichClient, names: readonly string[], contex
   const createdNow = new Set<string>();
   const missing = [...new Set(names)].filter((name) => !tags.has(name));
   if (missing.length === 0) return { tags, createdNow };
+  const intent = beginWrite(context, { action: 'tag.upsert', target: 'tags', detail: missing.join(', '), items: missing });
   let failure: Error | undefined;
   try {
-    for (const chunk of chunked(missing, WRITE_CHUNK)) await client.upsertTags(chunk, writeCall(context));
+    for (const chunk of chunked(missing, WRITE_CHUNK)) await client.upsertTags(chunk, UNCANCELLABLE);
   } catch (error) {
     failure = error instanceof Error ? error : new Error(String(error));
   }
   let after: TagDto[];
   try {
-    after = await client.listTags(SETTLE_CALL);
+    after = await client.listTags(UNCANCELLABLE);
   } catch (error) {
     throw failure ?? error;
   }
@@ -142,6 +143,8 @@ async function ensureTags(client: ImmichClient, names: readonly string[], contex
     tags.set(tag.value, tag);
     createdNow.add(tag.id);
   }
+  // The tag.create entries above say all the upsert did.
+  context.journal.settle(intent, undefined);
   if (failure !== undefined) throw failure;
   return { tags, createdNow };
 }
@@ -152,25 +155,24 @@ async function tagMissing(client: ImmichClient, tag: TagDto, assetIds: readonly 
   const missing = assetIds.filter((id) => !already.has(id));
   const tally: Tally = { done: 0, unchanged: assetIds.length - missing.length, failed: 0 };
   for (const chunk of chunked(missing, WRITE_CHUNK)) {
+    const intent = beginWrite(context, { action: 'tag.assets', target: tag.id, detail: tag.value, items: chunk });
     let tagged: string[];
     try {
-      const results = await client.tagAssets(tag.id, chunk, writeCall(context));
+      const results = await client.tagAssets(tag.id, chunk, UNCANCELLABLE);
       // `duplicate` for an id that was untagged a moment ago means a retried request whose first
       // answer was lost after the server tagged it: that link is ours too.
       tagged = results.filter((result) => result.success || result.error === 'duplicate').map((result) => result.id);
       const refused = results.filter((result) => !result.success && result.error !== 'duplicate');
       if (refused.length > 0) noteFailure(tally, refused.length, `Immich refused ${refused.length} assets: ${refused[0]?.error ?? 'unknown'}`);
     } catch (error) {
-      if (error instanceof CancelledError) throw error;
       // The answer may be lost after the server tagged: journal what it holds now, count the rest failed.
-      const now = await assetsWithTag(client, tag.id).catch(() => new Set<string>());
-      tagged = chunk.filter((id) => now.has(id));
+      const now = await assetsWithTag(client, tag.id).catch(() => undefined);
+      tagged = now ? chunk.filter((id) => now.has(id)) : [];
       noteFailure(tally, chunk.length - tagged.length, errorMessage(error));
       context.logger.warn(`tagging ${chunk.length} assets with '${tag.value}' failed: ${errorMessage(error)}`);
+      if (!now) continue;
     }
-    if (tagged.length > 0) {
-      context.journal.record({ runId: context.runId, action: 'tag.assets', target: tag.id, subject: JSON.stringify(tagged), detail: tag.value });
-    }
+    settleWrite(context, intent, tagged);
     tally.done += tagged.length;
     if (progress) context.onProgress?.({ stage: 'apply', done: tally.done + tally.failed, total: missing.length });
   }
@@ -198,23 +200,22 @@ async function untagOne(client: ImmichClient, tag: TagDto, context: ApplyContext
   const carrying = [...(await assetsWithTag(client, tag.id, context.signal))].sort();
   const tally: Tally = { done: 0, unchanged: 0, failed: 0 };
   for (const chunk of chunked(carrying, WRITE_CHUNK)) {
+    const intent = beginWrite(context, { action: 'untag.assets', target: tag.id, detail: tag.value, items: chunk });
     let removed: string[];
     try {
-      const results = await client.untagAssets(tag.id, chunk, writeCall(context));
+      const results = await client.untagAssets(tag.id, chunk, UNCANCELLABLE);
       // `not_found` after the children were done: a retried request whose first answer was lost.
       removed = results.filter((result) => result.success || result.error === 'not_found').map((result) => result.id);
       const refused = results.filter((result) => !result.success && result.error !== 'not_found');
       if (refused.length > 0) noteFailure(tally, refused.length, `Immich refused ${refused.length} assets: ${refused[0]?.error ?? 'unknown'}`);
     } catch (error) {
-      if (error instanceof CancelledError) throw error;
-      const now = await assetsWithTag(client, tag.id).catch(() => new Set(chunk));
-      removed = chunk.filter((id) => !now.has(id));
+      const now = await assetsWithTag(client, tag.id).catch(() => undefined);
+      removed = now ? chunk.filter((id) => !now.has(id)) : [];
       noteFailure(tally, chunk.length - removed.length, errorMessage(error));
       context.logger.warn(`untagging ${chunk.length} assets from '${tag.value}' failed: ${errorMessage(error)}`);
+      if (!now) continue;
     }
-    if (removed.length > 0) {
-      context.journal.record({ runId: context.runId, action: 'untag.assets', target: tag.id, subject: JSON.stringify(removed), detail: tag.value });
-    }
+    settleWrite(context, intent, removed);
     tally.done += removed.length;
   }
   return tally;

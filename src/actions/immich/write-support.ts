@@ -3,6 +3,7 @@
 import pLimit from 'p-limit';
 import { throwIfCancelled } from '../../core/errors.js';
 import type { ApplyContext } from '../action-target.js';
+import type { JournalEntry } from '../../store/run-repository.js';
 
 /** Ids per writing request: a few thousand is what Immich handles comfortably (API-NOTES §12). */
 export const WRITE_CHUNK = 1000;
@@ -16,18 +17,37 @@ export function withSignal(context: Pick<ApplyContext, 'signal'>): { signal?: Ab
 }
 
 /**
- * Call options for a writing request, once Ctrl-C has been checked. The write itself gets no abort
- * signal: a request the server has received is carried out whether we wait for its answer or not,
+ * Call options for writing requests and for the reads that settle what a write did: no abort
+ * signal. A request the server has received is carried out whether we wait for its answer or not,
  * so a cancelled run lets the writes in flight finish and journals them, then stops before the next
- * one. The HTTP timeout still bounds each write, and a second Ctrl-C still exits at once.
+ * one. The HTTP timeout still bounds each request, and a second Ctrl-C still exits at once.
  */
-export function writeCall(context: Pick<ApplyContext, 'signal'>): Record<string, never> {
+export const UNCANCELLABLE: Readonly<Record<string, never>> = Object.freeze({});
+
+/** Call options for a write that creates an object (its id is known only from the answer), once Ctrl-C has been checked. */
+export function writeCall(context: Pick<ApplyContext, 'signal'>): Readonly<Record<string, never>> {
   throwIfCancelled(context.signal);
-  return {};
+  return UNCANCELLABLE;
 }
 
-/** Call options for a read that settles what a write did (its answer was lost): not cancelled either, for the same reason. */
-export const SETTLE_CALL: Readonly<Record<string, never>> = Object.freeze({});
+/**
+ * Starts a write: checks Ctrl-C, then journals the intent (every asset id or tag name the request
+ * names) before the request is sent. A process killed while the server works on it leaves the entry
+ * pending, and undo reverses it whole; that is exact because every such request names only assets
+ * (or tags) that were not yet in the wanted state when read just before. Settle it with `settleWrite`.
+ */
+export function beginWrite(context: ApplyContext, entry: { action: string; target: string; detail: string | undefined; items: readonly string[] }): JournalEntry {
+  throwIfCancelled(context.signal);
+  return context.journal.intend({ runId: context.runId, action: entry.action, target: entry.target, subject: JSON.stringify(entry.items), detail: entry.detail });
+}
+
+/**
+ * The ids the server confirmed become the entry; none confirmed, it goes. When a write failed and
+ * the server could not be asked what it did, leave the intent unsettled: pending, undo reverses it whole.
+ */
+export function settleWrite(context: ApplyContext, intent: JournalEntry, confirmed: readonly string[]): void {
+  context.journal.settle(intent, confirmed.length > 0 ? JSON.stringify(confirmed) : undefined);
+}
 
 /** `fn` over every item with at most READ_CONCURRENCY in flight; results in input order. */
 export async function mapLimited<T, R>(items: readonly T[], fn: (item: T) => Promise<R>, signal?: AbortSignal): Promise<R[]> {
