@@ -25,6 +25,7 @@ const tempDir = useTempDirs();
 const NGINX = findNginx();
 const MISSING = 'nginx is not installed (apt-get install nginx-light; .ci/run installs it)';
 const TITLE = 'Immich behind nginx with TLS on a sub-path';
+if (!NGINX && !process.env.CI) console.warn(`immich-reverse-proxy: skipped, ${MISSING}`);
 const GROUPED = ['eiffel-tower.jpg', 'eiffel-tower.webp', 'moose-scan.png', 'moose.jpg', 'yellow-flower-q60.jpg', 'yellow-flower-small.jpg', 'yellow-flower.jpg'];
 /** nginx's proxy_read_timeout here: an upstream stalled longer than this gets nginx's own 504. */
 const READ_TIMEOUT_S = 1;
