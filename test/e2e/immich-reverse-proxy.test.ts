@@ -12,6 +12,7 @@
 
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import sharp from 'sharp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeImmich, type FakeImmich, type FaultTarget } from '../helpers/fake-immich/index.js';
@@ -28,7 +29,7 @@ const TITLE = 'Immich behind nginx with TLS on a sub-path';
 if (!NGINX && !process.env.CI) console.warn(`immich-reverse-proxy: skipped, ${MISSING}`);
 const GROUPED = ['eiffel-tower.jpg', 'eiffel-tower.webp', 'moose-scan.png', 'moose.jpg', 'yellow-flower-q60.jpg', 'yellow-flower-small.jpg', 'yellow-flower.jpg'];
 /** nginx's proxy_read_timeout here: an upstream stalled longer than this gets nginx's own 504. */
-const READ_TIMEOUT_S = 1;
+const READ_TIMEOUT_S = 3;
 
 /** Payloads of the CLI's disk thumbnail cache (each file: 4-byte magic, CRC-32, then the bytes). */
 function cachedThumbnails(cacheDir: string): Buffer[] {
@@ -126,18 +127,18 @@ describe.skipIf(!NGINX && !process.env.CI)(NGINX ? TITLE : `${TITLE} (skipped: $
 
   it('the address with /api (and a trailing slash) means the same server; --insecure also connects, with a warning', async () => {
     const root = tempDir();
-    expect((await runCli(args(proxy.url, root, '--tag-only', '--ca-cert', ca.caCert), { env })).code).toBe(0);
-    const tagged = snapshot(fake);
-    fake.clearRequests();
-    const again = await runCli(args(`${proxy.url}/api/`, root, '--tag-only', '--ca-cert', ca.caCert), { env });
-    expect(again.code, again.stderr).toBe(0);
-    expect(fake.requests().length).toBeGreaterThan(0);
-    expect(fake.writeRequests()).toEqual([]); // already tagged: the same server, nothing to write
-    expect(snapshot(fake)).toEqual(tagged);
+    const withApi = await runCli(args(`${proxy.url}/api/`, root, '--tag-only', '--ca-cert', ca.caCert), { env });
+    expect(withApi.code, withApi.stderr).toBe(0);
+    expect(snapshot(fake).tags).toEqual({ 'possible-duplicate': GROUPED });
+    expect(fake.requests().every((request) => request.path.startsWith('/api/'))).toBe(true);
 
+    fake.state.tags.clear();
+    fake.state.tagAssets.clear();
+    fake.clearRequests();
     const insecure = await runCli(args(proxy.url, root, '--tag-only', '--dry-run', '--insecure'), { env });
     expect(insecure.code, insecure.stderr).toBe(0);
     expect(insecure.stderr).toMatch(/--insecure: the server certificate is not verified/);
+    expect(insecure.stderr).toMatch(/Would tag 7 assets of 3 groups/);
     expect(fake.writeRequests()).toEqual([]);
   });
 
@@ -165,6 +166,33 @@ describe.skipIf(!NGINX && !process.env.CI)(NGINX ? TITLE : `${TITLE} (skipped: $
     // The CLI said so (with --verbose), reading nginx's HTML error pages as messages.
     expect(result.stderr).toMatch(new RegExp(`retrying GET /assets/${cut}/thumbnail \\(attempt 1\\): .*502.*Bad Gateway`));
     expect(result.stderr).toMatch(new RegExp(`retrying GET /assets/${stalled}/thumbnail \\(attempt 1\\): .*504.*Gateway Time-out`));
+    expect(fake.violations()).toEqual([]);
+  });
+
+  // Last: the upstream is away for a moment here.
+  it('Immich restarting behind nginx: nginx answers 502 while the upstream refuses connections, and the CLI retries until it is back', async () => {
+    const before = proxy.accessLog().length;
+    const since = () => proxy.accessLog().slice(before);
+    await fake.goAway();
+    const run = runCli(args(proxy.url, tempDir(), '--tag-only', '--ca-cert', ca.caCert, '--verbose'), { env });
+    for (let waited = 0; !since().some((entry) => entry.status === 502); waited += 50) {
+      if (waited > 30_000) throw new Error('no request reached nginx within 30 s');
+      await sleep(50);
+    }
+    await fake.comeBack();
+    const result = await run;
+    expect(result.code, result.stderr).toBe(0);
+    expect(snapshot(fake).tags).toEqual({ 'possible-duplicate': GROUPED });
+
+    const entries = since();
+    const refused = entries.flatMap((entry, index) => (entry.status === 502 ? [index] : []));
+    expect(refused.length).toBeGreaterThan(0);
+    // Each request nginx refused came again and got through.
+    for (const index of refused) {
+      expect(entries.slice(index + 1).some((later) => later.uri === entries[index]?.uri && later.status === 200)).toBe(true);
+    }
+    expect(proxy.errorLog()).toMatch(/connect\(\) failed \(111: Connection refused\) while connecting to upstream/);
+    expect(result.stderr).toMatch(/retrying GET .* \(attempt 1\): .*502.*Bad Gateway/);
     expect(fake.violations()).toEqual([]);
   });
 });
