@@ -54,8 +54,7 @@ describe.skipIf(!NGINX && !process.env.CI)(NGINX ? TITLE : `${TITLE} (skipped: $
 
   beforeAll(async () => {
     if (!NGINX) throw new Error(`CI is set but ${MISSING}`);
-    const dir = tempDir('po-nginx');
-    ca = makeThrowawayCa(dir);
+    ca = makeThrowawayCa(tempDir('po-nginx-ca'));
     fake = await startFakeImmich();
     const seeded = fake.seedUser();
     env = { IMMICH_API_KEY: seeded.key };
@@ -67,7 +66,7 @@ describe.skipIf(!NGINX && !process.env.CI)(NGINX ? TITLE : `${TITLE} (skipped: $
       width: 1600, height: 1069, thumbnail: bigThumbnail, exif: { fileSizeInByte: bigThumbnail.length },
     }).id;
     proxy = await startNginxProxy({
-      nginx: NGINX, dir: path.join(dir, 'nginx'), upstreamPort: fake.port, tls: { cert: ca.serverCert, key: ca.serverKey }, prefix: '/immich', readTimeoutSeconds: READ_TIMEOUT_S,
+      nginx: NGINX, dir: tempDir('po-nginx-proxy'), upstreamPort: fake.port, tls: { cert: ca.serverCert, key: ca.serverKey }, prefix: '/immich', readTimeoutSeconds: READ_TIMEOUT_S,
     });
   });
   afterAll(async () => {

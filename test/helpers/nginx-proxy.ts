@@ -31,7 +31,7 @@ export function findNginx(): string | undefined {
 
 export interface NginxProxyOptions {
   nginx: string;
-  /** A fresh folder for config, logs and temp files. */
+  /** A fresh folder of nginx's own for config, logs and temp files (made readable to nginx's workers). */
   dir: string;
   upstreamPort: number;
   tls: { cert: string; key: string };
@@ -153,9 +153,9 @@ async function ready(child: ChildProcess, port: number, output: () => string): P
 
 export async function startNginxProxy(options: NginxProxyOptions): Promise<NginxProxy> {
   mkdirSync(path.join(options.dir, 'tmp'), { recursive: true });
-  // Started as root, nginx's workers run as nobody: they must reach the temp folders in here.
+  // Started as root, nginx's workers run as nobody: they write big answers to the temp folders in
+  // here (nginx makes those and gives them to nobody), so this folder must let them through.
   chmodSync(options.dir, 0o755);
-  chmodSync(path.join(options.dir, 'tmp'), 0o755);
   const errorLog = path.join(options.dir, 'error.log');
   const readLog = (name: string) => {
     try {
@@ -172,6 +172,9 @@ export async function startNginxProxy(options: NginxProxyOptions): Promise<Nginx
     const child = spawn(options.nginx, ['-p', options.dir, '-e', errorLog, '-c', configFile], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    // Should the test process end without stop(), nginx (daemon off) must not outlive it.
+    const orphanGuard = (): void => void child.kill('SIGTERM');
+    process.once('exit', orphanGuard);
     try {
       await ready(child, port, () => `${stderr}${readLog('error.log')}`.trim());
     } catch (error) {
@@ -193,6 +196,7 @@ export async function startNginxProxy(options: NginxProxyOptions): Promise<Nginx
         const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
         await done;
         clearTimeout(timer);
+        process.off('exit', orphanGuard);
       },
     };
   }
