@@ -178,6 +178,7 @@ export async function startNginxProxy(options: NginxProxyOptions): Promise<Nginx
     try {
       await ready(child, port, () => `${stderr}${readLog('error.log')}`.trim());
     } catch (error) {
+      process.off('exit', orphanGuard);
       if (attempt < 5 && /Address already in use/.test(String(error))) continue;
       throw error;
     }
