@@ -9,7 +9,7 @@
 import { throwIfCancelled, UsageError } from '../core/errors.js';
 import { ImmichHttpError, type ImmichClient, type TagDto } from '../sources/immich/index.js';
 import type { JournalEntry, RunRepository } from '../store/run-repository.js';
-import { assetsWithTag, chunked } from './immich/tag-lookup.js';
+import { chunked, TagCarriers, type ImmichServer } from './immich/tag-lookup.js';
 import { errorMessage, WRITE_CHUNK } from './immich/write-support.js';
 
 export interface UndoOutcome {
@@ -42,21 +42,23 @@ export function undoPermissions(entries: readonly JournalEntry[]): string[] {
   return [...needed].sort();
 }
 
-export async function undoRun(runId: string, journal: RunRepository, client: ImmichClient | undefined, dryRun: boolean, signal?: AbortSignal): Promise<UndoOutcome> {
+export async function undoRun(runId: string, journal: RunRepository, server: ImmichServer | undefined, dryRun: boolean, signal?: AbortSignal): Promise<UndoOutcome> {
   const outcome: UndoOutcome = { reversed: 0, skipped: [], failed: [], lines: [] };
   const entries = journal.journal(runId).filter((entry) => entry.undoneAt === undefined).reverse();
   const call: Call = signal ? { signal } : {};
+  const client = server?.client;
   if (client) await checkSameServer(runId, client, entries, call);
   const tags = new TagResolver(client, call);
+  const carriers = server && new TagCarriers(server);
   for (const entry of entries) {
     if (entry.action === 'copy') {
       outcome.skipped.push({ entry, reason: `copied file ${entry.target} is left in place (the original was never touched)` });
       continue;
     }
-    if (!client) throw new Error(`run ${runId} changed Immich: undo needs the server (--immich-url, --immich-api-key)`);
+    if (!client || !carriers) throw new Error(`run ${runId} changed Immich: undo needs the server (--immich-url, --immich-api-key)`);
     throwIfCancelled(signal);
     try {
-      const result = await reverse(entry, client, tags, dryRun, call);
+      const result = await reverse(entry, client, tags, carriers, dryRun, call);
       if (result.kept !== undefined) {
         outcome.skipped.push({ entry, reason: result.kept });
         if (!result.line) continue;
@@ -80,7 +82,7 @@ interface Reversal {
   kept?: string;
 }
 
-async function reverse(entry: JournalEntry, client: ImmichClient, tags: TagResolver, dryRun: boolean, call: Call): Promise<Reversal> {
+async function reverse(entry: JournalEntry, client: ImmichClient, tags: TagResolver, carriers: TagCarriers, dryRun: boolean, call: Call): Promise<Reversal> {
   const ids = () => JSON.parse(entry.subject) as string[];
   const name = entry.detail ?? entry.target;
   switch (entry.action) {
@@ -105,7 +107,7 @@ async function reverse(entry: JournalEntry, client: ImmichClient, tags: TagResol
     case 'tag.create': {
       if (dryRun) return { line: `delete the tag '${name}' this run created, if no other asset carries it` };
       if (!(await tags.exists(entry.target))) return { line: `find the tag '${name}' already deleted` };
-      const stillUsed = (await assetsWithTag(client, entry.target, call.signal)).size;
+      const stillUsed = (await carriers.of({ id: entry.target, value: name }, { signal: call.signal })).size;
       if (stillUsed > 0) return { kept: `tag '${name}' is on ${stillUsed} assets tagged by someone else; kept` };
       await client.deleteTag(entry.target, call);
       return { line: `delete the tag '${name}' this run created` };

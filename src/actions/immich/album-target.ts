@@ -43,7 +43,7 @@ async function applyAlbums(options: AlbumTargetOptions, plan: GroupActionsPlan, 
   // Reads first (bounded), then the writes one by one.
   const inside = await mapLimited(
     existing,
-    (album) => (album ? assetsInAlbum(client, album.id, options.capabilities.searchAlbumIds, context.signal) : Promise.resolve(undefined)),
+    (album) => (album ? assetsInAlbum({ client, capabilities: options.capabilities }, album.id, context.signal) : Promise.resolve(undefined)),
     context.signal,
   );
   const counts = { created: 0, completed: 0, unchanged: 0, failed: 0, error: undefined as string | undefined };

@@ -83,7 +83,6 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
       // A partial Immich-compatible backend may say 501 instead of NestJS's 404 for what it lacks.
       throw config.missingRouteStatus === 501 ? new HttpError(501, { message: 'Not Implemented' }) : notFound;
     }
-    if (!route) throw new HttpError(501, { message: `Not implemented by the fake: ${operation.operationId}` });
     ctx.params = operation.params;
     if (operation.authenticated) {
       const auth = authenticate(state, ctx.headers['x-api-key'], ctx.query.get('apiKey'));
@@ -105,6 +104,9 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
       );
       throw new HttpError(400, { message: 'Validation failed', errors: issues });
     }
+    // After validation: an older API can route a newer path to another operation (v1.124 reads
+    // `/api-keys/me` as `/api-keys/{id}`), which then fails on its parameters as Immich does.
+    if (!route) throw new HttpError(501, { message: `Not implemented by the fake: ${operation.operationId}` });
     dropUndeclared(ctx, deps.lenientValidator.declaredFields(operation));
     return route.handler(ctx);
   };
