@@ -14,7 +14,7 @@
 import Database from 'better-sqlite3';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createHash } from 'node:crypto';
 import { makeImmichThumbnail, PARTIAL_PROFILES, startFakeImmich, VERSION_PROFILES, type FakeImmich, type FakeImmichOptions, type PartialCapability } from '../helpers/fake-immich/index.js';
 import { fromSample, organizeArgs, SAMPLE_PHOTOS, snapshot, undoArgs } from '../helpers/immich-e2e.js';
@@ -27,8 +27,8 @@ const ARCHIVED = 'yellow-flower-small.jpg';
 const FLOWERS = ['yellow-flower-q60.jpg', 'yellow-flower-small.jpg', 'yellow-flower.jpg'];
 const EIFFEL = ['eiffel-tower.jpg', 'eiffel-tower.webp'];
 const GROUPED = [...EIFFEL, ...FLOWERS].sort();
-/** A flow spawns the CLI five to seven times; on a loaded two-core machine one spawn can take ten seconds. */
-const FLOW_TIMEOUT = 300_000;
+// A flow spawns the CLI up to seven times; on a loaded two-core machine one spawn can take ten seconds.
+vi.setConfig({ testTimeout: 300_000 });
 
 interface Server {
   fake: FakeImmich;
@@ -115,11 +115,14 @@ describe.each(VERSION_PROFILES)('Immich $api: the main flows through the CLI', (
     expectOk(await s.undoLast());
     expect(snapshot(s.fake)).toEqual(initial);
     expect(s.fake.violations()).toEqual([]);
-  }, FLOW_TIMEOUT);
+  });
 
   it('makes albums (a re-run writes nothing), favorites the best and stacks the groups; undo restores the server', async () => {
     expectOk(await s.organize('--create-albums'));
-    expect(snapshot(s.fake).albums).toEqual([`duplicates-0001: ${FLOWERS.join(', ')}`, `duplicates-0002: ${EIFFEL.join(', ')}`]);
+    // Group numbers follow the run's group order, which is not what is tested here.
+    const albums = snapshot(s.fake).albums.map((album) => album.replace(/^duplicates-000[12]: /, ''));
+    expect(albums.sort()).toEqual([EIFFEL.join(', '), FLOWERS.join(', ')]);
+    expect(snapshot(s.fake).albums.map((album) => album.slice(0, 'duplicates-0001'.length))).toEqual(['duplicates-0001', 'duplicates-0002']);
     s.fake.clearRequests();
     expectOk(await s.organize('--create-albums'));
     expect(s.fake.writeRequests()).toEqual([]);
@@ -135,7 +138,7 @@ describe.each(VERSION_PROFILES)('Immich $api: the main flows through the CLI', (
     expectOk(await s.undoLast());
     expect(snapshot(s.fake)).toEqual(initial);
     expect(s.fake.violations()).toEqual([]);
-  }, FLOW_TIMEOUT);
+  });
 });
 
 describe('Immich versions outside the tested range', () => {
@@ -236,6 +239,6 @@ describe.each(PARTIAL_PROFILES)('a partial backend: $name', ({ missing, status, 
       expectOk(await s.undoLast());
       expect(snapshot(s.fake)).toEqual(initial);
       expect(s.fake.violations()).toEqual([]);
-    }, FLOW_TIMEOUT);
+    });
   }
 });
