@@ -9,7 +9,7 @@
 import { throwIfCancelled, UsageError } from '../core/errors.js';
 import { ImmichHttpError, type ImmichClient, type TagDto } from '../sources/immich/index.js';
 import type { JournalEntry, RunRepository } from '../store/run-repository.js';
-import { assetsWithTag, chunked } from './immich/tag-lookup.js';
+import { chunked, TagCarriers, type ImmichServer } from './immich/tag-lookup.js';
 import { errorMessage, WRITE_CHUNK } from './immich/write-support.js';
 
 export interface UndoOutcome {
@@ -43,21 +43,23 @@ export function undoPermissions(entries: readonly JournalEntry[]): string[] {
   return [...needed].sort();
 }
 
-export async function undoRun(runId: string, journal: RunRepository, client: ImmichClient | undefined, dryRun: boolean, signal?: AbortSignal): Promise<UndoOutcome> {
+export async function undoRun(runId: string, journal: RunRepository, server: ImmichServer | undefined, dryRun: boolean, signal?: AbortSignal): Promise<UndoOutcome> {
   const outcome: UndoOutcome = { reversed: 0, skipped: [], failed: [], lines: [] };
   const entries = journal.journal(runId).filter((entry) => entry.undoneAt === undefined).reverse();
   const call: Call = signal ? { signal } : {};
+  const client = server?.client;
   if (client) await checkSameServer(runId, client, entries, call);
   const tags = new TagResolver(client, call);
+  const carriers = server && new TagCarriers(server);
   for (const entry of entries) {
     if (entry.action === 'copy') {
       outcome.skipped.push({ entry, reason: `copied file ${entry.target} is left in place (the original was never touched)` });
       continue;
     }
-    if (!client) throw new Error(`run ${runId} changed Immich: undo needs the server (--immich-url, --immich-api-key)`);
+    if (!client || !carriers) throw new Error(`run ${runId} changed Immich: undo needs the server (--immich-url, --immich-api-key)`);
     throwIfCancelled(signal);
     try {
-      const result = await reverse(entry, client, tags, dryRun, call);
+      const result = await reverse(entry, client, tags, carriers, dryRun, call);
       if (result.kept !== undefined) {
         outcome.skipped.push({ entry, reason: result.kept });
         if (!result.line) continue;
@@ -84,7 +86,7 @@ interface Reversal {
   kept?: string;
 }
 
-async function reverse(entry: JournalEntry, client: ImmichClient, tags: TagResolver, dryRun: boolean, call: Call): Promise<Reversal> {
+async function reverse(entry: JournalEntry, client: ImmichClient, tags: TagResolver, carriers: TagCarriers, dryRun: boolean, call: Call): Promise<Reversal> {
   const ids = () => JSON.parse(entry.subject) as string[];
   const name = entry.detail ?? entry.target;
   switch (entry.action) {
@@ -109,7 +111,7 @@ async function reverse(entry: JournalEntry, client: ImmichClient, tags: TagResol
     case 'tag.create': {
       if (dryRun) return { line: `delete the tag '${name}' this run created, if no other asset carries it` };
       if (!(await tags.exists(entry.target))) return { line: `find the tag '${name}' already deleted` };
-      const stillUsed = (await assetsWithTag(client, entry.target, call.signal)).size;
+      const stillUsed = (await carriers.of({ id: entry.target, value: name }, { signal: call.signal })).size;
       if (stillUsed > 0) return { kept: `tag '${name}' is on ${stillUsed} assets tagged by someone else; kept` };
       await client.deleteTag(entry.target, call);
       return { line: `delete the tag '${name}' this run created` };
@@ -118,7 +120,7 @@ async function reverse(entry: JournalEntry, client: ImmichClient, tags: TagResol
       // Only ever pending (a settled upsert leaves tag.create entries): the tags are known by name.
       const names = ids();
       if (dryRun) return { line: `delete the tags ${names.map((n) => `'${n}'`).join(', ')} if this run created them and no asset carries them` };
-      return deleteUnusedByName(client, tags, names, call);
+      return deleteUnusedByName(client, tags, carriers, names, call);
     }
     case 'favorite': {
       const list = ids();
@@ -142,13 +144,13 @@ async function reverse(entry: JournalEntry, client: ImmichClient, tags: TagResol
 }
 
 /** Deletes the tags of these names that exist and no asset carries, deepest first (a parent after its children). */
-async function deleteUnusedByName(client: ImmichClient, tags: TagResolver, names: readonly string[], call: Call): Promise<Reversal> {
+async function deleteUnusedByName(client: ImmichClient, tags: TagResolver, carriers: TagCarriers, names: readonly string[], call: Call): Promise<Reversal> {
   const deleted: string[] = [];
   const kept: string[] = [];
   for (const name of [...names].sort((a, b) => b.split('/').length - a.split('/').length)) {
     const id = await tags.idOf(name);
     if (id === undefined) continue;
-    if ((await assetsWithTag(client, id, call.signal)).size > 0) kept.push(name);
+    if ((await carriers.of({ id, value: name }, { signal: call.signal })).size > 0) kept.push(name);
     else {
       await unlessGone(() => client.deleteTag(id, call));
       deleted.push(name);

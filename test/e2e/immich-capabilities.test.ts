@@ -25,10 +25,10 @@ describe('Immich capabilities and permissions are checked before anything change
   }
 
   it.each([
-    [{ tags: false }, ['--tag-only'], /has no tags API, which --tag-only needs/],
-    [{ tags: false }, ['--remove-tag', 'possible-duplicate'], /has no tags API, which --remove-tag needs/],
-    [{ stacks: false }, ['--stack'], /has no stacks API, which --stack needs/],
-    [{ stacks: false }, ['--create-albums', '--stack'], /has no stacks API, which --stack needs/],
+    [{ tags: false }, ['--tag-only'], /has no tags API \(GET \/api\/tags answered 404\), which --tag-only needs/],
+    [{ tags: false }, ['--remove-tag', 'possible-duplicate'], /has no tags API \(GET \/api\/tags answered 404\), which --remove-tag needs/],
+    [{ stacks: false }, ['--stack'], /has no stacks API \(GET \/api\/stacks answered 404\), which --stack needs/],
+    [{ stacks: false }, ['--create-albums', '--stack'], /has no stacks API \(GET \/api\/stacks answered 404\), which --stack needs/],
   ])('a server with %o refuses %o: exit 2, no write', async (capabilities, flags, message) => {
     const { fake, key } = await server(capabilities);
     const result = await runCli(organizeArgs(fake, tempDir(), ...flags), { env: { IMMICH_API_KEY: key } });

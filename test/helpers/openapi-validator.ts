@@ -68,10 +68,18 @@ export interface ValidationResult {
   violations: Violation[];
 }
 
+export interface DeclaredFields {
+  query: Set<string>;
+  /** Top-level properties of the JSON body schema; undefined when the operation takes no JSON object body. */
+  body: Set<string> | undefined;
+}
+
 export interface OpenApiValidator {
   validate(request: RequestToValidate): ValidationResult;
   findOperation(method: string, path: string): OperationInfo | undefined;
   operations(): OperationInfo[];
+  /** What the operation declares: Immich drops every other query parameter and body field silently. */
+  declaredFields(operation: Pick<OperationInfo, 'method' | 'pathTemplate'>): DeclaredFields;
 }
 
 export interface ValidatorOptions {
@@ -84,12 +92,20 @@ export interface ValidatorOptions {
 }
 
 const SPEC_FILE = fileURLToPath(new URL('../fixtures/immich/immich-openapi-specs.json', import.meta.url));
+
+/** The Immich releases whose OpenAPI documents are in `test/fixtures/immich/` (3.1.0 is the main one). */
+export const SPEC_VERSIONS = ['1.124.0', '1.142.0', '2.7.5', '3.1.0'] as const;
+export type SpecVersion = (typeof SPEC_VERSIONS)[number];
+
+export function immichSpecFile(version: SpecVersion): string {
+  return version === '3.1.0' ? SPEC_FILE : fileURLToPath(new URL(`../fixtures/immich/older-specs/immich-openapi-specs.v${version}.json`, import.meta.url));
+}
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'];
 
 let cachedSpec: OpenApiDocument | undefined;
 
-/** The Immich v3.1.0 spec copied into `test/fixtures/immich/` (parsed once per process). */
+/** An Immich spec copied into `test/fixtures/immich/` (v3.1.0 unless told; the main one is parsed once per process). */
 export function loadImmichSpec(file = SPEC_FILE): OpenApiDocument {
   if (file === SPEC_FILE && cachedSpec) return cachedSpec;
   const spec = JSON.parse(readFileSync(file, 'utf8')) as OpenApiDocument;
@@ -334,9 +350,28 @@ export function createOpenApiValidator(spec: OpenApiDocument, options: Validator
     return { ok: violations.length === 0, operation, violations };
   };
 
+  const topLevelProperties = (schema: JsonObject): Set<string> | undefined => {
+    const resolved = resolveRef(schema);
+    if (Array.isArray(resolved.allOf)) {
+      const names = resolved.allOf.filter(isObject).flatMap((part) => [...(topLevelProperties(part) ?? [])]);
+      return new Set(names);
+    }
+    return isObject(resolved.properties) ? new Set(Object.keys(resolved.properties)) : undefined;
+  };
+  const declaredFields = (operation: Pick<OperationInfo, 'method' | 'pathTemplate'>): DeclaredFields => {
+    const raw = operationsList.find((o) => o.info.method === operation.method && o.info.pathTemplate === operation.pathTemplate)?.raw ?? {};
+    const parameters = (Array.isArray(raw.parameters) ? raw.parameters : []).filter(isObject);
+    const query = new Set(parameters.filter((p) => p.in === 'query' && typeof p.name === 'string').map((p) => p.name as string));
+    const requestBody = isObject(raw.requestBody) ? raw.requestBody : undefined;
+    const media = requestBody && isObject(requestBody.content) ? requestBody.content['application/json'] : undefined;
+    const schema = isObject(media) && isObject(media.schema) ? media.schema : undefined;
+    return { query, body: schema ? topLevelProperties(schema) : undefined };
+  };
+
   return {
     validate,
     findOperation,
     operations: () => operationsList.map((o) => ({ ...o.info, params: {} })),
+    declaredFields,
   };
 }

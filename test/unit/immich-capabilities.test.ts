@@ -22,6 +22,21 @@ describe('capabilitiesForVersion', () => {
     expect(capabilitiesForVersion(v(3, 2, 2), true).newerThanKnown).toBe(true);
   });
 
+  it('knows where search lacks tagIds and which visibilities it searches by default (API-NOTES §4.3)', () => {
+    expect(capabilitiesForVersion(v(1, 125), true)).toMatchObject({ searchTagIds: false, searchDefaultScope: 'unarchived' });
+    expect(capabilitiesForVersion(v(1, 126), true)).toMatchObject({ searchTagIds: true, searchDefaultScope: 'unarchived' });
+    expect(capabilitiesForVersion(v(1, 133), true).searchDefaultScope).toBe('timeline');
+    expect(capabilitiesForVersion(v(2, 7, 5), true).searchDefaultScope).toBe('timeline');
+    expect(capabilitiesForVersion(v(3, 0), true).searchDefaultScope).toBe('all');
+  });
+
+  it('carries the version warning, or none for a tested version', () => {
+    expect(capabilitiesForVersion(v(3, 1, 4), true).versionNotice).toBeUndefined();
+    expect(capabilitiesForVersion(v(3, 2), true).versionNotice).toMatch(/v3\.2\.0 is newer than the newest version photo-organizer is tested with/);
+    expect(capabilitiesForVersion(v(0, 0), false).versionNotice).toMatch(/does not say which Immich version/);
+    expect(() => capabilitiesForVersion(v(4, 0), true)).toThrow(CapabilityError);
+  });
+
   it('knows duplicates only when detection is on', () => {
     expect(capabilitiesForVersion(v(3, 1), true, { duplicateDetection: false }).duplicates).toBe(false);
     expect(capabilitiesForVersion(v(3, 1), true, { duplicateDetection: true }).duplicates).toBe(true);
@@ -46,7 +61,9 @@ describe('parseVersion', () => {
 describe('requireCapability', () => {
   it('names the missing API and what needed it', () => {
     const caps = { ...capabilitiesForVersion(v(3, 1), true), stacks: false };
-    expect(() => requireCapability(caps, 'stacks', '--stack')).toThrow(/\(v3\.1\.0\) has no stacks API, which --stack needs/);
+    expect(() => requireCapability(caps, 'stacks', '--stack')).toThrow(/\(v3\.1\.0\) has no stacks API \(no \/api\/stacks\), which --stack needs; nothing was changed\.$/);
+    caps.missing.stacks = 'GET /api/stacks answered 501';
+    expect(() => requireCapability(caps, 'stacks', '--stack', 'Use --tag-only.')).toThrow(/has no stacks API \(GET \/api\/stacks answered 501\), which --stack needs; nothing was changed\. Use --tag-only\.$/);
     expect(() => requireCapability(caps, 'tags', '--tag-only')).not.toThrow();
   });
 

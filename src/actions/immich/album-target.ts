@@ -11,7 +11,7 @@ import type { AlbumDto, BulkIdResultDto, ImmichClient, ServerCapabilities } from
 import type { ActionTarget, ApplyContext } from '../action-target.js';
 import { planGroups, type GroupActionsPlan, type GroupPlan } from './group-plan.js';
 import { albumsWeCreated, matchAlbums } from './our-albums.js';
-import { assetsInAlbum, chunked } from './tag-lookup.js';
+import { assetsInAlbum, chunked, type ImmichServer } from './tag-lookup.js';
 import { beginWrite, errorMessage, limitLines, mapLimited, settleWrite, UNCANCELLABLE, withSignal, WRITE_CHUNK, writeCall } from './write-support.js';
 
 export interface AlbumTargetOptions {
@@ -43,7 +43,7 @@ async function applyAlbums(options: AlbumTargetOptions, plan: GroupActionsPlan, 
   // Reads first (bounded), then the writes one by one.
   const inside = await mapLimited(
     existing,
-    (album) => (album ? assetsInAlbum(client, album.id, options.capabilities.searchAlbumIds, context.signal) : Promise.resolve(undefined)),
+    (album) => (album ? assetsInAlbum({ client, capabilities: options.capabilities }, album.id, context.signal) : Promise.resolve(undefined)),
     context.signal,
   );
   const counts = { created: 0, completed: 0, unchanged: 0, failed: 0, error: undefined as string | undefined };
@@ -61,7 +61,7 @@ async function applyAlbums(options: AlbumTargetOptions, plan: GroupActionsPlan, 
         counts.unchanged++;
         continue;
       }
-      await addToAlbum(client, { id: album.id, name: album.name, searchAlbumIds: options.capabilities.searchAlbumIds }, missing, context);
+      await addToAlbum({ client, capabilities: options.capabilities }, album, missing, context);
       counts.completed++;
     } catch (error) {
       if (error instanceof CancelledError) throw error;
@@ -103,22 +103,15 @@ async function createAlbum(client: ImmichClient, group: GroupPlan, knownIds: Set
   context.journal.record({ runId: context.runId, action: 'album.create', target: album.id, subject: JSON.stringify(group.assetIds), detail: group.label });
 }
 
-interface AlbumRef {
-  id: string;
-  name: string;
-  /** How this server lists an album's assets (see `assetsInAlbum`). */
-  searchAlbumIds: boolean;
-}
-
-async function addToAlbum(client: ImmichClient, album: AlbumRef, missing: readonly string[], context: ApplyContext): Promise<void> {
+async function addToAlbum(server: ImmichServer, album: { id: string; name: string }, missing: readonly string[], context: ApplyContext): Promise<void> {
   for (const chunk of chunked(missing, WRITE_CHUNK)) {
     const intent = beginWrite(context, { action: 'album.assets', target: album.id, detail: album.name, items: chunk });
     let results: BulkIdResultDto[];
     try {
-      results = await client.addAssetsToAlbum(album.id, chunk, UNCANCELLABLE);
+      results = await server.client.addAssetsToAlbum(album.id, chunk, UNCANCELLABLE);
     } catch (error) {
       // The answer may be lost after the server added them: journal what the album holds now.
-      const now = await assetsInAlbum(client, album.id, album.searchAlbumIds).catch(() => undefined);
+      const now = await assetsInAlbum(server, album.id).catch(() => undefined);
       if (now) settleWrite(context, intent, chunk.filter((id) => now.has(id)));
       throw error;
     }

@@ -33,6 +33,19 @@ interface Needs {
   permissions: string[];
 }
 
+/** The flags that mark groups through each API: offered instead when the one asked for is missing. */
+const MARKING_FLAGS: Partial<Record<ProbedCapability, string>> = { tags: '--tag-only', albums: '--create-albums', stacks: '--stack' };
+
+/** "Use --create-albums or --stack to mark the groups instead." for the APIs this server has; undefined if none. */
+function instead(capabilities: ServerCapabilities, need: Needs, asked: readonly Needs[]): string | undefined {
+  if (!Object.values(MARKING_FLAGS).includes(need.flag)) return undefined;
+  const askedApis = new Set(asked.map((other) => other.api));
+  const others = (Object.entries(MARKING_FLAGS) as [ProbedCapability, string][])
+    .filter(([api]) => !askedApis.has(api) && capabilities[api] && capabilities.forbidden[api] === undefined)
+    .map(([, flag]) => flag);
+  return others.length > 0 ? `Use ${others.join(' or ')} to mark the groups instead.` : undefined;
+}
+
 export function immichActionTarget(options: ImmichTargetOptions): ActionTarget | undefined {
   const { client, capabilities, includeSimilar, action } = options;
   switch (action.kind) {
@@ -66,7 +79,7 @@ export function immichActionTarget(options: ImmichTargetOptions): ActionTarget |
 
 function requireAll(capabilities: ServerCapabilities, needs: readonly Needs[]): void {
   for (const need of needs) {
-    requireCapability(capabilities, need.api, need.flag);
+    requireCapability(capabilities, need.api, need.flag, instead(capabilities, need, needs));
     const missing = need.permissions.filter((permission) => keyAllows(capabilities, permission) === false);
     if (missing.length > 0) {
       throw new CapabilityError(

@@ -1,11 +1,30 @@
-/** Reading tag state from Immich before writing, so writes are only what is missing. */
+/**
+ * Reading tag and album state from Immich before writing, so writes are only what is missing. The
+ * searches cover every visibility but locked whatever the server's default scope (API-NOTES §4.3):
+ * an archived photo in a group is tagged and put in albums like the others, so it must be found too.
+ */
 
-import type { ImmichClient, TagDto } from '../../sources/immich/index.js';
+import { ImmichHttpError, type ImmichClient, type MetadataSearchBody, type ServerCapabilities, type TagDto } from '../../sources/immich/index.js';
+import { mapLimited } from './write-support.js';
 
-/** The tag whose full value (`parent/child`) is `name`, if it exists. */
-export async function findTag(client: ImmichClient, name: string, signal?: AbortSignal): Promise<TagDto | undefined> {
-  const tags = await client.listTags(signal ? { signal } : {});
-  return tags.find((tag) => tag.value === name);
+export interface ImmichServer {
+  client: ImmichClient;
+  capabilities: ServerCapabilities;
+}
+
+type Scope = Pick<MetadataSearchBody, 'visibility' | 'withArchived'>;
+
+/** Searches that together cover timeline, archive and hidden assets on this server's version. */
+export function searchScopes(capabilities: Pick<ServerCapabilities, 'searchDefaultScope'>): Scope[] {
+  switch (capabilities.searchDefaultScope) {
+    case 'all':
+      return [{}];
+    case 'timeline':
+      return [{ visibility: 'timeline' }, { visibility: 'archive' }, { visibility: 'hidden' }];
+    case 'unarchived':
+      // Before v1.133 hidden assets are in by default; archived ones only with withArchived.
+      return [{ withArchived: true }];
+  }
 }
 
 /** The tag `name` and every tag below it (`name/...`), deepest first: the order to untag in. */
@@ -15,30 +34,74 @@ export function tagSubtree(tags: readonly TagDto[], name: string): TagDto[] {
     .sort((a, b) => b.value.split('/').length - a.value.split('/').length || a.value.localeCompare(b.value));
 }
 
+type TagRef = Pick<TagDto, 'id' | 'value'>;
+
 /**
- * Ids of every asset that has the tag, paged through search. The search also matches assets that carry
- * only a child of the tag, so this can over-count; callers that write use per-asset results to be exact.
+ * Which assets carry a tag. From v1.126 a `tagIds` search, which also matches assets that carry only
+ * a child of the tag, so it can over-count; callers that write use per-asset results to be exact.
+ * Before v1.126 search has no tag filter (an older server drops `tagIds` silently and would answer
+ * "everything"): then each asset's `tags` come from `GET /assets/{id}`, for the candidates given, or
+ * for every asset of the library, read once per lookup object and reused.
  */
-export async function assetsWithTag(client: ImmichClient, tagId: string, signal?: AbortSignal): Promise<Set<string>> {
-  return searchIds(client, { tagIds: [tagId] }, signal);
+export class TagCarriers {
+  #library: Promise<Map<string, TagRef[]>> | undefined;
+
+  constructor(private readonly server: ImmichServer) {}
+
+  /**
+   * `among`: only these assets can matter (read fresh, before v1.126). `exact`: before v1.126, only
+   * assets that carry the tag itself, not just a child of it (the library read may predate untagging the children).
+   */
+  async of(tag: TagRef, options: { among?: readonly string[]; exact?: boolean; signal?: AbortSignal | undefined } = {}): Promise<Set<string>> {
+    if (this.server.capabilities.searchTagIds) return searchIds(this.server, { tagIds: [tag.id] }, options.signal);
+    const tagsOf = options.among !== undefined ? await readTags(this.server.client, options.among, options.signal) : await this.#wholeLibrary(options.signal);
+    const matches = (other: TagRef): boolean => other.id === tag.id || (options.exact !== true && other.value.startsWith(`${tag.value}/`));
+    const carrying = new Set<string>();
+    for (const [id, tags] of tagsOf) if (tags.some(matches)) carrying.add(id);
+    return carrying;
+  }
+
+  #wholeLibrary(signal: AbortSignal | undefined): Promise<Map<string, TagRef[]>> {
+    this.#library ??= searchIds(this.server, {}, signal).then((ids) => readTags(this.server.client, [...ids], signal));
+    return this.#library;
+  }
+}
+
+/** Each asset's tags from `GET /assets/{id}`; an asset gone since (400) carries none. */
+async function readTags(client: ImmichClient, ids: readonly string[], signal: AbortSignal | undefined): Promise<Map<string, TagRef[]>> {
+  const tags = await mapLimited(
+    ids,
+    async (id) => {
+      try {
+        return (await client.getAsset(id, signal ? { signal } : {})).tags ?? [];
+      } catch (error) {
+        if (error instanceof ImmichHttpError && error.kind === 'http' && error.status === 400) return [];
+        throw error;
+      }
+    },
+    signal,
+  );
+  return new Map(ids.map((id, index) => [id, tags[index] ?? []]));
 }
 
 /** Ids of the assets in an album (v1.135+ search; older servers embed them in `GET /albums/{id}`). */
-export async function assetsInAlbum(client: ImmichClient, albumId: string, searchAlbumIds: boolean, signal?: AbortSignal): Promise<Set<string>> {
-  if (searchAlbumIds) return searchIds(client, { albumIds: [albumId] }, signal);
-  const album = await client.getAlbum(albumId, signal ? { signal } : {});
+export async function assetsInAlbum(server: ImmichServer, albumId: string, signal?: AbortSignal): Promise<Set<string>> {
+  if (server.capabilities.searchAlbumIds) return searchIds(server, { albumIds: [albumId] }, signal);
+  const album = await server.client.getAlbum(albumId, signal ? { signal } : {});
   return new Set((album.assets ?? []).map((asset) => (asset as { id?: unknown }).id).filter((id): id is string => typeof id === 'string'));
 }
 
-async function searchIds(client: ImmichClient, filter: { tagIds?: string[]; albumIds?: string[] }, signal?: AbortSignal): Promise<Set<string>> {
+async function searchIds(server: ImmichServer, filter: { tagIds?: string[]; albumIds?: string[] }, signal?: AbortSignal): Promise<Set<string>> {
   const ids = new Set<string>();
-  for (let page: number | null = 1; page !== null; ) {
-    const result = await client.searchMetadataPage({ ...filter, page, size: 1000, withDeleted: false }, signal ? { signal } : {});
-    for (const item of result.items) {
-      const id = (item as { id?: unknown }).id;
-      if (typeof id === 'string') ids.add(id);
+  for (const scope of searchScopes(server.capabilities)) {
+    for (let page: number | null = 1; page !== null; ) {
+      const result = await server.client.searchMetadataPage({ ...filter, ...scope, page, size: 1000, withDeleted: false }, signal ? { signal } : {});
+      for (const item of result.items) {
+        const id = (item as { id?: unknown }).id;
+        if (typeof id === 'string') ids.add(id);
+      }
+      page = result.nextPage;
     }
-    page = result.nextPage;
   }
   return ids;
 }

@@ -14,7 +14,7 @@ import type { ImmichClient, ServerCapabilities, TagDto } from '../../sources/imm
 import { requireCapability } from '../../sources/immich/index.js';
 import type { ActionTarget, ApplyContext } from '../action-target.js';
 import { actionableGroups } from '../plan.js';
-import { assetsWithTag, chunked, tagSubtree } from './tag-lookup.js';
+import { chunked, TagCarriers, tagSubtree } from './tag-lookup.js';
 import { beginWrite, errorMessage, limitLines, mapLimited, settleWrite, UNCANCELLABLE, withSignal, WRITE_CHUNK, writeCall } from './write-support.js';
 
 export { WRITE_CHUNK } from './write-support.js';
@@ -43,7 +43,8 @@ export interface TagTargetOptions {
 
 export function immichTagTarget(options: TagTargetOptions): ActionTarget<TagPlan> {
   requireCapability(options.capabilities, 'tags', options.mode === 'untag' ? '--remove-tag' : 'tagging');
-  const { client, tagName } = options;
+  const { client, capabilities, tagName } = options;
+  const carriers = (): TagCarriers => new TagCarriers({ client, capabilities });
   return {
     plan: (groups) => (options.mode === 'untag' ? { kind: 'untag', tagName, deleteTag: Boolean(options.deleteTag) } : planTagging(groups, options)),
     describe: (plan) => {
@@ -63,7 +64,7 @@ export function immichTagTarget(options: TagTargetOptions): ActionTarget<TagPlan
             { type: 'tag', target: tagName, count: plan.assetIds.length, status: 'planned' },
             ...(plan.perGroup.length > 0 ? [{ type: 'tag' as const, target: `${tagName}/group-*`, count: plan.perGroup.length, status: 'planned' as const }] : []),
           ],
-    apply: (plan, context) => (plan.kind === 'untag' ? untagAll(client, plan, context) : tagAssets(client, plan, context)),
+    apply: (plan, context) => (plan.kind === 'untag' ? untagAll(client, carriers(), plan, context) : tagAssets(client, carriers(), plan, context)),
   };
 }
 
@@ -90,7 +91,7 @@ interface Tally {
   error?: string;
 }
 
-async function tagAssets(client: ImmichClient, plan: Extract<TagPlan, { kind: 'tag' }>, context: ApplyContext): Promise<ReportAction[]> {
+async function tagAssets(client: ImmichClient, carriers: TagCarriers, plan: Extract<TagPlan, { kind: 'tag' }>, context: ApplyContext): Promise<ReportAction[]> {
   if (plan.assetIds.length === 0) return [];
   const { tags, createdNow } = await ensureTags(client, [plan.tagName, ...plan.perGroup.map((group) => group.tagName)], context);
   const tagOf = (name: string): TagDto => {
@@ -99,12 +100,12 @@ async function tagAssets(client: ImmichClient, plan: Extract<TagPlan, { kind: 't
     return tag;
   };
   const main = tagOf(plan.tagName);
-  const mainTally = await tagMissing(client, main, plan.assetIds, createdNow.has(main.id), context, true);
+  const mainTally = await tagMissing(client, carriers, main, plan.assetIds, createdNow.has(main.id), context, true);
   const actions = tallyActions('tag', plan.tagName, mainTally);
   if (plan.perGroup.length > 0) {
     const tallies = await mapLimited(
       plan.perGroup,
-      (group) => tagMissing(client, tagOf(group.tagName), group.assetIds, createdNow.has(tagOf(group.tagName).id), context, false),
+      (group) => tagMissing(client, carriers, tagOf(group.tagName), group.assetIds, createdNow.has(tagOf(group.tagName).id), context, false),
       context.signal,
     );
     actions.push(...tallyActions('tag', `${plan.tagName}/group-*`, sumTallies(tallies)));
@@ -150,8 +151,8 @@ async function ensureTags(client: ImmichClient, names: readonly string[], contex
 }
 
 /** Tags the assets not yet tagged, a chunk per request; journals the ids the server says it tagged. */
-async function tagMissing(client: ImmichClient, tag: TagDto, assetIds: readonly string[], isNew: boolean, context: ApplyContext, progress: boolean): Promise<Tally> {
-  const already = isNew ? new Set<string>() : await assetsWithTag(client, tag.id, context.signal);
+async function tagMissing(client: ImmichClient, carriers: TagCarriers, tag: TagDto, assetIds: readonly string[], isNew: boolean, context: ApplyContext, progress: boolean): Promise<Tally> {
+  const already = isNew ? new Set<string>() : await carriers.of(tag, { among: assetIds, exact: true, signal: context.signal });
   const missing = assetIds.filter((id) => !already.has(id));
   const tally: Tally = { done: 0, unchanged: assetIds.length - missing.length, failed: 0 };
   for (const chunk of chunked(missing, WRITE_CHUNK)) {
@@ -166,7 +167,7 @@ async function tagMissing(client: ImmichClient, tag: TagDto, assetIds: readonly 
       if (refused.length > 0) noteFailure(tally, refused.length, `Immich refused ${refused.length} assets: ${refused[0]?.error ?? 'unknown'}`);
     } catch (error) {
       // The answer may be lost after the server tagged: journal what it holds now, count the rest failed.
-      const now = await assetsWithTag(client, tag.id).catch(() => undefined);
+      const now = await carriers.of(tag, { among: chunk, exact: true }).catch(() => undefined);
       tagged = now ? chunk.filter((id) => now.has(id)) : [];
       noteFailure(tally, chunk.length - tagged.length, errorMessage(error));
       context.logger.warn(`tagging ${chunk.length} assets with '${tag.value}' failed: ${errorMessage(error)}`);
@@ -179,25 +180,28 @@ async function tagMissing(client: ImmichClient, tag: TagDto, assetIds: readonly 
   return tally;
 }
 
-async function untagAll(client: ImmichClient, plan: Extract<TagPlan, { kind: 'untag' }>, context: ApplyContext): Promise<ReportAction[]> {
+async function untagAll(client: ImmichClient, carriers: TagCarriers, plan: Extract<TagPlan, { kind: 'untag' }>, context: ApplyContext): Promise<ReportAction[]> {
   const subtree = tagSubtree(await client.listTags(withSignal(context)), plan.tagName);
   if (subtree.length === 0) return [{ type: 'untag', target: plan.tagName, count: 0, status: 'unchanged' }];
   // Deepest first, so an asset found through a child tag is already off it when its parent is done.
   const depths = [...new Set(subtree.map((tag) => tag.value.split('/').length))].sort((a, b) => b - a);
   const tallies: Tally[] = [];
+  const carried = new Set<string>();
   for (const depth of depths) {
     const level = subtree.filter((tag) => tag.value.split('/').length === depth);
-    tallies.push(...(await mapLimited(level, (tag) => untagOne(client, tag, context), context.signal)));
+    tallies.push(...(await mapLimited(level, (tag) => untagOne(client, carriers, tag, carried, context), context.signal)));
   }
   const total = sumTallies(tallies);
   const actions = tallyActions('untag', plan.tagName, total);
   const root = subtree.find((tag) => tag.value === plan.tagName);
-  if (plan.deleteTag && root) actions.push(await deleteTag(client, root, subtree, context));
+  if (plan.deleteTag && root) actions.push(await deleteTag(client, carriers, root, subtree, [...carried], context));
   return actions;
 }
 
-async function untagOne(client: ImmichClient, tag: TagDto, context: ApplyContext): Promise<Tally> {
-  const carrying = [...(await assetsWithTag(client, tag.id, context.signal))].sort();
+/** `carried` collects every asset found carrying a tag of the subtree. */
+async function untagOne(client: ImmichClient, carriers: TagCarriers, tag: TagDto, carried: Set<string>, context: ApplyContext): Promise<Tally> {
+  const carrying = [...(await carriers.of(tag, { exact: true, signal: context.signal }))].sort();
+  for (const id of carrying) carried.add(id);
   const tally: Tally = { done: 0, unchanged: 0, failed: 0 };
   for (const chunk of chunked(carrying, WRITE_CHUNK)) {
     const intent = beginWrite(context, { action: 'untag.assets', target: tag.id, detail: tag.value, items: chunk });
@@ -209,7 +213,7 @@ async function untagOne(client: ImmichClient, tag: TagDto, context: ApplyContext
       const refused = results.filter((result) => !result.success && result.error !== 'not_found');
       if (refused.length > 0) noteFailure(tally, refused.length, `Immich refused ${refused.length} assets: ${refused[0]?.error ?? 'unknown'}`);
     } catch (error) {
-      const now = await assetsWithTag(client, tag.id).catch(() => undefined);
+      const now = await carriers.of(tag, { among: chunk, exact: true }).catch(() => undefined);
       removed = now ? chunk.filter((id) => !now.has(id)) : [];
       noteFailure(tally, chunk.length - removed.length, errorMessage(error));
       context.logger.warn(`untagging ${chunk.length} assets from '${tag.value}' failed: ${errorMessage(error)}`);
@@ -222,8 +226,8 @@ async function untagOne(client: ImmichClient, tag: TagDto, context: ApplyContext
 }
 
 /** Deletes the (now unused) tag and its children: after untagging, so no XMP sidecar keeps it (API-NOTES §14.11). */
-async function deleteTag(client: ImmichClient, root: TagDto, subtree: readonly TagDto[], context: ApplyContext): Promise<ReportAction> {
-  const left = await assetsWithTag(client, root.id, context.signal);
+async function deleteTag(client: ImmichClient, carriers: TagCarriers, root: TagDto, subtree: readonly TagDto[], carried: readonly string[], context: ApplyContext): Promise<ReportAction> {
+  const left = await carriers.of(root, { among: carried, signal: context.signal });
   if (left.size > 0) {
     return { type: 'untag', target: `${root.value} (tag kept)`, count: left.size, status: 'failed', error: `${left.size} assets still carry it` };
   }

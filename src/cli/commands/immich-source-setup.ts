@@ -52,6 +52,7 @@ export async function openImmichSource(flags: OrganizeFlags, config: UserConfig,
     onRetry: (event) => logger.debug(`retrying ${event.method} ${event.endpoint} (attempt ${event.attempt}): ${event.reason}`),
     signal,
   });
+  if (source.capabilities.versionNotice !== undefined) logger.warn(source.capabilities.versionNotice);
   return { source, serverUrl: webUrl(url) };
 }
 

@@ -61,7 +61,7 @@ async function undo(runId: string, flags: UndoFlags, signal: AbortSignal): Promi
       }
     }
     try {
-      const outcome = await undoRun(runId, journal, opened?.source.client, Boolean(flags.dryRun), signal);
+      const outcome = await undoRun(runId, journal, opened?.source, Boolean(flags.dryRun), signal);
       for (const line of outcome.lines) process.stdout.write(`${line}\n`);
       for (const { reason } of outcome.skipped) logger.warn(reason);
       for (const { reason } of outcome.failed) logger.warn(`not reversed: ${reason}`);

@@ -9,17 +9,9 @@ import { randomUUID } from 'node:crypto';
 import { CapabilityError, SourceUnavailableError } from '../../core/errors.js';
 import type { ImmichClient } from './immich-client.js';
 import { ImmichHttpError } from './immich-errors.js';
+import { atLeast, checkVersion, compareVersions, formatVersion, NEWEST_KNOWN_VERSION, parseVersion, type SemVer } from './version-support.js';
 
-export interface SemVer {
-  major: number;
-  minor: number;
-  patch: number;
-}
-
-/** Tags as we use them (`PUT /tags`, `PUT /tags/assets`) arrived in v1.113; older servers are refused. */
-export const MINIMUM_VERSION: SemVer = { major: 1, minor: 113, patch: 0 };
-/** The newest API this code was written against; an unknown version is assumed to be this one. */
-export const NEWEST_KNOWN_VERSION: SemVer = { major: 3, minor: 1, patch: 0 };
+export { atLeast, compareVersions, formatVersion, MINIMUM_VERSION, NEWEST_KNOWN_VERSION, parseVersion, type SemVer } from './version-support.js';
 
 export type ProbedCapability = 'search' | 'tags' | 'albums' | 'stacks';
 
@@ -29,6 +21,8 @@ export interface ServerCapabilities {
   versionKnown: boolean;
   /** Newer than this code knows: it should work (the legacy search body stays until v4), but is untested. */
   newerThanKnown: boolean;
+  /** A warning to show about the version (untested, or not reported), if any. */
+  versionNotice?: string;
   /** `/server/features` flags; empty when the route is missing. */
   features: Readonly<Record<string, boolean>>;
   /** `POST /search/metadata` answers. Without it nothing can be listed. */
@@ -52,43 +46,30 @@ export interface ServerCapabilities {
   assetDimensions: boolean;
   /** `GET /api-keys/me` (v1.139+) tells the key's permissions. */
   apiKeyInfo: boolean;
+  /** Search takes `tagIds` (v1.126+); before, an asset's tags are only in `GET /assets/{id}`. */
+  searchTagIds: boolean;
+  /**
+   * Default search scope when no `visibility` is sent (API-NOTES §4.3): `all` (v3: all but locked),
+   * `timeline` (v1.133–v2.x), `unarchived` (before v1.133: archived ones need `withArchived`).
+   */
+  searchDefaultScope: 'all' | 'timeline' | 'unarchived';
+  /** Probed routes that are missing, with what the server answered (`GET /api/tags answered 501`). */
+  missing: Partial<Record<ProbedCapability, string>>;
   /** Probed routes that exist but refused this key (403), with Immich's message. */
   forbidden: Partial<Record<ProbedCapability, string>>;
   /** The key's permissions from `GET /api-keys/me` (v1.139+; `["all"]` for a full key), when the server tells. */
   keyPermissions?: string[];
 }
 
-export function compareVersions(a: SemVer, b: SemVer): number {
-  return a.major - b.major || a.minor - b.minor || a.patch - b.patch;
-}
-
-export function atLeast(version: SemVer, major: number, minor: number, patch = 0): boolean {
-  return compareVersions(version, { major, minor, patch }) >= 0;
-}
-
-export function formatVersion(version: SemVer): string {
-  return `v${version.major}.${version.minor}.${version.patch}`;
-}
-
-/** "v3.1.0", "1.142.1", "v3.2.0-rc.1" → SemVer; undefined if it is not a version. */
-export function parseVersion(text: string): SemVer | undefined {
-  const match = /^v?(\d+)\.(\d+)\.(\d+)/.exec(text.trim());
-  if (match === null) return undefined;
-  return { major: Number(match[1]), minor: Number(match[2]), patch: Number(match[3]) };
-}
-
 /** The version-table half, pure so every branch is tested without a server. An unknown version counts as the newest known. */
 export function capabilitiesForVersion(reported: SemVer, versionKnown: boolean, features: Record<string, boolean> = {}): ServerCapabilities {
   const version = versionKnown ? reported : NEWEST_KNOWN_VERSION;
-  if (versionKnown && compareVersions(version, MINIMUM_VERSION) < 0) {
-    throw new CapabilityError(
-      `Immich server ${formatVersion(version)} is too old: photo-organizer needs ${formatVersion(MINIMUM_VERSION)} or newer (the tags API). Please upgrade Immich.`,
-    );
-  }
+  const versionNotice = checkVersion(versionKnown ? reported : undefined);
   return {
     version,
     versionKnown,
     newerThanKnown: compareVersions(version, NEWEST_KNOWN_VERSION) > 0,
+    ...(versionNotice !== undefined ? { versionNotice } : {}),
     features,
     search: true,
     tags: true,
@@ -103,6 +84,9 @@ export function capabilitiesForVersion(reported: SemVer, versionKnown: boolean, 
     albumNameFilter: atLeast(version, 3, 0),
     assetDimensions: atLeast(version, 2, 5),
     apiKeyInfo: atLeast(version, 1, 139),
+    searchTagIds: atLeast(version, 1, 126),
+    searchDefaultScope: atLeast(version, 3, 0) ? 'all' : atLeast(version, 1, 133) ? 'timeline' : 'unarchived',
+    missing: {},
     forbidden: {},
   };
 }
@@ -141,7 +125,10 @@ export async function detectCapabilities(client: ImmichClient, options: DetectOp
     (Object.keys(probes) as ProbedCapability[]).map(async (name) => [name, await probe(probes[name])] as const),
   );
   for (const [name, result] of results) {
-    if (result.state === 'missing') capabilities[name] = false;
+    if (result.state === 'missing') {
+      capabilities[name] = false;
+      capabilities.missing[name] = result.answer;
+    }
     if (result.state === 'forbidden') capabilities.forbidden[name] = result.message;
   }
   if (!capabilities.search) {
@@ -173,7 +160,7 @@ async function optional<T>(call: () => Promise<T>): Promise<T | undefined> {
   }
 }
 
-type ProbeResult = { state: 'present' } | { state: 'missing' } | { state: 'forbidden'; message: string };
+type ProbeResult = { state: 'present' } | { state: 'missing'; answer: string } | { state: 'forbidden'; message: string };
 
 async function probe(call: () => Promise<unknown>): Promise<ProbeResult> {
   try {
@@ -181,7 +168,7 @@ async function probe(call: () => Promise<unknown>): Promise<ProbeResult> {
     return { state: 'present' };
   } catch (error) {
     if (!(error instanceof ImmichHttpError)) throw error;
-    if (error.isRouteMissing) return { state: 'missing' };
+    if (error.isRouteMissing) return { state: 'missing', answer: `${error.method} /api${error.endpoint} answered ${error.status}` };
     if (error.status === 403) return { state: 'forbidden', message: error.serverMessage ?? 'forbidden' };
     // 400 (validation or access) proves the route exists; 401 and network failures are fatal.
     if (error.kind === 'http' && error.status === 400) return { state: 'present' };
@@ -199,10 +186,23 @@ export function keyAllows(capabilities: ServerCapabilities, permission: string):
   return permissions.includes('all') || permissions.includes(permission);
 }
 
-/** Throws a CapabilityError naming what is missing, before any change is attempted. */
-export function requireCapability(capabilities: ServerCapabilities, name: ProbedCapability, purpose: string): void {
+/** The route each probed API is known by in messages. */
+const ENDPOINTS: Record<ProbedCapability, string> = {
+  search: 'POST /api/search/metadata',
+  tags: '/api/tags',
+  albums: '/api/albums',
+  stacks: '/api/stacks',
+};
+
+/**
+ * Throws a CapabilityError naming what is missing (the endpoint and what it answered), what needed
+ * it, and `instead` (another way to get there, if any), before any change is attempted.
+ */
+export function requireCapability(capabilities: ServerCapabilities, name: ProbedCapability, purpose: string, instead?: string): void {
   if (!capabilities[name]) {
-    throw new CapabilityError(`This Immich server (${describeServer(capabilities)}) has no ${name} API, which ${purpose} needs.`);
+    const answer = capabilities.missing[name] ?? `no ${ENDPOINTS[name]}`;
+    const then = instead !== undefined ? ` ${instead}` : '';
+    throw new CapabilityError(`This Immich server (${describeServer(capabilities)}) has no ${name} API (${answer}), which ${purpose} needs; nothing was changed.${then}`);
   }
   const forbidden = capabilities.forbidden[name];
   if (forbidden !== undefined) {

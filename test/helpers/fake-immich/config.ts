@@ -1,5 +1,9 @@
 /** Options of the fake and the emulated server version/capabilities (mutable at runtime via `fake.config`). */
 
+import type { SpecVersion } from '../openapi-validator.js';
+
+export type { SpecVersion } from '../openapi-validator.js';
+
 export interface ServerVersion {
   major: number;
   minor: number;
@@ -10,6 +14,8 @@ export interface ServerVersion {
 
 /** Route groups that can be switched off to emulate an older or partial server (404 "Cannot GET ..."). */
 export interface Capabilities {
+  /** `POST /search/metadata` and `/search/statistics`. */
+  search: boolean;
   tags: boolean;
   stacks: boolean;
   albums: boolean;
@@ -28,6 +34,14 @@ export interface FakeImmichOptions {
   /** Emulates a reverse proxy sub-path: with `/immich`, routes live at `/immich/api/...`. */
   pathPrefix?: string;
   version?: ServerVersion;
+  /**
+   * The Immich API emulated (default 3.1.0): requests are validated against that release's OpenAPI
+   * document, its missing routes answer 404, fields it does not declare are dropped, and request and
+   * response shapes follow it where they changed (search filters, album and asset DTOs, status codes).
+   */
+  api?: SpecVersion;
+  /** How a switched-off capability answers: 404 (an older Immich, NestJS "Cannot GET") or 501 (a partial backend). */
+  missingRouteStatus?: 404 | 501;
   /** Merged over the recorded v3.1.0 `/server/about` body (the version fields follow `version`). */
   about?: Record<string, unknown>;
   /** Merged over the recorded `/server/features` body (ML off). */
@@ -52,6 +66,8 @@ export interface FakeImmichOptions {
 export interface FakeImmichConfig {
   pathPrefix: string;
   version: ServerVersion;
+  api: SpecVersion;
+  missingRouteStatus: 404 | 501;
   about: Record<string, unknown>;
   features: Record<string, boolean>;
   capabilities: Capabilities;
@@ -73,20 +89,36 @@ const RECORDED_ABOUT_EXTRAS: Record<string, unknown> = {
 
 export function resolveConfig(options: FakeImmichOptions = {}): FakeImmichConfig {
   const prefix = (options.pathPrefix ?? '').replace(/\/+$/, '');
+  const api = options.api ?? '3.1.0';
   return {
     pathPrefix: prefix === '' || prefix.startsWith('/') ? prefix : `/${prefix}`,
-    version: options.version ?? { major: 3, minor: 1, patch: 0, prerelease: null },
+    version: options.version ?? versionOf(api),
+    api,
+    missingRouteStatus: options.missingRouteStatus ?? 404,
     about: { ...RECORDED_ABOUT_EXTRAS, ...options.about },
     features: { ...RECORDED_FEATURES, ...options.features },
     capabilities: {
-      tags: true, stacks: true, albums: true, albumsAssetsBulk: true, duplicates: true, apiKeysMe: true, searchStatistics: true, upload: true,
+      search: true, tags: true, stacks: true, albums: true, albumsAssetsBulk: true, duplicates: true, apiKeysMe: true, searchStatistics: true, upload: true,
       ...options.capabilities,
     },
-    searchDefaultVisibility: options.searchDefaultVisibility ?? 'v3',
+    // v1.133–v2.x search only the timeline when no visibility is sent.
+    searchDefaultVisibility: options.searchDefaultVisibility ?? (api.startsWith('3.') ? 'v3' : 'v2'),
     strictValidation: options.strictValidation ?? false,
-    errorFormat: options.errorFormat ?? 'v3',
+    errorFormat: options.errorFormat ?? (api.startsWith('3.') ? 'v3' : 'v2'),
     thumbnailJobDelayMs: options.thumbnailJobDelayMs ?? 0,
   };
 }
 
+/** What `/server/version` of that release sends (`prerelease` from v3.0 on). */
+function versionOf(api: SpecVersion): ServerVersion {
+  const [major = 0, minor = 0, patch = 0] = api.split('.').map(Number);
+  return major >= 3 ? { major, minor, patch, prerelease: null } : { major, minor, patch };
+}
+
 export const versionString = (v: ServerVersion): string => `v${v.major}.${v.minor}.${v.patch}`;
+
+/** Whether the emulated API is at least `major.minor` (e.g. `apiAtLeast(config, 1, 133)` for `visibility`). */
+export function apiAtLeast(config: Pick<FakeImmichConfig, 'api'>, major: number, minor: number): boolean {
+  const [apiMajor = 0, apiMinor = 0] = config.api.split('.').map(Number);
+  return apiMajor > major || (apiMajor === major && apiMinor >= minor);
+}

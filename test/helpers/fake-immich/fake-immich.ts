@@ -1,7 +1,7 @@
 /** `startFakeImmich()` and the `FakeImmich` handle tests hold: URL, state, recorder, faults, go-away/come-back. */
 import type { Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { createOpenApiValidator, loadImmichSpec, type OpenApiValidator, type Violation } from '../openapi-validator.js';
+import { createOpenApiValidator, immichSpecFile, loadImmichSpec, type OpenApiValidator, type SpecVersion, type Violation } from '../openapi-validator.js';
 import { resolveConfig, type FakeImmichConfig, type FakeImmichOptions } from './config.js';
 import { FaultController } from './faults.js';
 import { JobQueue } from './jobs.js';
@@ -111,18 +111,22 @@ export class FakeImmich {
   }
 }
 
-let validators: { strict: OpenApiValidator; lenient: OpenApiValidator } | undefined;
+const validators = new Map<SpecVersion, { strict: OpenApiValidator; lenient: OpenApiValidator }>();
 
-/** Validators are stateless apart from their compile cache, so every fake in a process shares them. */
-function sharedValidators(): { strict: OpenApiValidator; lenient: OpenApiValidator } {
-  const spec = loadImmichSpec();
-  validators ??= { strict: createOpenApiValidator(spec), lenient: createOpenApiValidator(spec, { strictBodies: false, strictQuery: false }) };
-  return validators;
+/** Validators are stateless apart from their compile cache, so every fake of one API version in a process shares them. */
+function sharedValidators(api: SpecVersion): { strict: OpenApiValidator; lenient: OpenApiValidator } {
+  let pair = validators.get(api);
+  if (!pair) {
+    const spec = loadImmichSpec(immichSpecFile(api));
+    pair = { strict: createOpenApiValidator(spec), lenient: createOpenApiValidator(spec, { strictBodies: false, strictQuery: false }) };
+    validators.set(api, pair);
+  }
+  return pair;
 }
 
 export async function startFakeImmich(options: FakeImmichOptions = {}): Promise<FakeImmich> {
-  const { strict, lenient } = sharedValidators();
   const config = resolveConfig(options);
+  const { strict, lenient } = sharedValidators(config.api);
   const state = new FakeState();
   const recorder = new RequestRecorder();
   const faults = new FaultController();

@@ -39,6 +39,10 @@
  *   fake.faults.clear()
  *
  * VERSION / CAPABILITY EMULATION (options or fake.config at runtime)
+ *   api: '1.124.0' | '1.142.0' | '2.7.5' | '3.1.0'   // that release's OpenAPI document validates requests; its
+ *     missing routes are 404, undeclared fields dropped, search/album/asset shapes, error bodies and version follow it
+ *   VERSION_PROFILES / PARTIAL_PROFILES (profiles.ts): ready-made options per version, and v3.1 minus tags,
+ *     albums, stacks or search answering 404 or 501 (`missingRouteStatus`)
  *   version: { major: 1, minor: 130, patch: 0, prerelease: undefined }   // /server/version and /server/about follow
  *   capabilities: { tags: false, stacks: false, albumsAssetsBulk: false, apiKeysMe: false, searchStatistics: false, ... }
  *     → those routes answer 404 "Cannot GET /api/..." like an older/partial server
@@ -47,13 +51,15 @@
  *   errorFormat: 'v2'               // NestJS error bodies {message, error, statusCode, correlationId}
  *   thumbnailJobDelayMs: 1000       // uploads' thumbnails 404 for this long ('manual': until fake.waitForJobs())
  *
- * Not modelled: sessions/cookies, shared links, albums shared with other users, people, v1/v2 response
- * shapes (e.g. album `assets`/`ownerId`; responses are always v3-shaped, only errors can be v2-style).
+ * Not modelled: sessions/cookies, shared links, albums shared with other users, people; for older APIs
+ * only the response fields this tool reads or that changed visibly (album `assets`/`ownerId`/`owner`,
+ * asset `visibility`/`width`/`height`, `DELETE /albums/{id}` 200) follow the version.
  */
 export { startFakeImmich, FakeImmich, type SeededUser } from './fake-immich.js';
 export { FakeState, defaultExif, sniffImageType, type SeedAsset, type SeedAlbum, type SeedApiKey, type SeedUser } from './state.js';
 export { makeImmichThumbnail, makeImmichPreview, readImageInfo, type ImageInfo } from './thumbnail.js';
 export { isThumbnailRequest, isWriteRequest, type RecordedRequest } from './recorder.js';
 export type { FaultKind, FaultRule, FaultTarget, FaultController } from './faults.js';
-export type { Capabilities, FakeImmichConfig, FakeImmichOptions, ServerVersion } from './config.js';
+export type { Capabilities, FakeImmichConfig, FakeImmichOptions, ServerVersion, SpecVersion } from './config.js';
+export { PARTIAL_CAPABILITIES, PARTIAL_PROFILES, VERSION_PROFILES, type FakeProfile, type PartialCapability, type PartialProfile, type VersionProfile } from './profiles.js';
 export type * from './types.js';

@@ -9,8 +9,8 @@ export interface RouteDef {
   /** Path template exactly as in the OpenAPI document, without `/api`. */
   template: string;
   handler: Handler;
-  /** When this capability is switched off the route answers 404 like an older server. */
-  capability?: keyof Capabilities;
+  /** When this capability (or any of these) is switched off the route answers 404 like an older server. */
+  capability?: keyof Capabilities | (keyof Capabilities)[];
 }
 
 export class RouteTable {
@@ -24,4 +24,9 @@ export class RouteTable {
   get(method: string, template: string): RouteDef | undefined {
     return this.routes.get(`${method.toUpperCase()} ${template}`);
   }
+}
+
+export function routeSwitchedOff(route: RouteDef, capabilities: Capabilities): boolean {
+  const needs = route.capability === undefined ? [] : Array.isArray(route.capability) ? route.capability : [route.capability];
+  return needs.some((name) => !capabilities[name]);
 }

@@ -1,4 +1,5 @@
 /** Model → response DTOs, with exactly the keys Immich 3.1 sends (see test/fixtures/immich/recorded). */
+import { apiAtLeast, type SpecVersion } from './config.js';
 import type { FakeState } from './state.js';
 import type { FakeAlbum, FakeAsset, FakeStack, FakeTag, FakeUser } from './types.js';
 
@@ -15,6 +16,8 @@ export interface AssetView {
   exif?: boolean;
   /** The requesting user: Immich reports `isFavorite: false` for assets they do not own (partner assets). */
   viewerId?: string;
+  /** The emulated API (default 3.1.0): older ones lack `visibility` (< 1.133) and `width`/`height`/`isEdited` (< 2.5). */
+  api?: SpecVersion;
 }
 
 export function userDto(user: FakeUser): Dto {
@@ -67,7 +70,38 @@ export function assetDto(state: FakeState, asset: FakeAsset, view: AssetView = {
     isOffline: asset.isOffline, hasMetadata: true, duplicateId: asset.duplicateId, resized: asset.thumbnail !== null,
     width: asset.width, height: asset.height, isEdited: false,
   });
+  return view.api === undefined ? dto : shapeAssetForApi(dto, asset, view.api);
+}
+
+/** The asset fields as the older API sent them (its OpenAPI document's AssetResponseDto). */
+function shapeAssetForApi(dto: Dto, asset: FakeAsset, api: SpecVersion): Dto {
+  const version = { api };
+  if (!apiAtLeast(version, 3, 0)) Object.assign(dto, { deviceAssetId: asset.originalFileName, deviceId: 'fake-device' });
+  if (!apiAtLeast(version, 1, 133)) delete dto.visibility;
+  if (!apiAtLeast(version, 1, 140)) delete dto.createdAt;
+  if (!apiAtLeast(version, 2, 5)) {
+    delete dto.width;
+    delete dto.height;
+    delete dto.isEdited;
+  }
   return dto;
+}
+
+/**
+ * v1/v2 album shape: owner in `ownerId`/`owner`, `albumUsers` lists only the other users, and `assets`
+ * is always there: empty in lists, the album's assets in `GET /albums/{id}` (unless `withoutAssets`) and `POST /albums`.
+ */
+export function legacyAlbumDto(state: FakeState, album: FakeAlbum, withLastModified: boolean, embedAssets: boolean, api: SpecVersion): Dto {
+  const dto = albumDto(state, album, withLastModified);
+  const owner = state.users.get(album.ownerId);
+  const members = [...album.assetIds].map((id) => state.assets.get(id)).filter((a): a is FakeAsset => a !== undefined && a.deletedAt === null);
+  return {
+    ...dto,
+    ownerId: album.ownerId,
+    owner: owner ? userDto(owner) : null,
+    albumUsers: [],
+    assets: embedAssets ? members.map((a) => assetDto(state, a, { exif: true, api })) : [],
+  };
 }
 
 export function albumDto(state: FakeState, album: FakeAlbum, withLastModified: boolean): Dto {
@@ -91,11 +125,11 @@ export function albumDto(state: FakeState, album: FakeAlbum, withLastModified: b
   return dto;
 }
 
-export function stackDto(state: FakeState, stack: FakeStack, withTags: boolean): Dto {
+export function stackDto(state: FakeState, stack: FakeStack, withTags: boolean, api?: SpecVersion): Dto {
   const members = stack.assetIds.map((id) => state.assets.get(id)).filter((a): a is FakeAsset => a !== undefined);
   const primaryFirst = [...members.filter((a) => a.id === stack.primaryAssetId), ...members.filter((a) => a.id !== stack.primaryAssetId)];
   return {
     id: stack.id, primaryAssetId: stack.primaryAssetId,
-    assets: primaryFirst.map((a) => assetDto(state, a, { exif: true, tags: withTags })),
+    assets: primaryFirst.map((a) => assetDto(state, a, { exif: true, tags: withTags, ...(api ? { api } : {}) })),
   };
 }

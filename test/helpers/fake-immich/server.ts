@@ -4,13 +4,13 @@
  */
 import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import type { OpenApiValidator, Violation } from '../openapi-validator.js';
+import type { DeclaredFields, OpenApiValidator, Violation } from '../openapi-validator.js';
 import { authenticate, checkPermission } from './auth.js';
 import type { FakeImmichConfig } from './config.js';
 import type { FaultController, FaultKind } from './faults.js';
 import { HttpError, toV2ErrorBody, type Reply, type RequestContext } from './http.js';
 import type { RequestRecorder } from './recorder.js';
-import type { RouteTable } from './router.js';
+import { routeSwitchedOff, type RouteTable } from './router.js';
 import type { FakeState } from './state.js';
 import { toZodIssue } from './zod-issues.js';
 
@@ -78,8 +78,11 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
     if (parseError !== undefined) throw new HttpError(400, { message: parseError });
     const operation = deps.lenientValidator.findOperation(ctx.method, ctx.path);
     const route = operation ? routes.get(ctx.method, operation.pathTemplate) : undefined;
-    if (!operation || (route?.capability && !config.capabilities[route.capability])) throw notFound;
-    if (!route) throw new HttpError(501, { message: `Not implemented by the fake: ${operation.operationId}` });
+    if (!operation) throw notFound;
+    if (route && routeSwitchedOff(route, config.capabilities)) {
+      // A partial Immich-compatible backend may say 501 instead of NestJS's 404 for what it lacks.
+      throw config.missingRouteStatus === 501 ? new HttpError(501, { message: 'Not Implemented' }) : notFound;
+    }
     ctx.params = operation.params;
     if (operation.authenticated) {
       const auth = authenticate(state, ctx.headers['x-api-key'], ctx.query.get('apiKey'));
@@ -101,6 +104,10 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
       );
       throw new HttpError(400, { message: 'Validation failed', errors: issues });
     }
+    // After validation: an older API can route a newer path to another operation (v1.124 reads
+    // `/api-keys/me` as `/api-keys/{id}`), which then fails on its parameters as Immich does.
+    if (!route) throw new HttpError(501, { message: `Not implemented by the fake: ${operation.operationId}` });
+    dropUndeclared(ctx, deps.lenientValidator.declaredFields(operation));
     return route.handler(ctx);
   };
 
@@ -178,6 +185,17 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
     }
     res.end(encoded.body);
   };
+}
+
+/**
+ * Immich drops query parameters and body fields its version does not declare (class-validator
+ * `whitelist`, zod strip): so an older emulated API ignores e.g. `tagIds` or `visibility`, as the real one would.
+ */
+function dropUndeclared(ctx: RequestContext, declared: DeclaredFields): void {
+  for (const name of [...ctx.query.keys()]) if (name !== 'apiKey' && !declared.query.has(name)) ctx.query.delete(name);
+  const body = ctx.body;
+  if (declared.body === undefined || typeof body !== 'object' || body === null || Array.isArray(body)) return;
+  ctx.body = Object.fromEntries(Object.entries(body).filter(([name]) => declared.body?.has(name)));
 }
 
 /** Tracks sockets so `close()`/`goAway()` do not wait for idle keep-alive connections. */

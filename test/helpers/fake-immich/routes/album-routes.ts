@@ -1,8 +1,18 @@
-/** `/albums` (v3 shapes: no `assets` array), per-id add/remove results and the many×many add. */
-import { badRequest, bodyOf, json, noAccess, noContent } from '../http.js';
+/**
+ * `/albums` (v3 shapes: no `assets` array; v1/v2 shapes for an older emulated API), per-id add/remove
+ * results and the many×many add.
+ */
+import { apiAtLeast } from '../config.js';
+import { badRequest, bodyOf, json, noAccess, noContent, type Reply, type RequestContext } from '../http.js';
 import type { RouteDef } from '../router.js';
-import { albumDto } from '../serialize.js';
+import { albumDto, legacyAlbumDto } from '../serialize.js';
+import type { FakeAlbum } from '../types.js';
 import { fail, ok, ownedAlbum, readableAsset, type BulkIdResult } from './access.js';
+
+/** The album as the emulated API shows it; `embedAssets` only matters before v3. */
+function albumOut(ctx: RequestContext, album: FakeAlbum, withLastModified: boolean, embedAssets: boolean): Record<string, unknown> {
+  return apiAtLeast(ctx.config, 3, 0) ? albumDto(ctx.state, album, withLastModified) : legacyAlbumDto(ctx.state, album, withLastModified, embedAssets, ctx.config.api);
+}
 
 export const albumRoutes: RouteDef[] = [
   {
@@ -24,8 +34,10 @@ export const albumRoutes: RouteDef[] = [
         if (id !== null) albums = albums.filter((a) => a.id === id);
         if (isShared === 'true' || query.get('isOwned') === 'false') albums = [];
       }
+      // v1/v2 (`shared` instead of v3's filters; the others are dropped as undeclared): only owned, unshared albums are modelled.
+      if (query.get('shared') === 'true') albums = [];
       albums.sort((a, b) => (a.createdAt === b.createdAt ? 0 : a.createdAt < b.createdAt ? 1 : -1));
-      return json(200, albums.map((a) => albumDto(state, a, true)));
+      return json(200, albums.map((a) => albumOut(ctx, a, true, false)));
     },
   },
   {
@@ -37,14 +49,14 @@ export const albumRoutes: RouteDef[] = [
       // Assets the user may not share are dropped silently (assetCount tells).
       const accepted = (assetIds ?? []).filter((id) => readableAsset(ctx, id) !== undefined);
       const album = ctx.state.addAlbum({ ownerId: ctx.user.id, albumName, assetIds: accepted, ...(description === undefined ? {} : { description }) });
-      return json(201, albumDto(ctx.state, album, false));
+      return json(201, albumOut(ctx, album, false, true));
     },
   },
   {
     method: 'GET',
     template: '/albums/{id}',
     capability: 'albums',
-    handler: (ctx) => json(200, albumDto(ctx.state, ownedAlbum(ctx, ctx.params.id ?? '', 'album.read'), true)),
+    handler: (ctx) => json(200, albumOut(ctx, ownedAlbum(ctx, ctx.params.id ?? '', 'album.read'), true, ctx.query.get('withoutAssets') !== 'true')),
   },
   {
     method: 'PATCH',
@@ -56,7 +68,7 @@ export const albumRoutes: RouteDef[] = [
       if (albumName !== undefined) album.albumName = albumName;
       if (description !== undefined) album.description = description;
       album.updatedAt = new Date().toISOString();
-      return json(200, albumDto(ctx.state, album, true));
+      return json(200, albumOut(ctx, album, true, true));
     },
   },
   {
@@ -65,7 +77,8 @@ export const albumRoutes: RouteDef[] = [
     capability: 'albums',
     handler: (ctx) => {
       ctx.state.albums.delete(ownedAlbum(ctx, ctx.params.id ?? '', 'album.delete').id);
-      return noContent();
+      // 200 with an empty body before v1.138.
+      return apiAtLeast(ctx.config, 1, 138) ? noContent() : ({ status: 200 } satisfies Reply);
     },
   },
   {

@@ -47,7 +47,7 @@ export const assetRoutes: RouteDef[] = [
   {
     method: 'GET',
     template: '/assets/{id}',
-    handler: (ctx) => json(200, assetDto(ctx.state, requireReadableAsset(ctx, ctx.params.id ?? '', 'asset.read'), { owner: true, tags: true, stack: true, exif: true, viewerId: ctx.user.id })),
+    handler: (ctx) => json(200, assetDto(ctx.state, requireReadableAsset(ctx, ctx.params.id ?? '', 'asset.read'), { owner: true, tags: true, stack: true, exif: true, viewerId: ctx.user.id, api: ctx.config.api })),
   },
   {
     method: 'PUT',
@@ -56,7 +56,7 @@ export const assetRoutes: RouteDef[] = [
       const asset = ownedAsset(ctx, ctx.params.id ?? '');
       if (!asset) throw noAccess('asset.update');
       applyUpdate(ctx, asset, bodyOf<AssetUpdate>(ctx));
-      return json(200, assetDto(ctx.state, asset, { exif: true }));
+      return json(200, assetDto(ctx.state, asset, { exif: true, api: ctx.config.api }));
     },
   },
   {

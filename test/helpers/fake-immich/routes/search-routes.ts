@@ -2,7 +2,11 @@
  * `POST /search/metadata` and `POST /search/statistics` with Immich 3.1 semantics: page/size paging with
  * `nextPage` as a string, `total = count = items on the page`, sort by fileCreatedAt then id, tagIds AND
  * with descendants, albumIds AND (owner scope dropped), v3 default visibility, withExif inner join.
+ * An older emulated API follows its own rules (API-NOTES §4.3): before v1.133 `withArchived`/`isArchived`/
+ * `isVisible` instead of `visibility`; v1.135–v2.x `albumIds` keep the owner scope without an access check.
+ * Filters the emulated version lacks (`tagIds` < 1.126, `albumIds` < 1.135) never get here: they are dropped.
  */
+import { apiAtLeast } from '../config.js';
 import { HttpError, bodyOf, json, type RequestContext } from '../http.js';
 import type { RouteDef } from '../router.js';
 import { assetDto } from '../serialize.js';
@@ -16,6 +20,12 @@ export interface SearchBody {
   id?: string;
   type?: string;
   visibility?: string;
+  /** Before v1.133: include archived assets. */
+  withArchived?: boolean;
+  /** Before v1.133: only (un)archived assets. */
+  isArchived?: boolean;
+  /** Before v1.133: `true` leaves out hidden assets (live-photo video halves). */
+  isVisible?: boolean;
   withDeleted?: boolean;
   withExif?: boolean;
   withStacked?: boolean;
@@ -63,9 +73,11 @@ function inRange(value: string | null, after: string | undefined, before: string
 export function searchAssets(ctx: RequestContext, body: SearchBody): FakeAsset[] {
   const { state } = ctx;
   if (body.visibility === 'locked') throw new HttpError(401, { message: 'Elevated permission is required' });
-  const albums = (body.albumIds ?? []).map((id) => ownedAlbum(ctx, id, 'album.read'));
-  // v3 drops the owner/partner scope when albumIds is given (album access was checked above).
-  const owners = albums.length > 0 ? undefined : state.visibleOwners(ctx.user.id);
+  const v3 = apiAtLeast(ctx.config, 3, 0);
+  // v3 checks album access and drops the owner/partner scope; v1.135–v2.x do neither (an unknown album matches nothing).
+  const albums = (body.albumIds ?? []).map((id) => (v3 ? ownedAlbum(ctx, id, 'album.read') : (state.albums.get(id) ?? { assetIds: new Set<string>() })));
+  const owners = albums.length > 0 && v3 ? undefined : state.visibleOwners(ctx.user.id);
+  const visible = visibilityRule(ctx, body);
   const tagSets = body.tagIds?.map((id) => {
     const tag = state.tags.get(id);
     const subtree = tag && tag.userId === ctx.user.id ? state.tagSubtree(id) : new Set<string>();
@@ -89,7 +101,7 @@ export function searchAssets(ctx: RequestContext, body: SearchBody): FakeAsset[]
   for (const asset of state.assets.values()) {
     if (owners && !owners.has(asset.ownerId)) continue;
     if (asset.visibility === 'locked') continue;
-    if (body.visibility !== undefined ? asset.visibility !== body.visibility : ctx.config.searchDefaultVisibility === 'v2' && asset.visibility !== 'timeline') continue;
+    if (!visible(asset)) continue;
     if (!withDeleted && asset.deletedAt !== null) continue;
     if (body.id !== undefined && asset.id !== body.id) continue;
     if (body.type !== undefined && asset.type !== body.type) continue;
@@ -121,10 +133,25 @@ export function searchAssets(ctx: RequestContext, body: SearchBody): FakeAsset[]
   return keyed.map((k) => k.asset);
 }
 
+/** Which visibilities a search covers, by the emulated API's rules. */
+function visibilityRule(ctx: RequestContext, body: SearchBody): (asset: FakeAsset) => boolean {
+  if (!apiAtLeast(ctx.config, 1, 133)) {
+    // Archived only with withArchived or isArchived; hidden included unless isVisible: true.
+    return (asset) => {
+      const archived = asset.visibility === 'archive';
+      if (body.isArchived !== undefined ? archived !== body.isArchived : archived && body.withArchived !== true) return false;
+      return !(body.isVisible === true && asset.visibility === 'hidden');
+    };
+  }
+  if (body.visibility !== undefined) return (asset) => asset.visibility === body.visibility;
+  return ctx.config.searchDefaultVisibility === 'v2' ? (asset) => asset.visibility === 'timeline' : () => true;
+}
+
 export const searchRoutes: RouteDef[] = [
   {
     method: 'POST',
     template: '/search/metadata',
+    capability: 'search',
     handler: (ctx) => {
       const body = bodyOf<SearchBody>(ctx);
       const page = body.page ?? 1;
@@ -138,7 +165,7 @@ export const searchRoutes: RouteDef[] = [
         assets: {
           total: items.length,
           count: items.length,
-          items: items.map((a) => assetDto(ctx.state, a, { exif: body.withExif === true, viewerId: ctx.user.id })),
+          items: items.map((a) => assetDto(ctx.state, a, { exif: body.withExif === true, viewerId: ctx.user.id, api: ctx.config.api })),
           facets: [],
           nextPage: hasMore ? String(page + 1) : null,
         },
@@ -148,7 +175,7 @@ export const searchRoutes: RouteDef[] = [
   {
     method: 'POST',
     template: '/search/statistics',
-    capability: 'searchStatistics',
+    capability: ['search', 'searchStatistics'],
     handler: (ctx) => json(200, { total: searchAssets(ctx, bodyOf<SearchBody>(ctx)).length }),
   },
 ];

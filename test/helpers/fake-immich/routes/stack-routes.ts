@@ -12,7 +12,7 @@ export const stackRoutes: RouteDef[] = [
     handler: (ctx) => {
       const primary = ctx.query.get('primaryAssetId');
       const stacks = [...ctx.state.stacks.values()].filter((s) => s.ownerId === ctx.user.id && (primary === null || s.primaryAssetId === primary));
-      return json(200, stacks.map((s) => stackDto(ctx.state, s, false)));
+      return json(200, stacks.map((s) => stackDto(ctx.state, s, false, ctx.config.api)));
     },
   },
   {
@@ -22,7 +22,7 @@ export const stackRoutes: RouteDef[] = [
     handler: (ctx) => {
       const { assetIds } = bodyOf<{ assetIds: string[] }>(ctx);
       if (assetIds.some((id) => !ownedAsset(ctx, id))) throw noAccess('asset.update');
-      return json(201, stackDto(ctx.state, ctx.state.addStack(ctx.user.id, assetIds), false));
+      return json(201, stackDto(ctx.state, ctx.state.addStack(ctx.user.id, assetIds), false, ctx.config.api));
     },
   },
   {
