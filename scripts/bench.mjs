@@ -58,6 +58,7 @@ function table(r) {
     rows.push(['local cold', `photos/s, ${l.photos} × 12 MP JPEG, concurrency ${l.concurrency}`, s(l.coldPhotosPerSecond), '']);
     rows.push(['decode floor', `photos/s, sharp resize(${l.hashInputSize}) shrink-on-load`, s(l.floorPhotosPerSecond), '']);
     rows.push(['cold / floor', 'ratio per round', s(l.coldToFloorRatio), '≥ 0.85']);
+    if (l.coldToFloorCpuRatio) rows.push(['cold / floor CPU', `floor/ours CPU time per round (ms/photo: floor ${l.cpuMsPerPhoto.floor.median}, ours ${l.cpuMsPerPhoto.cold.median})`, s(l.coldToFloorCpuRatio), '']);
     rows.push(['local warm', `seconds for ${l.photos} unchanged (in-process)`, s(l.warmSeconds), '']);
     rows.push(['local warm CLI', 'seconds after start-up', s(l.cliWarmSecondsAfterStartup), '< 1 s']);
     if (l.warm100k) rows.push(['warm 100k', `seconds, ${l.warm100k.files} unchanged files`, String(l.warm100k.seconds), '< 10 s']);

@@ -13,6 +13,7 @@ import { FINGERPRINT_VERSION, HASH_SETTINGS } from './hashing/fingerprint.js';
 import { confirmMatch } from './hashing/confirm-match.js';
 import { CROPPED_COPY_MAX_DISTANCE } from './hashing/crop-queries.js';
 import { hashPhotos, type HashedPhoto } from './hashing/hash-stage.js';
+import { completeChecksums } from './hashing/exact-checksums.js';
 import type { BestPhotoRule } from './grouping/best-photo.js';
 import { groupPhotos, type PhotoGroup } from './grouping/group-engine.js';
 import { buildReport } from './report/build-report.js';
@@ -84,6 +85,7 @@ export async function organize(request: OrganizeRequest): Promise<OrganizeResult
     }
     const inScope = request.takenRange ? withinRange(hashed, request.takenRange, account) : hashed;
     const references = referencesBesides(inScope, request.references ?? []);
+    await completeChecksums(inScope, references, { store: hashes, concurrency: request.concurrency, ...(request.signal ? { signal: request.signal } : {}) });
     const groups = groupStage([...inScope, ...references], request, decisions.ignoredPairs(request.source.kind));
     decisions.saveRunGroups(runId, request.source.kind, groups.map((group) => ({ id: group.id, photoIds: group.members.map((m) => m.photo.id) })));
     const actions = await actionStage(groups, request, runs, runId, logger);

@@ -5,6 +5,8 @@
  *   warm  — the same run again, nothing changed; also the CLI's wall time less Node's start-up;
  *   warm100k — 100,000 unchanged files against a synthetic store.
  * Rounds alternate floor and ours so machine noise hits both alike; min/median/max are reported.
+ * The CPU-time ratio (process-wide user+system, sharp's threads included) is printed too: on a
+ * machine shared with other work, wall time swings with the neighbours, CPU per photo much less.
  */
 
 import { execFileSync } from 'node:child_process';
@@ -32,10 +34,12 @@ export async function runLocalCases({ perfDir, rounds = 3, concurrency = os.avai
     const floor = [];
     const cold = [];
     const warm = [];
+    const floorCpu = [];
+    const coldCpu = [];
     for (let round = 0; round < rounds; round++) {
-      floor.push(await timed(() => decodeFloor(files, HASH_INPUT_SIZE, concurrency)));
+      floor.push(await timed(() => decodeFloor(files, HASH_INPUT_SIZE, concurrency), floorCpu));
       const store = path.join(work, `cold-${round}.db`);
-      cold.push(await timed(() => run(store)));
+      cold.push(await timed(() => run(store), coldCpu));
       warm.push(await timed(() => run(store)));
     }
     const rate = (seconds) => files.length / seconds;
@@ -52,6 +56,8 @@ export async function runLocalCases({ perfDir, rounds = 3, concurrency = os.avai
       floorPhotosPerSecond: floorRate,
       coldPhotosPerSecond: coldRate,
       coldToFloorRatio: ratios,
+      coldToFloorCpuRatio: spread(coldCpu.map((seconds, i) => floorCpu[i] / seconds)),
+      cpuMsPerPhoto: { floor: spread(floorCpu.map((s) => (s * 1000) / files.length)), cold: spread(coldCpu.map((s) => (s * 1000) / files.length)) },
       warmSeconds: spread(warm),
       warmPhotosPerSecond: spread(warm.map(rate)),
       cliWarmSecondsAfterStartup: cli,
@@ -128,9 +134,13 @@ async function warmSynthetic(work, count, concurrency) {
   return { files: count, seconds: round(seconds, 2) };
 }
 
-async function timed(fn) {
+/** Wall seconds of `fn`; its process CPU seconds are pushed onto `cpu` when given. */
+async function timed(fn, cpu) {
   const started = performance.now();
+  const cpuStarted = process.cpuUsage();
   await fn();
+  const used = process.cpuUsage(cpuStarted);
+  cpu?.push((used.user + used.system) / 1e6);
   return (performance.now() - started) / 1000;
 }
 

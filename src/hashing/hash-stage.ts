@@ -4,7 +4,6 @@
  * interrupted run keeps what it finished and the next run continues from there.
  */
 
-import { createHash } from 'node:crypto';
 import type { Photo, SourceEntry } from '../core/photo.js';
 import { CancelledError, PhotoUnreadableError } from '../core/errors.js';
 import { mapConcurrent } from '../core/map-concurrent.js';
@@ -12,8 +11,8 @@ import type { RunAccount } from '../core/run-account.js';
 import type { ProgressListener } from '../core/progress.js';
 import type { PhotoSource } from '../sources/photo-source.js';
 import type { HashRepository, StoredPhoto } from '../store/hash-repository.js';
-import { decodeHashInput } from '../thumbnails/hash-input.js';
-import { readImageMetadata } from '../thumbnails/image-metadata.js';
+import { decodeWithHeader, type ImageInput } from '../thumbnails/hash-input.js';
+import { photoMetaOf } from '../thumbnails/image-metadata.js';
 import { sniffFormat } from '../core/image-format.js';
 import { computeFingerprint, decodeFingerprint, encodeFingerprint, FINGERPRINT_VERSION, type Fingerprint } from './fingerprint.js';
 
@@ -105,19 +104,19 @@ async function hashOne(photo: Photo, options: HashStageOptions): Promise<Outcome
     return { kind: 'reused', hashed: { photo, fingerprint: decodeFingerprint(stored.fingerprint), checksum } };
   }
 
-  let bytes: Buffer;
+  let image: ImageInput;
   try {
-    bytes = await source.thumbnail(photo, options.signal);
+    image = source.originalInput ? await source.originalInput(photo, options.signal) : await source.thumbnail(photo, options.signal);
   } catch (error) {
-    return { kind: 'error', photo, reason: messageOf(error), unreadable: error instanceof PhotoUnreadableError };
+    return failure(photo, error);
   }
   try {
-    const fingerprint = computeFingerprint(await decodeHashInput(bytes));
-    let checksum = photo.knownChecksum;
-    if (source.thumbnailsAreOriginals) {
-      checksum = createHash('sha1').update(bytes).digest('base64');
-      photo.meta = { ...photo.meta, ...(await readImageMetadata(bytes)) };
-    }
+    const { input, header } = await decodeWithHeader(image);
+    const fingerprint = computeFingerprint(input);
+    if (source.thumbnailsAreOriginals) photo.meta = { ...photo.meta, ...photoMetaOf(header) };
+    // A local original's content checksum is left to the exact-checksum stage: only photos that
+    // share a byte size with another can be byte-identical, so most never need one.
+    const checksum = photo.knownChecksum;
     const record: StoredPhoto = {
       source: source.kind,
       id: photo.id,
@@ -130,10 +129,25 @@ async function hashOne(photo: Photo, options: HashStageOptions): Promise<Outcome
     };
     return { kind: 'hashed', hashed: { photo, fingerprint, checksum }, stored: record };
   } catch (error) {
-    const claimed = photo.meta.format.toUpperCase();
-    const reason = sniffFormat(bytes) ? `cannot decode image: ${messageOf(error)}` : `not a valid ${claimed} file (unrecognised content)`;
-    return { kind: 'error', photo, reason, unreadable: true };
+    return await decodeFailure(photo, image, error, source);
   }
+}
+
+/** A corrupt image and a file that is no image at all get different reasons: its header tells which. */
+async function decodeFailure(photo: Photo, image: ImageInput, error: unknown, source: PhotoSource): Promise<Outcome> {
+  let bytes: Buffer;
+  try {
+    bytes = typeof image === 'string' ? await source.thumbnail(photo) : image;
+  } catch (readError) {
+    return failure(photo, readError);
+  }
+  const claimed = photo.meta.format.toUpperCase();
+  const reason = sniffFormat(bytes) ? `cannot decode image: ${messageOf(error)}` : `not a valid ${claimed} file (unrecognised content)`;
+  return { kind: 'error', photo, reason, unreadable: true };
+}
+
+function failure(photo: Photo, error: unknown): Outcome {
+  return { kind: 'error', photo, reason: messageOf(error), unreadable: error instanceof PhotoUnreadableError };
 }
 
 function messageOf(error: unknown): string {

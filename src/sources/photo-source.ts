@@ -21,6 +21,12 @@ export interface PhotoSource {
    * shrink-on-load later). Rejects with a per-photo error message when the bytes cannot be had.
    */
   thumbnail(photo: Photo, signal?: AbortSignal): Promise<Buffer>;
+  /**
+   * What to decode, when the source has local files: the original's path, so sharp reads it itself
+   * and a 4 MB photo is never copied into memory (or its bytes, for a path sharp would misread).
+   * Rejects like `thumbnail()`. Without it, `thumbnail()` is decoded.
+   */
+  originalInput?(photo: Photo, signal?: AbortSignal): Promise<Buffer | string>;
   /** Releases connections and files. */
   close(): Promise<void>;
 }

@@ -15,6 +15,14 @@ export interface StoredPhoto {
   meta: PhotoMeta;
 }
 
+/** A content checksum found after the photo was stored, for the row that still has `changeKey`. */
+export interface StoredChecksum {
+  source: SourceKind;
+  id: string;
+  changeKey: string;
+  checksum: string;
+}
+
 interface PhotoRow {
   source: SourceKind;
   id: string;
@@ -43,6 +51,7 @@ export class HashRepository {
   private readonly selectOne;
   private readonly upsert;
   private readonly touch;
+  private readonly setChecksum;
 
   constructor(private readonly db: StoreDatabase) {
     this.selectOne = db.prepare<[string, string], PhotoRow>('SELECT * FROM photos WHERE source = ? AND id = ?');
@@ -58,6 +67,7 @@ export class HashRepository {
         taken_at = excluded.taken_at, camera = excluded.camera, orientation = excluded.orientation,
         last_seen_run = excluded.last_seen_run`);
     this.touch = db.prepare('UPDATE photos SET last_seen_run = ? WHERE source = ? AND id = ?');
+    this.setChecksum = db.prepare('UPDATE photos SET checksum = @checksum WHERE source = @source AND id = @id AND change_key = @changeKey');
   }
 
   /** Checks that this store was made with the same hashing, recording it in a new store. */
@@ -114,6 +124,13 @@ export class HashRepository {
   markSeen(source: SourceKind, ids: readonly string[], runId: string): void {
     this.db.transaction(() => {
       for (const id of ids) this.touch.run(runId, source, id);
+    })();
+  }
+
+  saveChecksums(checksums: readonly StoredChecksum[]): void {
+    if (checksums.length === 0) return;
+    this.db.transaction(() => {
+      for (const checksum of checksums) this.setChecksum.run(checksum);
     })();
   }
 

@@ -3,7 +3,10 @@
  * means a 12 MP JPEG is never decoded at full size here.
  */
 
-import sharp from 'sharp';
+import sharp, { type Metadata } from 'sharp';
+
+/** Image bytes, or the path of a file sharp reads itself (no copy of a 4 MB original in our heap). */
+export type ImageInput = Buffer | string;
 
 /** Greyscale, one byte per pixel, row-major, as displayed (EXIF orientation applied), stretched to a square. */
 export interface HashInput {
@@ -23,7 +26,12 @@ const DECODE_SIZE = HASH_INPUT_SIZE * 2;
 /** Refuse decompression bombs: anything above this many pixels is skipped, not decoded. */
 export const MAX_INPUT_PIXELS = 200_000_000;
 
-export async function decodeHashInput(image: Buffer): Promise<HashInput> {
+export async function decodeHashInput(image: ImageInput): Promise<HashInput> {
+  return (await decodeWithHeader(image)).input;
+}
+
+/** The hash input and the header sharp read on the way (size, orientation, EXIF): one open, one parse. */
+export async function decodeWithHeader(image: ImageInput): Promise<{ input: HashInput; header: Metadata }> {
   const pipeline = sharp(image, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' });
   const meta = await pipeline.metadata();
   const { data } = await pipeline
@@ -35,13 +43,14 @@ export async function decodeHashInput(image: Buffer): Promise<HashInput> {
   const quarterTurn = (meta.orientation ?? 1) >= 5;
   const width = meta.width ?? DECODE_SIZE;
   const height = meta.height ?? DECODE_SIZE;
-  return {
+  const input = {
     width: HASH_INPUT_SIZE,
     height: HASH_INPUT_SIZE,
     data: halve(data, DECODE_SIZE),
     sourceWidth: quarterTurn ? height : width,
     sourceHeight: quarterTurn ? width : height,
   };
+  return { input, header: meta };
 }
 
 /** 2×2 box average of a square single-channel raster. */

@@ -1,16 +1,20 @@
 /** Pixel size, orientation, date and camera of an original image, read from its header and EXIF. */
 
 import exifReader from 'exif-reader';
-import sharp from 'sharp';
+import sharp, { type Metadata } from 'sharp';
 import type { ImageFormat, PhotoMeta } from '../core/photo.js';
-import { MAX_INPUT_PIXELS } from './hash-input.js';
+import { MAX_INPUT_PIXELS, type ImageInput } from './hash-input.js';
 
 const SHARP_FORMATS: Record<string, ImageFormat> = {
   jpeg: 'jpeg', png: 'png', webp: 'webp', gif: 'gif', tiff: 'tiff', heif: 'heic', avif: 'avif',
 };
 
-export async function readImageMetadata(image: Buffer): Promise<Partial<PhotoMeta>> {
-  const info = await sharp(image, { limitInputPixels: MAX_INPUT_PIXELS }).metadata();
+export async function readImageMetadata(image: ImageInput): Promise<Partial<PhotoMeta>> {
+  return photoMetaOf(await sharp(image, { limitInputPixels: MAX_INPUT_PIXELS }).metadata());
+}
+
+/** The photo's metadata from a header sharp has already read (e.g. while decoding the hash input). */
+export function photoMetaOf(info: Metadata): Partial<PhotoMeta> {
   const orientation = info.orientation ?? 1;
   // Orientations 5-8 turn the picture a quarter: the displayed size is the stored size swapped.
   const quarterTurn = orientation >= 5;

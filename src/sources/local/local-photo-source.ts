@@ -1,16 +1,14 @@
 /** Photos from local folders: streamed folder by folder, recognised by content, siblings kept together. */
 
-import { open, readFile, stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ImageFormat, Photo, SourceEntry } from '../../core/photo.js';
-import { PhotoUnreadableError, SourceUnavailableError } from '../../core/errors.js';
+import { SourceUnavailableError } from '../../core/errors.js';
 import type { PhotoSource } from '../photo-source.js';
 import { formatFromExtension, sniffFormat, SNIFF_BYTES } from '../../core/image-format.js';
 import { describeFsError, walkFolders, type WalkedFile } from './walk.js';
 import { groupSiblings } from './siblings.js';
-
-/** Larger files are refused before reading: no camera writes a 1 GiB photo. */
-export const MAX_FILE_BYTES = 1024 * 1024 * 1024;
+import { localChangeKey, MAX_FILE_BYTES, originalInput, readOriginal } from './original-file.js';
 
 export interface LocalFolder {
   path: string;
@@ -66,15 +64,12 @@ export class LocalPhotoSource implements PhotoSource {
     }
   }
 
-  async thumbnail(photo: Photo): Promise<Buffer> {
-    try {
-      const stats = await stat(photo.id);
-      if (stats.size > MAX_FILE_BYTES) throw new PhotoUnreadableError(`file too large (${stats.size} bytes)`);
-      return await readFile(photo.id);
-    } catch (error) {
-      if (error instanceof PhotoUnreadableError) throw error;
-      throw new PhotoUnreadableError(describeFsError(error), { cause: error });
-    }
+  thumbnail(photo: Photo): Promise<Buffer> {
+    return readOriginal(photo.id);
+  }
+
+  originalInput(photo: Photo): Promise<Buffer | string> {
+    return originalInput(photo.id);
   }
 
   async close(): Promise<void> {}
@@ -128,7 +123,7 @@ function toPhoto(primary: Candidate, siblings: readonly Candidate[], reference: 
     source: 'local',
     id: path.resolve(file.path),
     path: file.path,
-    changeKey: `${file.stats.size}:${Math.trunc(file.stats.mtimeMs)}`,
+    changeKey: localChangeKey(file.stats),
     meta: { width: 0, height: 0, bytes: file.stats.size, format },
   };
   if (siblings.length > 0) photo.siblings = siblings.map((sibling) => sibling.file.path);
