@@ -10,8 +10,7 @@ import { silentLogger, type Logger, type ProgressListener } from './core/progres
 import type { Report, ReportAction } from './core/report.js';
 import { RunAccount } from './core/run-account.js';
 import { FINGERPRINT_VERSION, HASH_SETTINGS } from './hashing/fingerprint.js';
-import { confirmMatch } from './hashing/confirm-match.js';
-import { CROPPED_COPY_MAX_DISTANCE } from './hashing/crop-queries.js';
+import { confirmCandidate } from './hashing/confirm-match.js';
 import { hashPhotos, type HashedPhoto } from './hashing/hash-stage.js';
 import { completeChecksums } from './hashing/exact-checksums.js';
 import type { BestPhotoRule } from './grouping/best-photo.js';
@@ -159,7 +158,7 @@ function groupStage(hashed: readonly HashedPhoto[], request: OrganizeRequest, is
     ...(request.similarThreshold !== undefined ? { similarThreshold: request.similarThreshold } : {}),
     ...(request.bestRules ? { bestRules: request.bestRules } : {}),
     isIgnoredPair: (a, b) => isIgnored(a.photo.id, b.photo.id),
-    confirm: (a, b, threshold) => confirmMatch(a.fingerprint, b.fingerprint, Math.max(threshold, CROPPED_COPY_MAX_DISTANCE)),
+    confirm: (a, b, threshold) => confirmCandidate(a.fingerprint, b.fingerprint, threshold),
   });
   request.onProgress?.({ stage: 'group', done: hashed.length, total: hashed.length });
   return groups;

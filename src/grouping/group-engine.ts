@@ -11,7 +11,7 @@
 import type { GroupKind } from '../core/report.js';
 import type { HashedPhoto } from '../hashing/hash-stage.js';
 import { fingerprintDistance } from '../hashing/fingerprint.js';
-import { CROP_QUERY_COUNT, CROP_QUERY_RADIUS, cropQueryHashes } from '../hashing/crop-queries.js';
+import { CROP_QUERY_RADIUS } from '../hashing/crop-queries.js';
 import { pickBest, type BestPhotoRule } from './best-photo.js';
 import { buildHammingIndex, splitHashes } from './hamming-index.js';
 import { completeLinkage, type Edge } from './complete-linkage.js';
@@ -113,19 +113,25 @@ interface TieredEdge extends Edge {
 function candidateEdges(units: readonly HashedPhoto[][], radius: number, options: GroupingOptions): TieredEdge[] {
   const representatives = units.map((unit) => unit[0] as HashedPhoto);
   // The index holds every orientation of every photo (entry = photo * VARIANTS + v). Each photo asks
-  // with its upright hash within `radius`, and with its typical crops (query = photo * CROPS + c)
-  // within a smaller radius: a true crop lands very close, and a wide crop radius would mostly
-  // bring look-alikes for the costly confirmation.
+  // with its upright hash within `radius`, and with its stored typical-crop hashes within a smaller
+  // radius: a true crop lands very close, and a wide crop radius would mostly bring look-alikes for
+  // the costly confirmation.
   const indexed = new BigUint64Array(representatives.length * VARIANTS);
   const uprights = new BigUint64Array(representatives.length);
-  const crops = new BigUint64Array(representatives.length * CROP_QUERY_COUNT);
+  let cropCount = 0;
+  for (const hashed of representatives) cropCount += hashed.fingerprint.cropHashes?.length ?? 0;
+  const crops = new BigUint64Array(cropCount);
+  const cropOwner = new Uint32Array(cropCount);
+  let cropAt = 0;
   representatives.forEach((hashed, photo) => {
-    const { variants } = hashed.fingerprint;
+    const { variants, cropHashes = [] } = hashed.fingerprint;
     const upright = variants[0] ?? 0n;
     for (let v = 0; v < VARIANTS; v++) indexed[photo * VARIANTS + v] = variants[v] ?? upright;
     uprights[photo] = upright;
-    const cropped = cropQueryHashes(hashed.fingerprint);
-    for (let c = 0; c < CROP_QUERY_COUNT; c++) crops[photo * CROP_QUERY_COUNT + c] = cropped[c] ?? upright;
+    for (const hash of cropHashes) {
+      crops[cropAt] = hash;
+      cropOwner[cropAt++] = photo;
+    }
   });
   const index = buildHammingIndex(indexed, radius);
   const best = new Map<number, { a: number; b: number; distance: number }>();
@@ -140,7 +146,7 @@ function candidateEdges(units: readonly HashedPhoto[][], radius: number, options
   index.forEachPairWithin(upright.hi, upright.lo, radius, (query, entry, distance) => visit(query, Math.floor(entry / VARIANTS), distance));
   const cropped = splitHashes(crops);
   index.forEachPairWithin(cropped.hi, cropped.lo, Math.min(radius, CROP_QUERY_RADIUS), (query, entry, distance) =>
-    visit(Math.floor(query / CROP_QUERY_COUNT), Math.floor(entry / VARIANTS), distance),
+    visit(cropOwner[query] as number, Math.floor(entry / VARIANTS), distance),
   );
   const confirm = options.confirm ?? (() => true);
   const edges: TieredEdge[] = [];

@@ -11,6 +11,7 @@ import { dihedral } from './dihedral.js';
 import type { Fingerprint } from './fingerprint-types.js';
 import { bigintToPair, hamming32Pair, phash32 } from './phash.js';
 import { alignCrops } from './crop-alignment.js';
+import { CROPPED_COPY_MAX_DISTANCE } from './crop-queries.js';
 
 /** Up to this distance a pair needs no alignment: no two different photos of the dev set came this close. */
 export const NEAR_DISTANCE = 6;
@@ -60,4 +61,12 @@ export function confirmMatch(a: Fingerprint, b: Fingerprint, threshold: number):
     if (candidate.gradientCorrelation() >= MIN_GRADIENT_CORRELATION) return true;
   }
   return false;
+}
+
+/**
+ * The check the grouping stage asks of every near candidate: a crop query may bring a cropped copy
+ * from farther than `threshold`, so the distance allowed here is never below CROPPED_COPY_MAX_DISTANCE.
+ */
+export function confirmCandidate(a: Fingerprint, b: Fingerprint, threshold: number): boolean {
+  return confirmMatch(a, b, Math.max(threshold, CROPPED_COPY_MAX_DISTANCE));
 }

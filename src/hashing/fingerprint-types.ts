@@ -8,6 +8,12 @@ export interface Fingerprint {
    * compares. Absent in fingerprints built from hashes alone (then only the distance counts).
    */
   readonly thumbnail?: Uint8Array;
+  /**
+   * pHash of the thumbnail under each typical crop (crop-queries.ts), made once when the photo is
+   * hashed and stored with it: grouping asks the index with them, and making them there costs
+   * 5 resamples and DCTs per photo on every run. Absent in hashes-only fingerprints.
+   */
+  readonly cropHashes?: readonly bigint[];
   /** Displayed pixel size of the hashed image: its aspect ratio constrains crop alignments. */
   readonly width?: number;
   readonly height?: number;

@@ -13,13 +13,17 @@
 import type { HashInput } from '../thumbnails/hash-input.js';
 import { dihedral } from './dihedral.js';
 import type { Fingerprint } from './fingerprint-types.js';
+import { CROP_QUERY_COUNT, cropQueryHashes } from './crop-queries.js';
 import { bigintToPair, hamming32Pair, pairToBigint, phash32 } from './phash.js';
 
 export type { Fingerprint } from './fingerprint-types.js';
 export { confirmMatch, bestVariant, NEAR_DISTANCE } from './confirm-match.js';
 
-/** Bump when anything that changes a fingerprint changes: stored rows of another version are recomputed. */
-export const FINGERPRINT_VERSION = 2;
+/**
+ * Bump when anything that changes a fingerprint changes: stored rows of another version are recomputed.
+ * 3: the typical-crop hashes are stored with the fingerprint (before, grouping recomputed them every run).
+ */
+export const FINGERPRINT_VERSION = 3;
 
 export const HASH_SETTINGS = { hash: 'phash', bits: 64 } as const;
 
@@ -32,7 +36,10 @@ export const DEFAULT_THRESHOLD = 12;
 
 const THUMBNAIL_SIDE = 32;
 const VARIANT_BYTES = 8 * 8;
+const CROP_BYTES = CROP_QUERY_COUNT * 8;
 const THUMBNAIL_BYTES = THUMBNAIL_SIDE * THUMBNAIL_SIDE;
+/** Length of a full fingerprint's encoding; anything else is read as hashes alone. */
+const FULL_BYTES = VARIANT_BYTES + CROP_BYTES + 4 + THUMBNAIL_BYTES;
 
 export function computeFingerprint(input: HashInput): Fingerprint {
   if (input.width !== THUMBNAIL_SIDE || input.height !== THUMBNAIL_SIDE) {
@@ -40,7 +47,8 @@ export function computeFingerprint(input: HashInput): Fingerprint {
   }
   const variants: bigint[] = [];
   for (let transform = 0; transform < 8; transform++) variants.push(pairToBigint(phash32(dihedral(input, transform).data)));
-  return { variants, thumbnail: input.data, width: input.sourceWidth, height: input.sourceHeight };
+  const thumbnail = input.data;
+  return { variants, cropHashes: cropQueryHashes({ variants, thumbnail }), thumbnail, width: input.sourceWidth, height: input.sourceHeight };
 }
 
 /** Smallest Hamming distance between a's upright hash and any orientation of b. */
@@ -55,14 +63,25 @@ export function hammingDistance64(a: bigint, b: bigint): number {
   return hamming32Pair(bigintToPair(a), bigintToPair(b));
 }
 
-/** Layout: 8 big-endian uint64 variants, then (optional) uint16 width, uint16 height, 1024 thumbnail bytes. */
+/**
+ * Layout: 8 big-endian uint64 variants, then (full fingerprints only) the 5 uint64 crop hashes,
+ * uint16 width, uint16 height and the 1024 thumbnail bytes.
+ */
 export function encodeFingerprint(fingerprint: Fingerprint): Buffer {
-  const { thumbnail, width, height } = fingerprint;
-  const full = thumbnail !== undefined && thumbnail.length === THUMBNAIL_BYTES && width !== undefined && height !== undefined;
-  const buffer = Buffer.alloc(fingerprint.variants.length * 8 + (full ? 4 + THUMBNAIL_BYTES : 0));
+  const { thumbnail, width, height, cropHashes } = fingerprint;
+  const full =
+    fingerprint.variants.length === 8 &&
+    thumbnail !== undefined &&
+    thumbnail.length === THUMBNAIL_BYTES &&
+    cropHashes !== undefined &&
+    cropHashes.length === CROP_QUERY_COUNT &&
+    width !== undefined &&
+    height !== undefined;
+  const buffer = Buffer.alloc(full ? FULL_BYTES : fingerprint.variants.length * 8);
   fingerprint.variants.forEach((variant, index) => buffer.writeBigUInt64BE(variant, index * 8));
   if (full) {
-    const offset = fingerprint.variants.length * 8;
+    cropHashes.forEach((hash, index) => buffer.writeBigUInt64BE(hash, VARIANT_BYTES + index * 8));
+    const offset = VARIANT_BYTES + CROP_BYTES;
     buffer.writeUInt16BE(Math.min(width, 0xffff), offset);
     buffer.writeUInt16BE(Math.min(height, 0xffff), offset + 2);
     buffer.set(thumbnail, offset + 4);
@@ -71,14 +90,19 @@ export function encodeFingerprint(fingerprint: Fingerprint): Buffer {
 }
 
 export function decodeFingerprint(buffer: Buffer): Fingerprint {
-  const variantBytes = buffer.length >= VARIANT_BYTES + 4 + THUMBNAIL_BYTES ? VARIANT_BYTES : buffer.length - (buffer.length % 8);
+  const full = buffer.length === FULL_BYTES;
+  const variantBytes = full ? VARIANT_BYTES : buffer.length - (buffer.length % 8);
   const variants: bigint[] = [];
   for (let offset = 0; offset + 8 <= variantBytes; offset += 8) variants.push(buffer.readBigUInt64BE(offset));
-  if (buffer.length !== VARIANT_BYTES + 4 + THUMBNAIL_BYTES) return { variants };
+  if (!full) return { variants };
+  const cropHashes: bigint[] = [];
+  for (let index = 0; index < CROP_QUERY_COUNT; index++) cropHashes.push(buffer.readBigUInt64BE(VARIANT_BYTES + index * 8));
+  const offset = VARIANT_BYTES + CROP_BYTES;
   return {
     variants,
-    width: buffer.readUInt16BE(VARIANT_BYTES),
-    height: buffer.readUInt16BE(VARIANT_BYTES + 2),
-    thumbnail: new Uint8Array(buffer.subarray(VARIANT_BYTES + 4)),
+    cropHashes,
+    width: buffer.readUInt16BE(offset),
+    height: buffer.readUInt16BE(offset + 2),
+    thumbnail: new Uint8Array(buffer.subarray(offset + 4)),
   };
 }

@@ -93,6 +93,17 @@ describe('buildHammingIndex', () => {
     }
   }
 
+  it('batch search is exact whichever side is larger (more queries than indexed hashes walks the index)', () => {
+    // Index the 600 queries and ask with the 1500 hashes: the same pairs, with the roles swapped.
+    const index = buildHammingIndex(queries, 10);
+    const { hi, lo } = splitHashes(hashes);
+    const found: string[] = [];
+    index.forEachPairWithin(hi, lo, 8, (h, q, d) => found.push(`${q}:${h}=${d}`));
+    const expected = bruteForce(distances, hashes.length, 8);
+    expect(expected.length).toBeGreaterThan(20);
+    expect(found.sort()).toEqual(expected);
+  });
+
   it('single searches (bigint and halves) agree with brute force', () => {
     const index = buildHammingIndex(hashes, 10);
     for (const radius of [3, 10, 14]) {
