@@ -41,7 +41,7 @@ if (cases.has('immich')) {
   log('immich: fake server, 20,000 assets ...');
   const bin = new URL('../node_modules/.bin/vite-node', import.meta.url).pathname;
   const script = new URL('./bench/immich-case.ts', import.meta.url).pathname;
-  if (existsSync(script)) results.immich = JSON.parse(execFileSync(bin, [script], { maxBuffer: 1 << 24 }).toString().trim().split('\n').pop());
+  if (existsSync(script)) results.immich = JSON.parse(execFileSync(bin, [script], { maxBuffer: 1 << 24, env: { ...process.env, PO_BENCH_ROUNDS: String(rounds) }, stdio: ['ignore', 'pipe', 'inherit'] }).toString().trim().split('\n').pop());
 }
 
 if (values.json) {

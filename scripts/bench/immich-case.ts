@@ -2,23 +2,33 @@
  * Immich benchmark (run by `npm run bench` through vite-node, since the fake server is TypeScript):
  * 20,000 assets on the fake Immich server with 5 ms latency per request; the built CLI runs cold
  * (every thumbnail fetched and hashed), warm (cache and store reused: no thumbnail request), and
- * tagging 2,000 duplicate groups (counting the writing requests). Prints one JSON line.
+ * tagging 2,000 duplicate groups (counting the writing requests). Each round starts cold in a fresh
+ * folder; min/median/max over rounds (`PO_BENCH_ROUNDS`, default 3). Prints one JSON line.
+ *
+ * Next to the CLI, the floors it cannot beat at the same concurrency against the same server: paging
+ * through the listing, and fetching every thumbnail without decoding it. CPU seconds (user + system)
+ * of the CLI are reported too: on a busy machine they move far less than wall time.
  */
 
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import pLimit from 'p-limit';
 import sharp from 'sharp';
+import { Agent } from 'undici';
 import { startFakeImmich } from '../../test/helpers/fake-immich/index.js';
 
 const run = promisify(execFile);
 const ASSETS = Number(process.env.PO_BENCH_ASSETS ?? 20_000);
 const GROUPS = Number(process.env.PO_BENCH_GROUPS ?? 2_000);
+const ROUNDS = Math.max(1, Number(process.env.PO_BENCH_ROUNDS ?? 3));
 const LATENCY_MS = 5;
+const CONCURRENCY = 8;
 const bin = path.resolve(import.meta.dirname, '../../bin/photo-organizer.js');
 const wrapper = path.resolve(import.meta.dirname, 'peak-rss.mjs');
+const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
 /** A distinct picture per seed: a coarse random grid, smoothly upscaled, as a WebP thumbnail. */
 async function distinctThumbnail(seed: number): Promise<Buffer> {
@@ -31,21 +41,71 @@ async function distinctThumbnail(seed: number): Promise<Buffer> {
   return sharp(cells, { raw: { width: 8, height: 6, channels: 3 } }).resize(333, 250, { kernel: 'cubic' }).webp({ quality: 80 }).toBuffer();
 }
 
-async function timedCli(args: string[]): Promise<{ seconds: number; peakRssMB: number; report: { stats: Record<string, number>; groups: unknown[] } }> {
+interface CliRun {
+  seconds: number;
+  cpuSeconds: number;
+  peakRssMB: number;
+  report: { stats: Record<string, number>; groups: unknown[] };
+}
+
+async function timedCli(args: string[]): Promise<CliRun> {
   const started = performance.now();
   const { stdout, stderr } = await run(process.execPath, [wrapper, bin, ...args], { maxBuffer: 1 << 28 });
   const seconds = (performance.now() - started) / 1000;
   const rss = Number(/peak-rss-kb=(\d+)/.exec(stderr)?.[1] ?? Number.NaN);
-  return { seconds, peakRssMB: Math.round(rss / 1024), report: JSON.parse(stdout) as { stats: Record<string, number>; groups: unknown[] } };
+  const cpu = Number(/cpu-ms=(\d+)/.exec(stderr)?.[1] ?? Number.NaN);
+  return { seconds, cpuSeconds: cpu / 1000, peakRssMB: Math.round(rss / 1024), report: JSON.parse(stdout) as CliRun['report'] };
 }
+
+/** Every page of the listing (with exif, as the CLI asks), `CONCURRENCY` connections, nothing parsed beyond JSON. */
+async function listingFloor(agent: Agent, origin: string, key: string): Promise<{ seconds: number; ids: string[] }> {
+  const started = performance.now();
+  const ids: string[] = [];
+  for (let page: number | null = 1; page !== null; ) {
+    const response = await agent.request({
+      origin, path: '/api/search/metadata', method: 'POST',
+      headers: { 'x-api-key': key, 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'IMAGE', visibility: 'timeline', withDeleted: false, withExif: true, page, size: 1000 }),
+    });
+    const { assets } = (await response.body.json()) as { assets: { items: { id: string }[]; nextPage: string | null } };
+    for (const item of assets.items) ids.push(item.id);
+    page = assets.nextPage === null ? null : Number(assets.nextPage);
+  }
+  return { seconds: (performance.now() - started) / 1000, ids };
+}
+
+/** Every thumbnail fetched once, `CONCURRENCY` at a time, bytes read and dropped. */
+async function fetchFloor(agent: Agent, origin: string, key: string, ids: string[]): Promise<number> {
+  const limit = pLimit(CONCURRENCY);
+  const started = performance.now();
+  await Promise.all(
+    ids.map((id) =>
+      limit(async () => {
+        const response = await agent.request({ origin, path: `/api/assets/${id}/thumbnail?size=thumbnail`, method: 'GET', headers: { 'x-api-key': key } });
+        await response.body.arrayBuffer();
+      }),
+    ),
+  );
+  return (performance.now() - started) / 1000;
+}
+
+function spread(values: number[], digits = 1): { min: number; median: number; max: number } {
+  const sorted = [...values].sort((a, b) => a - b);
+  const round = (value: number): number => Math.round(value * 10 ** digits) / 10 ** digits;
+  return { min: round(sorted[0] ?? Number.NaN), median: round(sorted[Math.floor((sorted.length - 1) / 2)] ?? Number.NaN), max: round(sorted.at(-1) ?? Number.NaN) };
+}
+
+const show = (s: { min: number; median: number; max: number }): string => `${s.median} (${s.min}–${s.max})`;
 
 const fake = await startFakeImmich();
 const work = mkdtempSync(path.join(os.tmpdir(), 'po-bench-immich-'));
+const agent = new Agent({ connections: CONCURRENCY });
 try {
   const { user, key } = fake.seedUser();
-  for (let i = 0; i < ASSETS; i++) {
-    // The first 2 * GROUPS assets come in pairs sharing a picture: GROUPS duplicate groups.
-    const picture = i < 2 * GROUPS ? Math.floor(i / 2) : i;
+  const seeding = pLimit(os.availableParallelism() * 2);
+  // The first 2 * GROUPS assets come in pairs sharing a picture: GROUPS duplicate groups.
+  const thumbnails = await Promise.all(Array.from({ length: ASSETS }, (_, i) => seeding(() => distinctThumbnail(i < 2 * GROUPS ? Math.floor(i / 2) : i))));
+  thumbnails.forEach((thumbnail, i) => {
     fake.state.addAsset({
       ownerId: user.id,
       originalFileName: `IMG_${String(i).padStart(6, '0')}.jpg`,
@@ -53,44 +113,79 @@ try {
       fileCreatedAt: new Date(Date.UTC(2024, 0, 1) - i * 60_000).toISOString(),
       width: 4000,
       height: 3000,
-      thumbnail: await distinctThumbnail(picture),
+      thumbnail,
       exif: { fileSizeInByte: 3_000_000 + i },
     });
-  }
+  });
   fake.faults.setLatency(LATENCY_MS);
-  const common = ['organize', '--source', 'immich', '--immich-url', fake.url, '--immich-api-key', key, '--save-hashes', path.join(work, 'h.db'), '--cache-dir', path.join(work, 'cache'), '--json', '--concurrency', '8'];
+  const origin = new URL(fake.url).origin;
 
-  fake.clearRequests();
-  const cold = await timedCli(common);
-  const coldThumbnails = fake.thumbnailRequests().length;
-  fake.clearRequests();
-  const warm = await timedCli(common);
-  const warmThumbnails = fake.thumbnailRequests().length;
-  fake.clearRequests();
-  const tagging = await timedCli([...common, '--tag-only']);
-  const writes = fake.writeRequests().length;
-  fake.clearRequests();
-  await timedCli([...common, '--tag-only']);
-  const secondWrites = fake.writeRequests().length;
+  const cold: CliRun[] = [];
+  const warm: CliRun[] = [];
+  const listFloor: number[] = [];
+  const thumbFloor: number[] = [];
+  let coldThumbnails = 0;
+  let warmThumbnails = 0;
+  let writes = 0;
+  let secondWrites = 0;
+  let groups = 0;
+  for (let round = 0; round < ROUNDS; round++) {
+    const dir = path.join(work, `round-${round}`);
+    mkdirSync(dir);
+    const common = ['organize', '--source', 'immich', '--immich-url', fake.url, '--immich-api-key', key, '--save-hashes', path.join(dir, 'h.db'), '--cache-dir', path.join(dir, 'cache'), '--json', '--concurrency', String(CONCURRENCY)];
+    const listed = await listingFloor(agent, origin, key);
+    listFloor.push(listed.seconds);
+    thumbFloor.push(await fetchFloor(agent, origin, key, listed.ids));
+    fake.clearRequests();
+    cold.push(await timedCli(common));
+    coldThumbnails = fake.thumbnailRequests().length;
+    fake.clearRequests();
+    warm.push(await timedCli(common));
+    warmThumbnails = fake.thumbnailRequests().length;
+    log(`round ${round + 1}/${ROUNDS}: cold ${cold.at(-1)?.seconds.toFixed(1)} s ${cold.at(-1)?.peakRssMB} MB, warm ${warm.at(-1)?.seconds.toFixed(1)} s ${warm.at(-1)?.peakRssMB} MB`);
+    if (round > 0) continue;
+    // Writing requests do not change from round to round: counted once.
+    fake.clearRequests();
+    const tagging = await timedCli([...common, '--tag-only']);
+    writes = fake.writeRequests().length;
+    groups = tagging.report.groups.length;
+    fake.clearRequests();
+    await timedCli([...common, '--tag-only']);
+    secondWrites = fake.writeRequests().length;
+  }
 
+  const coldSeconds = spread(cold.map((r) => r.seconds));
+  const warmSeconds = spread(warm.map((r) => r.seconds));
   const result = {
     case: 'immich',
     assets: ASSETS,
     latencyMs: LATENCY_MS,
-    groups: tagging.report.groups.length,
+    concurrency: CONCURRENCY,
+    rounds: ROUNDS,
+    groups,
+    cold: { seconds: coldSeconds, cpuSeconds: spread(cold.map((r) => r.cpuSeconds)), peakRssMB: spread(cold.map((r) => r.peakRssMB), 0) },
+    warm: { seconds: warmSeconds, cpuSeconds: spread(warm.map((r) => r.cpuSeconds)), peakRssMB: spread(warm.map((r) => r.peakRssMB), 0) },
+    floors: { listingSeconds: spread(listFloor, 2), thumbnailFetchSeconds: spread(thumbFloor) },
     table: {
-      'cold: assets/s': Math.round(ASSETS / cold.seconds),
-      'cold: seconds / peak RSS MB': `${cold.seconds.toFixed(1)} / ${cold.peakRssMB}`,
+      'cold: seconds': show(coldSeconds),
+      'cold: assets/s': show(spread(cold.map((r) => ASSETS / r.seconds), 0)),
+      'cold: CPU seconds (user+sys)': show(spread(cold.map((r) => r.cpuSeconds))),
+      'cold: peak RSS MB': show(spread(cold.map((r) => r.peakRssMB), 0)),
       'cold: thumbnail requests': coldThumbnails,
-      'warm (no change): seconds / peak RSS MB': `${warm.seconds.toFixed(1)} / ${warm.peakRssMB}`,
-      'warm: assets/s': Math.round(ASSETS / warm.seconds),
+      'floor: fetch every thumbnail, seconds': show(spread(thumbFloor)),
+      'floor: page the listing, seconds': show(spread(listFloor, 2)),
+      'warm (no change): seconds': show(warmSeconds),
+      'warm: assets/s': show(spread(warm.map((r) => ASSETS / r.seconds), 0)),
+      'warm: CPU seconds (user+sys)': show(spread(warm.map((r) => r.cpuSeconds))),
+      'warm: peak RSS MB': show(spread(warm.map((r) => r.peakRssMB), 0)),
       'warm: thumbnail requests': warmThumbnails,
-      [`tag ${tagging.report.groups.length} groups: writing requests`]: writes,
+      [`tag ${groups} groups: writing requests`]: writes,
       'tag again (idempotent): writing requests': secondWrites,
     },
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
 } finally {
+  await agent.close();
   await fake.close();
   rmSync(work, { recursive: true, force: true });
 }

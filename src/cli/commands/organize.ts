@@ -22,6 +22,7 @@ import { loadReferenceLibraries } from '../../store/reference-library.js';
 import { writeReports } from '../write-reports.js';
 import type { PhotoSource } from '../../sources/photo-source.js';
 import type { SourceEntry } from '../../core/photo.js';
+import { disableDecodeCache } from '../../thumbnails/sharp-memory.js';
 
 export const ORGANIZE_EXAMPLES = `
 Examples:
@@ -41,6 +42,7 @@ export function organizeCommand(run: (task: (signal: AbortSignal) => Promise<num
 }
 
 export async function runOrganize(flags: OrganizeFlags, signal: AbortSignal): Promise<number> {
+  disableDecodeCache();
   const logger = createLogger({ quiet: Boolean(flags.quiet || flags.json), verbose: Boolean(flags.verbose) });
   const { config } = await loadConfig(flags.config, logger);
   const reportFiles = flags.report ?? [];
