@@ -7,7 +7,7 @@
  */
 
 import { throwIfCancelled, UsageError } from '../core/errors.js';
-import { ImmichHttpError, type ImmichClient, type TagDto } from '../sources/immich/index.js';
+import { ImmichHttpError, isGone, type ImmichClient, type TagDto } from '../sources/immich/index.js';
 import type { JournalEntry, RunRepository } from '../store/run-repository.js';
 import { chunked, TagCarriers, type ImmichServer } from './immich/tag-lookup.js';
 import { errorMessage, WRITE_CHUNK } from './immich/write-support.js';
@@ -208,7 +208,7 @@ async function unlessGone(call: () => Promise<unknown>): Promise<boolean> {
     await call();
     return false;
   } catch (error) {
-    if (error instanceof ImmichHttpError && error.kind === 'http' && error.status === 400) return true;
+    if (isGone(error)) return true;
     throw error;
   }
 }

@@ -4,7 +4,7 @@
  * an archived photo in a group is tagged and put in albums like the others, so it must be found too.
  */
 
-import { ImmichHttpError, type ImmichClient, type MetadataSearchBody, type ServerCapabilities, type TagDto } from '../../sources/immich/index.js';
+import { isGone, type ImmichClient, type MetadataSearchBody, type ServerCapabilities, type TagDto } from '../../sources/immich/index.js';
 import { mapLimited } from './write-support.js';
 
 export interface ImmichServer {
@@ -75,7 +75,7 @@ async function readTags(client: ImmichClient, ids: readonly string[], signal: Ab
       try {
         return (await client.getAsset(id, signal ? { signal } : {})).tags ?? [];
       } catch (error) {
-        if (error instanceof ImmichHttpError && error.kind === 'http' && error.status === 400) return [];
+        if (isGone(error)) return [];
         throw error;
       }
     },

@@ -105,6 +105,11 @@ function hint(status: number | undefined): string {
   return '';
 }
 
+/** Immich answers 400 "Not found or no ... access" (not 404) for an id that is no longer there. */
+export function isGone(error: unknown): boolean {
+  return error instanceof ImmichHttpError && error.kind === 'http' && error.status === 400;
+}
+
 /** Removes every occurrence of the secret from a text that may end up in a message. */
 export function redact(text: string, secret: string): string {
   if (secret.length === 0) return text;
