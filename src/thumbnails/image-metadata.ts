@@ -1,17 +1,12 @@
 /** Pixel size, orientation, date and camera of an original image, read from its header and EXIF. */
 
 import exifReader from 'exif-reader';
-import sharp, { type Metadata } from 'sharp';
+import type { Metadata } from 'sharp';
 import type { ImageFormat, PhotoMeta } from '../core/photo.js';
-import { MAX_INPUT_PIXELS, type ImageInput } from './hash-input.js';
 
 const SHARP_FORMATS: Record<string, ImageFormat> = {
   jpeg: 'jpeg', png: 'png', webp: 'webp', gif: 'gif', tiff: 'tiff', heif: 'heic', avif: 'avif',
 };
-
-export async function readImageMetadata(image: ImageInput): Promise<Partial<PhotoMeta>> {
-  return photoMetaOf(await sharp(image, { limitInputPixels: MAX_INPUT_PIXELS }).metadata());
-}
 
 /** The photo's metadata from a header sharp has already read (e.g. while decoding the hash input). */
 export function photoMetaOf(info: Metadata): Partial<PhotoMeta> {
