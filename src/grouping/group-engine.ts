@@ -13,7 +13,7 @@ import type { HashedPhoto } from '../hashing/hash-stage.js';
 import { fingerprintDistance } from '../hashing/fingerprint.js';
 import { CROP_QUERY_RADIUS } from '../hashing/crop-queries.js';
 import { pickBest, type BestPhotoRule } from './best-photo.js';
-import { buildHammingIndex, splitHashes } from './hamming-index.js';
+import { joinWithin } from './hamming-join.js';
 import { completeLinkage, type Edge } from './complete-linkage.js';
 
 /** Orientations indexed per photo: the 8 symmetries of the square. */
@@ -112,42 +112,42 @@ interface TieredEdge extends Edge {
 
 function candidateEdges(units: readonly HashedPhoto[][], radius: number, options: GroupingOptions): TieredEdge[] {
   const representatives = units.map((unit) => unit[0] as HashedPhoto);
-  // The index holds every orientation of every photo (entry = photo * VARIANTS + v). Each photo asks
-  // with its upright hash within `radius`, and with its stored typical-crop hashes within a smaller
-  // radius: a true crop lands very close, and a wide crop radius would mostly bring look-alikes for
-  // the costly confirmation.
-  const indexed = new BigUint64Array(representatives.length * VARIANTS);
-  const uprights = new BigUint64Array(representatives.length);
+  // One join: every photo's upright hash against every orientation of every photo (within `radius`)
+  // and every photo's stored typical-crop hashes (within a smaller radius: a true crop lands very
+  // close, and a wide crop radius would mostly bring look-alikes for the costly confirmation). The
+  // join's cost is mostly per upright hash walked, so one join over both costs far less than two.
+  // Crops of the other orientations are not asked (8 times the work); a copy both turned and
+  // cropped is still found when the turn brings it within `radius`.
+  const photoCount = representatives.length;
   let cropCount = 0;
   for (const hashed of representatives) cropCount += hashed.fingerprint.cropHashes?.length ?? 0;
-  const crops = new BigUint64Array(cropCount);
+  // Entries 0 .. 8n-1: orientation v of photo p at p * VARIANTS + v; then the crop hashes.
+  const entries = new BigUint64Array(photoCount * VARIANTS + cropCount);
+  const uprights = new BigUint64Array(photoCount);
   const cropOwner = new Uint32Array(cropCount);
   let cropAt = 0;
   representatives.forEach((hashed, photo) => {
     const { variants, cropHashes = [] } = hashed.fingerprint;
     const upright = variants[0] ?? 0n;
-    for (let v = 0; v < VARIANTS; v++) indexed[photo * VARIANTS + v] = variants[v] ?? upright;
+    for (let v = 0; v < VARIANTS; v++) entries[photo * VARIANTS + v] = variants[v] ?? upright;
     uprights[photo] = upright;
     for (const hash of cropHashes) {
-      crops[cropAt] = hash;
+      entries[photoCount * VARIANTS + cropAt] = hash;
       cropOwner[cropAt++] = photo;
     }
   });
-  const index = buildHammingIndex(indexed, radius);
   const best = new Map<number, { a: number; b: number; distance: number }>();
-  const visit = (a: number, b: number, distance: number) => {
-    if (b === a) return;
-    const [low, high] = a < b ? [a, b] : [b, a];
+  const cropRadius = Math.min(radius, CROP_QUERY_RADIUS);
+  joinWithin(uprights, entries, radius, (photo, entry, distance) => {
+    const crop = entry - photoCount * VARIANTS;
+    if (crop >= 0 && distance > cropRadius) return;
+    const other = crop >= 0 ? (cropOwner[crop] as number) : Math.floor(entry / VARIANTS);
+    if (other === photo) return;
+    const [low, high] = photo < other ? [photo, other] : [other, photo];
     const key = low * units.length + high;
     const known = best.get(key);
     if (!known || distance < known.distance) best.set(key, { a: low, b: high, distance });
-  };
-  const upright = splitHashes(uprights);
-  index.forEachPairWithin(upright.hi, upright.lo, radius, (query, entry, distance) => visit(query, Math.floor(entry / VARIANTS), distance));
-  const cropped = splitHashes(crops);
-  index.forEachPairWithin(cropped.hi, cropped.lo, Math.min(radius, CROP_QUERY_RADIUS), (query, entry, distance) =>
-    visit(cropOwner[query] as number, Math.floor(entry / VARIANTS), distance),
-  );
+  });
   const confirm = options.confirm ?? (() => true);
   const edges: TieredEdge[] = [];
   for (const edge of best.values()) {

@@ -73,7 +73,7 @@ export function addOrganizeOptions(command: Command): Command {
     .option('-s, --source-dir <dir...>', 'local folders to scan (repeatable)')
     .option('--reference <dir...>', 'folders compared against but never acted on; their photos are always kept')
     .option('-o, --output <dir>', 'copy each group into <dir>/group-0001/... (best first; never overwrites; originals untouched)')
-    .option('--threshold <n>', 'max Hamming distance (64-bit hash) for a near duplicate (default 12)', integer('--threshold', 0, 32))
+    .option('--threshold <n>', 'max Hamming distance (64-bit hash) for a near duplicate (default 8)', integer('--threshold', 0, 32))
     .option('--similar-threshold <n>', 'also report "similar" groups (bursts, retakes) up to this distance', integer('--similar-threshold', 1, 32))
     .option('--include-similar', 'act on "similar" groups too (by default they are only reported)')
     .option('--save-hashes <db>', 'hash database to read and update (default: under the user data dir)')

@@ -1,0 +1,64 @@
+/**
+ * Loads the compiled join kernel (assembly/hamming-join.ts, built to dist/hamming-join.wasm by
+ * `npm run build`). The module is compiled once per process; every join gets its own instance and
+ * memory, sized for it, so nothing outlives the join.
+ */
+
+import { readFileSync } from 'node:fs';
+
+/**
+ * Three levels up from this file is the package root both from src/grouping/index (tests, run on the
+ * sources) and from dist/grouping/index (the built CLI), so one built file serves both.
+ */
+const WASM_FILE = new URL('../../../dist/hamming-join.wasm', import.meta.url);
+const PAGE_BYTES = 65536;
+/** WebAssembly memory is 32-bit: 4 GiB at most. */
+const MAX_PAGES = 65536;
+
+export type PairVisitor = (queryIndex: number, index: number, distance: number) => void;
+
+export interface JoinKernel {
+  readonly memory: WebAssembly.Memory;
+  bucket(hashes: number, count: number, start: number, width: number, offsets: number, ids: number, sorted: number): void;
+  join(
+    outerOffsets: number,
+    outerIds: number,
+    outerHashes: number,
+    innerOffsets: number,
+    innerIds: number,
+    innerHashes: number,
+    start: number,
+    width: number,
+    lowBits: number,
+    highMasks: number,
+    highMaskCount: number,
+    lowMasks: number,
+    lowMaskCounts: number,
+    t: number,
+    radius: number,
+    earlier: number,
+    earlierCount: number,
+    outerIsQuery: number,
+  ): void;
+}
+
+let compiled: WebAssembly.Module | undefined;
+
+/** A kernel instance with at least `bytes` of memory, reporting pairs to `visit`. */
+export function instantiateKernel(bytes: number, visit: PairVisitor): JoinKernel {
+  const pages = Math.ceil(bytes / PAGE_BYTES);
+  if (pages > MAX_PAGES) throw new RangeError(`the join needs ${Math.ceil(bytes / 2 ** 20)} MB, more than WebAssembly's 4 GiB`);
+  compiled ??= new WebAssembly.Module(new Uint8Array(readKernel()));
+  const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
+  const instance = new WebAssembly.Instance(compiled, { env: { memory, visit } });
+  const { bucket, join } = instance.exports as unknown as Omit<JoinKernel, 'memory'>;
+  return { memory, bucket, join };
+}
+
+function readKernel(): Buffer {
+  try {
+    return readFileSync(WASM_FILE);
+  } catch (error) {
+    throw new Error(`the grouping kernel ${WASM_FILE.pathname} is missing: run \`npm run build\` (${(error as Error).message})`);
+  }
+}
