@@ -10,11 +10,11 @@ import { silentLogger, type Logger, type ProgressListener } from './core/progres
 import type { Report, ReportAction } from './core/report.js';
 import { RunAccount } from './core/run-account.js';
 import { FINGERPRINT_VERSION, HASH_SETTINGS } from './hashing/fingerprint.js';
-import { confirmCandidate } from './hashing/confirm-match.js';
 import { hashPhotos, type HashedPhoto } from './hashing/hash-stage.js';
 import { completeChecksums } from './hashing/exact-checksums.js';
 import type { BestPhotoRule } from './grouping/best-photo.js';
 import { groupPhotos, type PhotoGroup } from './grouping/group-engine.js';
+import { confirmWithStoredThumbnails } from './grouping/stored-thumbnails.js';
 import { buildReport } from './report/build-report.js';
 import type { PhotoSource } from './sources/photo-source.js';
 import { HashRepository } from './store/hash-repository.js';
@@ -85,7 +85,7 @@ export async function organize(request: OrganizeRequest): Promise<OrganizeResult
     const inScope = request.takenRange ? withinRange(hashed, request.takenRange, account) : hashed;
     const references = referencesBesides(inScope, request.references ?? []);
     await completeChecksums(inScope, references, { store: hashes, concurrency: request.concurrency, ...(request.signal ? { signal: request.signal } : {}) });
-    const groups = groupStage([...inScope, ...references], request, decisions.ignoredPairs(request.source.kind));
+    const groups = groupStage([...inScope, ...references], request, hashes, decisions.ignoredPairs(request.source.kind));
     decisions.saveRunGroups(runId, request.source.kind, groups.map((group) => ({ id: group.id, photoIds: group.members.map((m) => m.photo.id) })));
     const actions = await actionStage(groups, request, runs, runId, logger);
     const report = buildReport({
@@ -150,7 +150,7 @@ function referencesBesides(hashed: readonly HashedPhoto[], references: readonly 
   return references.filter((item) => !ours.has(`${item.photo.source}\u0000${item.photo.id}`));
 }
 
-function groupStage(hashed: readonly HashedPhoto[], request: OrganizeRequest, isIgnored: (a: string, b: string) => boolean): PhotoGroup[] {
+function groupStage(hashed: readonly HashedPhoto[], request: OrganizeRequest, store: HashRepository, isIgnored: (a: string, b: string) => boolean): PhotoGroup[] {
   throwIfCancelled(request.signal);
   request.onProgress?.({ stage: 'group', done: 0, total: hashed.length });
   const groups = groupPhotos(hashed, {
@@ -158,7 +158,7 @@ function groupStage(hashed: readonly HashedPhoto[], request: OrganizeRequest, is
     ...(request.similarThreshold !== undefined ? { similarThreshold: request.similarThreshold } : {}),
     ...(request.bestRules ? { bestRules: request.bestRules } : {}),
     isIgnoredPair: (a, b) => isIgnored(a.photo.id, b.photo.id),
-    confirm: (a, b, threshold) => confirmCandidate(a.fingerprint, b.fingerprint, threshold),
+    confirm: confirmWithStoredThumbnails(store),
   });
   request.onProgress?.({ stage: 'group', done: hashed.length, total: hashed.length });
   return groups;

@@ -1,7 +1,7 @@
 /**
  * Grouping benchmark: the product's grouping stage (`groupPhotos` with the pipeline's own confirmation,
- * at the default threshold) over synthetic libraries with planted near-duplicate clusters (see
- * synthetic-photos.mjs). Each size and round runs in its own child process, so its peak RSS is its own;
+ * at the default threshold, thumbnails read back from a real hash store) over synthetic libraries
+ * with planted near-duplicate clusters (see synthetic-photos.mjs). Each size and round runs in its own child process, so its peak RSS is its own;
  * only the grouping call is timed (making the library is not).
  *
  *   npm run build && node scripts/bench/grouping-case.mjs --sizes 10000,100000,1000000 --rounds 3 [--threshold 12]
@@ -12,6 +12,9 @@
  */
 
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { CLUSTER_SIZE, makePhotoLibrary } from './synthetic-photos.mjs';
@@ -83,38 +86,49 @@ async function runChild(size, threshold, seed) {
   return JSON.parse(stdout.trim().split('\n').pop());
 }
 
-/** One measurement, in this process: make the library, then time the grouping stage on it. */
+/** One measurement, in this process: make the library (in a real hash store), then time the grouping stage on it. */
 async function measure(size, thresholdOption, seed) {
   const load = (module) => import(new URL(module, DIST).href);
-  const [{ groupPhotos }, fingerprint, { dihedral }, { confirmCandidate }] = await Promise.all([
+  const [{ groupPhotos }, fingerprint, { dihedral }, { confirmWithStoredThumbnails }, { openStore }, { HashRepository }] = await Promise.all([
     load('grouping/group-engine.js'),
     load('hashing/fingerprint.js'),
     load('hashing/dihedral.js'),
-    load('hashing/confirm-match.js'),
+    load('grouping/stored-thumbnails.js'),
+    load('store/open-store.js'),
+    load('store/hash-repository.js'),
   ]);
   const threshold = thresholdOption ?? fingerprint.DEFAULT_THRESHOLD;
-  const { photos, clusters } = makePhotoLibrary(size, seed, { ...fingerprint, dihedral });
-  globalThis.gc?.();
-  const inputRssMB = round(process.memoryUsage().rss / 2 ** 20, 1);
-  const noDecisions = new Set();
-  let confirmCalls = 0;
-  const cpuBefore = process.cpuUsage();
-  const started = process.hrtime.bigint();
-  // The options the pipeline's group stage passes (src/pipeline.ts), with an empty decision list.
-  const groups = groupPhotos(photos, {
-    threshold,
-    isIgnoredPair: (a, b) => noDecisions.has(`${a.photo.id}\u0000${b.photo.id}`),
-    confirm: (a, b, radius) => {
-      confirmCalls++;
-      return confirmCandidate(a.fingerprint, b.fingerprint, radius);
-    },
-  });
-  const seconds = round(Number(process.hrtime.bigint() - started) / 1e9, 3);
-  const cpu = process.cpuUsage(cpuBefore);
-  // CPU seconds (all threads): on a shared machine wall-clock time also counts waiting for a core.
-  const cpuSeconds = round((cpu.user + cpu.system) / 1e6, 3);
-  const peakRssMB = round(process.resourceUsage().maxRSS / 1024, 1);
-  return { size, threshold, seconds, cpuSeconds, peakRssMB, inputRssMB, confirmCalls, groups: groups.length, ...check(groups, clusters, fingerprint), plantedClusters: clusters.length };
+  const work = mkdtempSync(path.join(os.tmpdir(), 'po-bench-grouping-'));
+  const db = openStore(path.join(work, 'hashes.db'));
+  try {
+    const store = new HashRepository(db);
+    const { photos, clusters } = makePhotoLibrary(size, seed, { ...fingerprint, dihedral }, store);
+    globalThis.gc?.();
+    const inputRssMB = round(process.memoryUsage().rss / 2 ** 20, 1);
+    const noDecisions = new Set();
+    const confirmStored = confirmWithStoredThumbnails(store);
+    let confirmCalls = 0;
+    const cpuBefore = process.cpuUsage();
+    const started = process.hrtime.bigint();
+    // The options the pipeline's group stage passes (src/pipeline.ts), with an empty decision list.
+    const groups = groupPhotos(photos, {
+      threshold,
+      isIgnoredPair: (a, b) => noDecisions.has(`${a.photo.id}\u0000${b.photo.id}`),
+      confirm: (a, b, radius) => {
+        confirmCalls++;
+        return confirmStored(a, b, radius);
+      },
+    });
+    const seconds = round(Number(process.hrtime.bigint() - started) / 1e9, 3);
+    const cpu = process.cpuUsage(cpuBefore);
+    // CPU seconds (all threads): on a shared machine wall-clock time also counts waiting for a core.
+    const cpuSeconds = round((cpu.user + cpu.system) / 1e6, 3);
+    const peakRssMB = round(process.resourceUsage().maxRSS / 1024, 1);
+    return { size, threshold, seconds, cpuSeconds, peakRssMB, inputRssMB, confirmCalls, groups: groups.length, ...check(groups, clusters, fingerprint), plantedClusters: clusters.length };
+  } finally {
+    db.close();
+    rmSync(work, { recursive: true, force: true });
+  }
 }
 
 /**

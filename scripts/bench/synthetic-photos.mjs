@@ -1,7 +1,8 @@
 /**
  * Synthetic photo libraries for the grouping benchmark, in the shape the grouping stage really gets:
- * `HashedPhoto`s whose fingerprints went through the store's encode/decode (the same objects,
- * thumbnails included, that a warm run loads from SQLite).
+ * each photo's full fingerprint is written to a real hash store (SQLite, through the product's
+ * HashRepository), and what stays in memory is the lean `HashedPhoto` a warm run's hash stage hands
+ * to grouping (fingerprint decoded without its thumbnail, which confirmation reads back).
  *
  * - Background photos: a uniform random 64-bit upright hash, its 8 orientation variants (the exact
  *   bit permutations of the 8×8 grid), crop hashes a few bits off the upright, and a noise
@@ -25,6 +26,8 @@ const WAVES = 12;
 export const CLUSTER_SIZE = 5;
 /** One planted cluster per this many photos. */
 const PHOTOS_PER_CLUSTER = 1000;
+/** Rows per store transaction while the library is written. */
+const SAVE_BATCH = 5000;
 /** Crops as [left, right, top, bottom] fractions: what the typical-crop queries are meant to find. */
 const CROPS = [
   [0.05, 0.05, 0.05, 0.05],
@@ -37,10 +40,11 @@ const CROPS = [
 /**
  * @param {number} size photos in the library
  * @param {number} seed
- * @param {{ computeFingerprint: Function, encodeFingerprint: Function, decodeFingerprint: Function, dihedral: Function }} lib built product modules
+ * @param {{ computeFingerprint: Function, encodeFingerprint: Function, decodeFingerprint: Function, dihedral: Function, FINGERPRINT_VERSION: number }} lib built product modules
+ * @param {{ saveBatch: Function }} store the HashRepository the photos are saved to
  * @returns {{ photos: object[], clusters: string[][] }} clusters: the planted photo ids, cluster by cluster
  */
-export function makePhotoLibrary(size, seed, lib) {
+export function makePhotoLibrary(size, seed, lib, store) {
   const next = random32(seed);
   const clusterCount = Math.max(1, Math.floor(size / PHOTOS_PER_CLUSTER));
   // Planted members sit at random positions among the background, so ids interleave.
@@ -55,24 +59,27 @@ export function makePhotoLibrary(size, seed, lib) {
   for (let c = 0; c < clusterCount; c++) planted.push(...plantedCluster(c, next, lib));
   const clusters = Array.from({ length: clusterCount }, () => []);
   const photos = new Array(size);
+  const batch = [];
   for (let i = 0; i < size; i++) {
     const id = `/library/${String(Math.floor(i / 1000)).padStart(4, '0')}/IMG_${String(i).padStart(7, '0')}.jpg`;
     const k = slot[i];
     const fingerprint = k >= 0 ? planted[k].fingerprint : backgroundFingerprint(next);
     if (k >= 0) clusters[Math.floor(k / CLUSTER_SIZE)].push(id);
-    photos[i] = {
-      photo: {
-        source: 'local',
-        id,
-        path: id,
-        changeKey: `${2_000_000 + (next() % 8_000_000)}:${1_700_000_000_000 + i}`,
-        meta: { width: fingerprint.width ?? SOURCE_WIDTH, height: fingerprint.height ?? SOURCE_HEIGHT, bytes: 2_000_000 + (next() % 8_000_000), format: 'jpeg' },
-      },
-      // Through the store's layout, as a warm run reads it back.
-      fingerprint: lib.decodeFingerprint(lib.encodeFingerprint(fingerprint)),
-      checksum: undefined,
+    const bytes = 2_000_000 + (next() % 8_000_000);
+    const photo = {
+      source: 'local',
+      id,
+      path: id,
+      changeKey: `${bytes}:${1_700_000_000_000 + i}`,
+      meta: { width: fingerprint.width ?? SOURCE_WIDTH, height: fingerprint.height ?? SOURCE_HEIGHT, bytes, format: 'jpeg' },
     };
+    const encoded = lib.encodeFingerprint(fingerprint);
+    batch.push({ ...photo, fingerprintVersion: lib.FINGERPRINT_VERSION, fingerprint: encoded, checksum: undefined });
+    if (batch.length === SAVE_BATCH) store.saveBatch(batch.splice(0), 'bench');
+    // What a warm run's hash stage hands to grouping.
+    photos[i] = { photo, fingerprint: lib.decodeFingerprint(encoded, { thumbnail: false }), checksum: undefined };
   }
+  store.saveBatch(batch, 'bench');
   return { photos, clusters };
 }
 

@@ -1,8 +1,14 @@
 /** The fingerprint value itself, apart from the code that makes and compares it (no import cycles). */
 
+/**
+ * 64-bit hashes. Decoded fingerprints hold them in typed arrays: a million photos' fingerprints stay
+ * in memory through grouping, and a BigUint64Array costs half of an array of BigInts.
+ */
+export type Hashes = readonly bigint[] | BigUint64Array;
+
 export interface Fingerprint {
   /** 8 dihedral variants of the 64-bit pHash; index 0 is the photo as displayed (EXIF orientation applied). */
-  readonly variants: readonly bigint[];
+  readonly variants: Hashes;
   /**
    * 32×32 greyscale thumbnail as displayed, squashed to a square: what confirmMatch aligns and
    * compares. Absent in fingerprints built from hashes alone (then only the distance counts).
@@ -13,7 +19,7 @@ export interface Fingerprint {
    * hashed and stored with it: grouping asks the index with them, and making them there costs
    * 5 resamples and DCTs per photo on every run. Absent in hashes-only fingerprints.
    */
-  readonly cropHashes?: readonly bigint[];
+  readonly cropHashes?: Hashes;
   /** Displayed pixel size of the hashed image: its aspect ratio constrains crop alignments. */
   readonly width?: number;
   readonly height?: number;

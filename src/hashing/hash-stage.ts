@@ -14,10 +14,11 @@ import type { HashRepository, StoredPhoto } from '../store/hash-repository.js';
 import { decodeWithHeader, type ImageInput } from '../thumbnails/hash-input.js';
 import { photoMetaOf } from '../thumbnails/image-metadata.js';
 import { sniffFormat } from '../core/image-format.js';
-import { computeFingerprint, decodeFingerprint, encodeFingerprint, FINGERPRINT_VERSION, type Fingerprint } from './fingerprint.js';
+import { computeFingerprint, decodeFingerprint, encodeFingerprint, FINGERPRINT_VERSION, withoutThumbnail, type Fingerprint } from './fingerprint.js';
 
 export interface HashedPhoto {
   photo: Photo;
+  /** Without its thumbnail when it comes from the hash stage: that one stays in the store (see `withoutThumbnail`). */
   fingerprint: Fingerprint;
   /** Content checksum (SHA-1, base64, like Immich's) when it is trustworthy for exact matching. */
   checksum: string | undefined;
@@ -101,7 +102,7 @@ async function hashOne(photo: Photo, options: HashStageOptions): Promise<Outcome
   if (stored && stored.changeKey === photo.changeKey && stored.fingerprintVersion === FINGERPRINT_VERSION) {
     if (source.thumbnailsAreOriginals) photo.meta = { ...photo.meta, ...stored.meta };
     const checksum = photo.knownChecksum ?? stored.checksum;
-    return { kind: 'reused', hashed: { photo, fingerprint: decodeFingerprint(stored.fingerprint), checksum } };
+    return { kind: 'reused', hashed: { photo, fingerprint: decodeFingerprint(stored.fingerprint, { thumbnail: false }), checksum } };
   }
 
   let image: ImageInput;
@@ -127,7 +128,7 @@ async function hashOne(photo: Photo, options: HashStageOptions): Promise<Outcome
       path: photo.path,
       meta: photo.meta,
     };
-    return { kind: 'hashed', hashed: { photo, fingerprint, checksum }, stored: record };
+    return { kind: 'hashed', hashed: { photo, fingerprint: withoutThumbnail(fingerprint), checksum }, stored: record };
   } catch (error) {
     return await decodeFailure(photo, image, error, source);
   }

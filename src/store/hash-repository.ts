@@ -49,12 +49,14 @@ export interface StoreHashIdentity {
 
 export class HashRepository {
   private readonly selectOne;
+  private readonly selectFingerprint;
   private readonly upsert;
   private readonly touch;
   private readonly setChecksum;
 
   constructor(private readonly db: StoreDatabase) {
     this.selectOne = db.prepare<[string, string], PhotoRow>('SELECT * FROM photos WHERE source = ? AND id = ?');
+    this.selectFingerprint = db.prepare<[string, string], { fingerprint: Buffer }>('SELECT fingerprint FROM photos WHERE source = ? AND id = ?');
     this.upsert = db.prepare(`
       INSERT INTO photos (source, id, change_key, fingerprint_version, fingerprint, checksum, path,
                           width, height, bytes, format, taken_at, camera, orientation, last_seen_run)
@@ -104,6 +106,11 @@ export class HashRepository {
   find(source: SourceKind, id: string): StoredPhoto | undefined {
     const row = this.selectOne.get(source, id);
     return row && fromRow(row);
+  }
+
+  /** The stored fingerprint's encoding alone (grouping reads thumbnails back this way). */
+  encodedFingerprint(source: SourceKind, id: string): Buffer | undefined {
+    return this.selectFingerprint.get(source, id)?.fingerprint;
   }
 
   /** Every stored photo of a source, streamed. */

@@ -31,7 +31,7 @@ function library(size: number, seed: number): HashedPhoto[] {
     if (source) {
       const offset = random() < 0.25 ? 1 + Math.floor(random() * 7) : 0;
       const base = source.fingerprint.variants;
-      variants = base.map((_, v) => flip(base[(v + offset) % 8] as bigint, Math.floor(random() * 13)));
+      variants = Array.from({ length: 8 }, (_, v) => flip(base[(v + offset) % 8] as bigint, Math.floor(random() * 13)));
     }
     const id = `p${String(Math.floor(random() * 1e9)).padStart(9, '0')}-${i}`;
     photos.push({

@@ -1,0 +1,56 @@
+/**
+ * Grouping holds lean fingerprints (no thumbnail) and the confirmation reads thumbnails back from a
+ * real SQLite hash store: a cropped copy beyond NEAR_DISTANCE is still confirmed by its pixels, two
+ * halves of one scene are still told apart, and a pair whose thumbnail is gone from the store is
+ * never taken on its hashes alone.
+ */
+
+import path from 'node:path';
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { confirmWithStoredThumbnails } from '../../src/grouping/stored-thumbnails.js';
+import { computeFingerprint, encodeFingerprint, fingerprintDistance, FINGERPRINT_VERSION, NEAR_DISTANCE, withoutThumbnail } from '../../src/hashing/fingerprint.js';
+import type { HashedPhoto } from '../../src/hashing/hash-stage.js';
+import { decodeHashInput } from '../../src/thumbnails/hash-input.js';
+import { HashRepository } from '../../src/store/hash-repository.js';
+import { openStore } from '../../src/store/open-store.js';
+import { useTempDirs } from '../helpers/temp-dir.js';
+
+const fixtures = path.resolve(import.meta.dirname, '../fixtures/photos');
+const tempDir = useTempDirs();
+
+async function storedPhoto(store: HashRepository, id: string, image: Buffer): Promise<HashedPhoto> {
+  const fingerprint = computeFingerprint(await decodeHashInput(image));
+  const meta = { width: fingerprint.width ?? 0, height: fingerprint.height ?? 0, bytes: image.length, format: 'jpeg' as const };
+  store.saveBatch([{ source: 'local', id, changeKey: '1:1', fingerprintVersion: FINGERPRINT_VERSION, fingerprint: encodeFingerprint(fingerprint), checksum: undefined, path: id, meta }], 'run-1');
+  return { photo: { source: 'local', id, path: id, changeKey: '1:1', meta }, fingerprint: withoutThumbnail(fingerprint), checksum: undefined };
+}
+
+describe('confirmation with thumbnails from the store', () => {
+  it('confirms a cropped copy by its stored pixels, rejects two halves of one scene, and falls back to near-only without a row', async () => {
+    const db = openStore(path.join(tempDir(), 'hashes.db'));
+    const store = new HashRepository(db);
+    const castle = path.join(fixtures, 'castle.jpg');
+    const { width = 0, height = 0 } = await sharp(castle).metadata();
+    const cropped = await sharp(castle)
+      .extract({ left: Math.round(width * 0.1), top: 0, width: Math.round(width * 0.9), height })
+      .jpeg({ quality: 85 })
+      .toBuffer();
+    const original = await storedPhoto(store, 'castle.jpg', await sharp(castle).toBuffer());
+    const copy = await storedPhoto(store, 'castle-cropped.jpg', cropped);
+    const halfA = await storedPhoto(store, 'lake-half-a.jpg', await sharp(path.join(fixtures, 'lake-half-a.jpg')).toBuffer());
+    const halfB = await storedPhoto(store, 'lake-half-b.jpg', await sharp(path.join(fixtures, 'lake-half-b.jpg')).toBuffer());
+    expect(original.fingerprint.thumbnail).toBeUndefined();
+    // Guard: the crop must need the pixel check, or the test would prove nothing.
+    const cropDistance = fingerprintDistance(original.fingerprint, copy.fingerprint);
+    expect(cropDistance).toBeGreaterThan(NEAR_DISTANCE);
+
+    const confirm = confirmWithStoredThumbnails(store);
+    expect(confirm(original, copy, 8)).toBe(true);
+    expect(confirm(halfA, halfB, 8)).toBe(false);
+
+    db.prepare('DELETE FROM photos WHERE id = ?').run('castle-cropped.jpg');
+    expect(confirmWithStoredThumbnails(store)(original, copy, 8)).toBe(false);
+    db.close();
+  });
+});
