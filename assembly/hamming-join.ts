@@ -3,8 +3,8 @@
  * to WebAssembly: JavaScript has no 64-bit popcount, and its 32-bit software popcount made every
  * candidate check cost ~3 ns where `i64.popcnt` costs well under one (measured on the bench machine).
  *
- * No allocation happens here: the caller lays every array out in the memory it passes in and hands
- * over byte offsets. Hashes are little-endian u64, ids and offsets u32.
+ * No allocation happens here: the caller lays every array out in the (shared) memory it passes in and
+ * hands over byte offsets. Hashes are little-endian u64, ids and offsets u32.
  */
 
 /** Reports one pair within the radius: (query index, indexed-hash index, distance). */
@@ -52,7 +52,8 @@ export function bucket(hashes: usize, count: u32, start: u32, width: u32, offset
  *
  * highMasks: `highMaskCount` u32 masks; lowMasks: u32 masks sorted by popcount, lowMaskCounts[b] =
  * how many have popcount <= b. earlier: `earlierCount` (start u32, width u32, t i32) records.
- * `outerIsQuery` says which side the reported query index comes from.
+ * `outerIsQuery` says which side the reported query index comes from. Only the outer blocks (high
+ * parts) blockFrom .. blockTo - 1 are done, so two threads can share one chunk.
  */
 export function join(
   outerOffsets: usize,
@@ -73,11 +74,12 @@ export function join(
   earlier: usize,
   earlierCount: u32,
   outerIsQuery: bool,
+  blockFrom: u32,
+  blockTo: u32,
 ): void {
   const lowKeyMask: u64 = (<u64>1 << lowBits) - 1;
-  const blocks: u32 = 1 << (width - lowBits);
   const blockBytes: usize = (<usize>1 << lowBits) << 2;
-  for (let h: u32 = 0; h < blocks; h++) {
+  for (let h = blockFrom; h < blockTo; h++) {
     const first = load<u32>(outerOffsets + ((<usize>h << lowBits) << 2));
     const end = load<u32>(outerOffsets + ((<usize>(h + 1) << lowBits) << 2));
     if (first == end) continue;

@@ -125,3 +125,19 @@ describe('joinWithin', () => {
     expect(() => joinWithin(queries, hashes, 2.5, () => undefined)).toThrow(RangeError);
   });
 });
+
+describe('joinWithin on two threads', () => {
+  it('finds the same pairs as the one-thread join over the same queries in parts', () => {
+    // 60,000 walked queries take the two-thread path; parts of 30,000 stay on one thread.
+    const indexed = libraryHashes(120_000, 5);
+    const asked = queriesNear(indexed, 60_000, 6);
+    const whole: string[] = [];
+    joinWithin(asked, indexed, 10, (q, i, d) => whole.push(`${q}:${i}=${d}`));
+    const inParts: string[] = [];
+    for (const from of [0, 30_000]) {
+      joinWithin(asked.subarray(from, from + 30_000), indexed, 10, (q, i, d) => inParts.push(`${from + q}:${i}=${d}`));
+    }
+    expect(inParts.length).toBeGreaterThan(30_000);
+    expect(whole.sort()).toEqual(inParts.sort());
+  });
+});

@@ -6,98 +6,60 @@
  * other, so only one chunk's buckets are in memory at a time; a pair a later chunk finds again is
  * dropped by the kernel (it checks the earlier chunks' radii on the pair's difference).
  *
- * The join is symmetric, so the side with fewer items walks its entries and the other side is probed:
- * probes cost per walked entry and per mask.
+ * Large joins use two threads: the main thread buckets each chunk, then it and a worker
+ * (join-worker.ts) each join half of the walked entries in the same shared memory. The main thread
+ * waits for the worker synchronously (Atomics.wait), so the join stays a plain function call, and it
+ * visits the worker's pairs after its own: the order is deterministic.
  */
 
-import { planChunks, type Chunk } from './chunking.js';
-import { masksWithin } from './masks.js';
-import { instantiateKernel, type PairVisitor } from './wasm-kernel.js';
+import { availableParallelism } from 'node:os';
+import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import { blockCount, Control, joinBlocks, middleBlock, planJoin, prepareChunk, type JoinLayout, type JoinWorkerData } from './join-layout.js';
+import { BUILT, instantiateKernel, kernelMemory, kernelModule, type JoinKernel, type PairVisitor } from './wasm-kernel.js';
 
-/** 2^12 offsets = 16 KB: an inner block stays in L1 cache while all its low masks are tried. */
-const LOW_BITS = 12;
-/** Room kept free at the start of the kernel's memory (the compiled module has no static data today). */
-const RESERVED_BYTES = 65536;
-const EARLIER_RECORD_BYTES = 12;
+/** Below this many walked entries a second thread costs more to start (~50 ms) than it saves. */
+const THREADED_FROM = 50_000;
+const WORKER_FILE = new URL('grouping/index/join-worker.js', BUILT);
 
 export function joinPairs(queries: BigUint64Array, indexed: BigUint64Array, radius: number, visit: PairVisitor): void {
-  const probed = planChunks(queries.length, indexed.length, radius).filter((chunk) => chunk.t >= 0);
-  const masks = probed.map((chunk) => chunkMasks(chunk));
-  const widest = Math.max(...probed.map((chunk) => chunk.width));
-  const maskWords = Math.max(...masks.map((m) => m.high.length + m.low.length + m.lowCounts.length));
-
-  const layout = new Layout(RESERVED_BYTES);
-  const queryHashes = layout.take(8 * queries.length);
-  const indexHashes = layout.take(8 * indexed.length);
-  const side = (count: number) => ({ offsets: layout.take(4 * (2 ** widest + 2)), ids: layout.take(4 * count), sorted: layout.take(8 * count) });
-  const querySide = side(queries.length);
-  const indexSide = side(indexed.length);
-  const maskArea = layout.take(4 * maskWords);
-  const earlierArea = layout.take(EARLIER_RECORD_BYTES * probed.length);
-
-  const kernel = instantiateKernel(layout.end, visit);
-  const { buffer } = kernel.memory;
-  new BigUint64Array(buffer, queryHashes, queries.length).set(queries);
-  new BigUint64Array(buffer, indexHashes, indexed.length).set(indexed);
-  const walkQueries = queries.length < indexed.length;
-  const outer = walkQueries ? querySide : indexSide;
-  const inner = walkQueries ? indexSide : querySide;
-
-  probed.forEach((chunk, c) => {
-    kernel.bucket(queryHashes, queries.length, chunk.start, chunk.width, querySide.offsets, querySide.ids, querySide.sorted);
-    kernel.bucket(indexHashes, indexed.length, chunk.start, chunk.width, indexSide.offsets, indexSide.ids, indexSide.sorted);
-    const { high, low, lowCounts } = masks[c] as ChunkMasks;
-    const words = new Uint32Array(buffer, maskArea, high.length + low.length + lowCounts.length);
-    words.set(high, 0);
-    words.set(low, high.length);
-    words.set(lowCounts, high.length + low.length);
-    const earlier = new Int32Array(buffer, earlierArea + EARLIER_RECORD_BYTES * c, 3);
-    kernel.join(
-      outer.offsets,
-      outer.ids,
-      outer.sorted,
-      inner.offsets,
-      inner.ids,
-      inner.sorted,
-      chunk.start,
-      chunk.width,
-      Math.min(LOW_BITS, chunk.width),
-      maskArea,
-      high.length,
-      maskArea + 4 * high.length,
-      maskArea + 4 * (high.length + low.length),
-      chunk.t,
-      radius,
-      earlierArea,
-      c,
-      walkQueries ? 1 : 0,
-    );
-    // This chunk is an earlier one for the chunks after it.
-    earlier.set([chunk.start, chunk.width, chunk.t]);
-  });
+  const layout = planJoin(queries.length, indexed.length, radius);
+  const module = kernelModule();
+  const memory = kernelMemory(layout.bytes);
+  const kernel = instantiateKernel(module, memory, visit);
+  new BigUint64Array(memory.buffer, layout.queryHashes, queries.length).set(queries);
+  new BigUint64Array(memory.buffer, layout.indexHashes, indexed.length).set(indexed);
+  const walked = Math.min(queries.length, indexed.length);
+  if (walked >= THREADED_FROM && availableParallelism() >= 2) joinInTwoThreads(kernel, layout, module, visit);
+  else {
+    for (let c = 0; c < layout.chunks.length; c++) {
+      prepareChunk(kernel, layout, c);
+      joinBlocks(kernel, layout, c, 0, blockCount(layout, c));
+    }
+  }
 }
 
-interface ChunkMasks {
-  high: Uint32Array;
-  /** Low masks by popcount; lowCounts[b] = how many have popcount <= b. */
-  low: Uint32Array;
-  lowCounts: Uint32Array;
-}
-
-function chunkMasks(chunk: Chunk): ChunkMasks {
-  const lowBits = Math.min(LOW_BITS, chunk.width);
-  const lowCounts = new Uint32Array(chunk.t + 1);
-  for (let budget = 0; budget <= chunk.t; budget++) lowCounts[budget] = masksWithin(lowBits, budget).length;
-  return { high: masksWithin(chunk.width - lowBits, chunk.t), low: masksWithin(lowBits, chunk.t), lowCounts };
-}
-
-/** Byte offsets of the arrays in the kernel's memory, 8-byte aligned, one after the other. */
-class Layout {
-  constructor(public end: number) {}
-
-  take(bytes: number): number {
-    const at = this.end;
-    this.end += Math.ceil(bytes / 8) * 8;
-    return at;
+function joinInTwoThreads(kernel: JoinKernel, layout: JoinLayout, module: WebAssembly.Module, visit: PairVisitor): void {
+  const control = new Int32Array(new SharedArrayBuffer(4 * Object.keys(Control).length));
+  const { port1, port2 } = new MessageChannel();
+  const data: JoinWorkerData = { module, memory: kernel.memory, layout, control, port: port2 };
+  const worker = new Worker(WORKER_FILE, { workerData: data, transferList: [port2] });
+  try {
+    for (let c = 0; c < layout.chunks.length; c++) {
+      prepareChunk(kernel, layout, c);
+      const split = middleBlock(layout, c, kernel.memory);
+      Atomics.store(control, Control.splitBlock, split);
+      Atomics.store(control, Control.prepared, c + 1);
+      Atomics.notify(control, Control.prepared);
+      joinBlocks(kernel, layout, c, 0, split);
+      while (Atomics.load(control, Control.joined) <= c && Atomics.load(control, Control.failed) === 0) {
+        Atomics.wait(control, Control.joined, c, 1000);
+      }
+      const message = receiveMessageOnPort(port1)?.message as Uint32Array | { error: string } | undefined;
+      if (!(message instanceof Uint32Array)) throw new Error(`the join worker failed: ${message?.error ?? 'no answer'}`);
+      for (let k = 0; k < message.length; k += 3) visit(message[k] as number, message[k + 1] as number, message[k + 2] as number);
+    }
+  } finally {
+    port1.close();
+    void worker.terminate();
   }
 }

@@ -1,16 +1,17 @@
 /**
  * Loads the compiled join kernel (assembly/hamming-join.ts, built to dist/hamming-join.wasm by
- * `npm run build`). The module is compiled once per process; every join gets its own instance and
- * memory, sized for it, so nothing outlives the join.
+ * `npm run build`). The module is compiled once per process; every join gets its own shared memory,
+ * sized for it, so nothing outlives the join, and a worker thread can work in the same memory.
  */
 
 import { readFileSync } from 'node:fs';
 
 /**
- * Three levels up from this file is the package root both from src/grouping/index (tests, run on the
- * sources) and from dist/grouping/index (the built CLI), so one built file serves both.
+ * The built files. Three levels up from this file is the package root both from src/grouping/index
+ * (tests, run on the sources) and from dist/grouping/index (the built CLI), so one build serves both.
  */
-const WASM_FILE = new URL('../../../dist/hamming-join.wasm', import.meta.url);
+export const BUILT = new URL('../../../dist/', import.meta.url);
+const WASM_FILE = new URL('hamming-join.wasm', BUILT);
 const PAGE_BYTES = 65536;
 /** WebAssembly memory is 32-bit: 4 GiB at most. */
 const MAX_PAGES = 65536;
@@ -39,18 +40,28 @@ export interface JoinKernel {
     earlier: number,
     earlierCount: number,
     outerIsQuery: number,
+    blockFrom: number,
+    blockTo: number,
   ): void;
 }
 
 let compiled: WebAssembly.Module | undefined;
 
-/** A kernel instance with at least `bytes` of memory, reporting pairs to `visit`. */
-export function instantiateKernel(bytes: number, visit: PairVisitor): JoinKernel {
+export function kernelModule(): WebAssembly.Module {
+  compiled ??= new WebAssembly.Module(new Uint8Array(readKernel()));
+  return compiled;
+}
+
+/** Shared memory of at least `bytes`. */
+export function kernelMemory(bytes: number): WebAssembly.Memory {
   const pages = Math.ceil(bytes / PAGE_BYTES);
   if (pages > MAX_PAGES) throw new RangeError(`the join needs ${Math.ceil(bytes / 2 ** 20)} MB, more than WebAssembly's 4 GiB`);
-  compiled ??= new WebAssembly.Module(new Uint8Array(readKernel()));
-  const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
-  const instance = new WebAssembly.Instance(compiled, { env: { memory, visit } });
+  return new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+}
+
+/** A kernel instance working in `memory`, reporting pairs to `visit`. */
+export function instantiateKernel(module: WebAssembly.Module, memory: WebAssembly.Memory, visit: PairVisitor): JoinKernel {
+  const instance = new WebAssembly.Instance(module, { env: { memory, visit } });
   const { bucket, join } = instance.exports as unknown as Omit<JoinKernel, 'memory'>;
   return { memory, bucket, join };
 }

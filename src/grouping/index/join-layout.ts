@@ -1,0 +1,169 @@
+/**
+ * Where the join's arrays live in the kernel's memory, the kernel calls for one chunk, and what the
+ * main thread and the join worker share: plain data and functions both threads use.
+ */
+
+import { planChunks, type Chunk } from './chunking.js';
+import { masksWithin } from './masks.js';
+import type { MessagePort } from 'node:worker_threads';
+import type { JoinKernel } from './wasm-kernel.js';
+
+/** 2^12 offsets = 16 KB: an inner block stays in L1 cache while all its low masks are tried. */
+const LOW_BITS = 12;
+/** Room kept free at the start of the kernel's memory (the compiled module has no static data today). */
+const RESERVED_BYTES = 65536;
+const EARLIER_RECORD_BYTES = 12;
+
+/** One side's bucketed arrays: offsets (2^width + 2 u32), ids (u32) and hashes in bucket order (u64). */
+export interface SideLayout {
+  readonly offsets: number;
+  readonly ids: number;
+  readonly sorted: number;
+}
+
+export interface ChunkMasks {
+  readonly high: Uint32Array;
+  /** Low masks by popcount; lowCounts[b] = how many have popcount <= b. */
+  readonly low: Uint32Array;
+  readonly lowCounts: Uint32Array;
+}
+
+export interface JoinLayout {
+  readonly radius: number;
+  readonly queryCount: number;
+  readonly indexCount: number;
+  /** Probed chunks only (t >= 0), in join order. */
+  readonly chunks: readonly Chunk[];
+  readonly masks: readonly ChunkMasks[];
+  readonly queryHashes: number;
+  readonly indexHashes: number;
+  readonly querySide: SideLayout;
+  readonly indexSide: SideLayout;
+  readonly maskArea: number;
+  readonly earlierArea: number;
+  /** The smaller side walks its entries (probes cost per walked entry and per mask). */
+  readonly walkQueries: boolean;
+  readonly bytes: number;
+}
+
+/** What the join worker is started with. */
+export interface JoinWorkerData {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  layout: JoinLayout;
+  /** Int32 slots indexed by `Control`, shared by both threads. */
+  control: Int32Array;
+  port: MessagePort;
+}
+
+/** Slots of the control array: chunks bucketed by the main thread, chunks joined by the worker, where the worker's half starts, failure. */
+export const Control = { prepared: 0, joined: 1, splitBlock: 2, failed: 3 } as const;
+
+export function planJoin(queryCount: number, indexCount: number, radius: number): JoinLayout {
+  const chunks = planChunks(queryCount, indexCount, radius).filter((chunk) => chunk.t >= 0);
+  const masks = chunks.map(chunkMasks);
+  const widest = Math.max(...chunks.map((chunk) => chunk.width));
+  const maskWords = Math.max(...masks.map((m) => m.high.length + m.low.length + m.lowCounts.length));
+  let end = RESERVED_BYTES;
+  // 8-byte aligned, one after the other.
+  const take = (bytes: number) => {
+    const at = end;
+    end += Math.ceil(bytes / 8) * 8;
+    return at;
+  };
+  const side = (count: number): SideLayout => ({ offsets: take(4 * (2 ** widest + 2)), ids: take(4 * count), sorted: take(8 * count) });
+  return {
+    radius,
+    queryCount,
+    indexCount,
+    chunks,
+    masks,
+    queryHashes: take(8 * queryCount),
+    indexHashes: take(8 * indexCount),
+    querySide: side(queryCount),
+    indexSide: side(indexCount),
+    maskArea: take(4 * maskWords),
+    earlierArea: take(EARLIER_RECORD_BYTES * chunks.length),
+    walkQueries: queryCount < indexCount,
+    bytes: end,
+  };
+}
+
+/** Number of outer blocks (high parts of the chunk key) of chunk c. */
+export function blockCount(layout: JoinLayout, c: number): number {
+  const chunk = layout.chunks[c] as Chunk;
+  return 2 ** (chunk.width - lowBitsOf(chunk));
+}
+
+/** The outer block where the walked entries are split in two halves, read from the bucketed offsets. */
+export function middleBlock(layout: JoinLayout, c: number, memory: WebAssembly.Memory): number {
+  const chunk = layout.chunks[c] as Chunk;
+  const lowBits = lowBitsOf(chunk);
+  const outer = layout.walkQueries ? layout.querySide : layout.indexSide;
+  const offsets = new Uint32Array(memory.buffer, outer.offsets, 2 ** chunk.width + 1);
+  const half = (offsets[2 ** chunk.width] as number) / 2;
+  let low = 0;
+  let high = blockCount(layout, c);
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if ((offsets[mid << lowBits] as number) < half) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+/** Buckets both sides by chunk c and writes its masks and its record for later chunks (main thread only). */
+export function prepareChunk(kernel: JoinKernel, layout: JoinLayout, c: number): void {
+  const chunk = layout.chunks[c] as Chunk;
+  const { querySide: q, indexSide: i } = layout;
+  kernel.bucket(layout.queryHashes, layout.queryCount, chunk.start, chunk.width, q.offsets, q.ids, q.sorted);
+  kernel.bucket(layout.indexHashes, layout.indexCount, chunk.start, chunk.width, i.offsets, i.ids, i.sorted);
+  const { high, low, lowCounts } = layout.masks[c] as ChunkMasks;
+  const words = new Uint32Array(kernel.memory.buffer, layout.maskArea, high.length + low.length + lowCounts.length);
+  words.set(high, 0);
+  words.set(low, high.length);
+  words.set(lowCounts, high.length + low.length);
+  // Chunks before c are read by the kernel as "earlier": records 0..c-1 are written by then.
+  new Int32Array(kernel.memory.buffer, layout.earlierArea + EARLIER_RECORD_BYTES * c, 3).set([chunk.start, chunk.width, chunk.t]);
+}
+
+/** Joins chunk c's outer blocks blockFrom .. blockTo - 1. */
+export function joinBlocks(kernel: JoinKernel, layout: JoinLayout, c: number, blockFrom: number, blockTo: number): void {
+  const chunk = layout.chunks[c] as Chunk;
+  const { high, low } = layout.masks[c] as ChunkMasks;
+  const outer = layout.walkQueries ? layout.querySide : layout.indexSide;
+  const inner = layout.walkQueries ? layout.indexSide : layout.querySide;
+  kernel.join(
+    outer.offsets,
+    outer.ids,
+    outer.sorted,
+    inner.offsets,
+    inner.ids,
+    inner.sorted,
+    chunk.start,
+    chunk.width,
+    lowBitsOf(chunk),
+    layout.maskArea,
+    high.length,
+    layout.maskArea + 4 * high.length,
+    layout.maskArea + 4 * (high.length + low.length),
+    chunk.t,
+    layout.radius,
+    layout.earlierArea,
+    c,
+    layout.walkQueries ? 1 : 0,
+    blockFrom,
+    blockTo,
+  );
+}
+
+function lowBitsOf(chunk: Chunk): number {
+  return Math.min(LOW_BITS, chunk.width);
+}
+
+function chunkMasks(chunk: Chunk): ChunkMasks {
+  const lowBits = lowBitsOf(chunk);
+  const lowCounts = new Uint32Array(chunk.t + 1);
+  for (let budget = 0; budget <= chunk.t; budget++) lowCounts[budget] = masksWithin(lowBits, budget).length;
+  return { high: masksWithin(chunk.width - lowBits, chunk.t), low: masksWithin(lowBits, chunk.t), lowCounts };
+}
