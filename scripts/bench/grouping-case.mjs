@@ -89,10 +89,11 @@ async function runChild(size, threshold, seed) {
 /** One measurement, in this process: make the library (in a real hash store), then time the grouping stage on it. */
 async function measure(size, thresholdOption, seed) {
   const load = (module) => import(new URL(module, DIST).href);
-  const [{ groupPhotos }, fingerprint, { dihedral }, { confirmWithStoredThumbnails }, { openStore }, { HashRepository }] = await Promise.all([
+  const [{ groupPhotos }, fingerprint, { dihedral }, { HashArena }, { confirmWithStoredThumbnails }, { openStore }, { HashRepository }] = await Promise.all([
     load('grouping/group-engine.js'),
     load('hashing/fingerprint.js'),
     load('hashing/dihedral.js'),
+    load('hashing/hash-arena.js'),
     load('grouping/stored-thumbnails.js'),
     load('store/open-store.js'),
     load('store/hash-repository.js'),
@@ -102,7 +103,7 @@ async function measure(size, thresholdOption, seed) {
   const db = openStore(path.join(work, 'hashes.db'));
   try {
     const store = new HashRepository(db);
-    const { photos, clusters } = makePhotoLibrary(size, seed, { ...fingerprint, dihedral }, store);
+    const { photos, clusters } = makePhotoLibrary(size, seed, { ...fingerprint, dihedral, HashArena }, store);
     globalThis.gc?.();
     const inputRssMB = round(process.memoryUsage().rss / 2 ** 20, 1);
     const noDecisions = new Set();

@@ -40,7 +40,7 @@ const CROPS = [
 /**
  * @param {number} size photos in the library
  * @param {number} seed
- * @param {{ computeFingerprint: Function, encodeFingerprint: Function, decodeFingerprint: Function, dihedral: Function, FINGERPRINT_VERSION: number }} lib built product modules
+ * @param {{ computeFingerprint: Function, encodeFingerprint: Function, decodeFingerprint: Function, dihedral: Function, HashArena: Function, FINGERPRINT_VERSION: number }} lib built product modules
  * @param {{ saveBatch: Function }} store the HashRepository the photos are saved to
  * @returns {{ photos: object[], clusters: string[][] }} clusters: the planted photo ids, cluster by cluster
  */
@@ -60,6 +60,7 @@ export function makePhotoLibrary(size, seed, lib, store) {
   const clusters = Array.from({ length: clusterCount }, () => []);
   const photos = new Array(size);
   const batch = [];
+  const arena = new lib.HashArena();
   for (let i = 0; i < size; i++) {
     const id = `/library/${String(Math.floor(i / 1000)).padStart(4, '0')}/IMG_${String(i).padStart(7, '0')}.jpg`;
     const k = slot[i];
@@ -77,7 +78,7 @@ export function makePhotoLibrary(size, seed, lib, store) {
     batch.push({ ...photo, fingerprintVersion: lib.FINGERPRINT_VERSION, fingerprint: encoded, checksum: undefined });
     if (batch.length === SAVE_BATCH) store.saveBatch(batch.splice(0), 'bench');
     // What a warm run's hash stage hands to grouping.
-    photos[i] = { photo, fingerprint: lib.decodeFingerprint(encoded, { thumbnail: false }), checksum: undefined };
+    photos[i] = { photo, fingerprint: lib.decodeFingerprint(encoded, { thumbnail: false, arena }), checksum: undefined };
   }
   store.saveBatch(batch, 'bench');
   return { photos, clusters };

@@ -12,7 +12,8 @@
 
 import type { HashInput } from '../thumbnails/hash-input.js';
 import { dihedral } from './dihedral.js';
-import type { Fingerprint } from './fingerprint-types.js';
+import type { Fingerprint, Hashes } from './fingerprint-types.js';
+import type { HashArena } from './hash-arena.js';
 import { CROP_QUERY_COUNT, cropQueryHashes } from './crop-queries.js';
 import { bigintToPair, hamming32Pair, pairToBigint, phash32 } from './phash.js';
 
@@ -94,12 +95,18 @@ export function encodeFingerprint(fingerprint: Fingerprint): Buffer {
 
 /**
  * The fingerprint without its thumbnail: what grouping holds in memory for every photo (~1 KB less
- * each, a gigabyte in a million-photo library). The thumbnail stays in the store, and confirmation
- * reads it back for the few pairs that need it (`thumbnailFromEncoding`).
+ * each, a gigabyte in a million-photo library), its hashes in `arena`. The thumbnail stays in the
+ * store, and confirmation reads it back for the few pairs that need it (`thumbnailFromEncoding`).
  */
-export function withoutThumbnail(fingerprint: Fingerprint): Fingerprint {
-  const { thumbnail, ...lean } = fingerprint;
-  return lean;
+export function withoutThumbnail(fingerprint: Fingerprint, arena: HashArena): Fingerprint {
+  const { thumbnail, variants, cropHashes, ...size } = fingerprint;
+  return { ...size, variants: copyInto(arena, variants), ...(cropHashes ? { cropHashes: copyInto(arena, cropHashes) } : {}) };
+}
+
+function copyInto(arena: HashArena, hashes: Hashes): BigUint64Array {
+  const view = arena.take(hashes.length);
+  view.set(hashes);
+  return view;
 }
 
 /** The thumbnail of an encoded fingerprint, or undefined for a hashes-only one. */
@@ -107,14 +114,21 @@ export function thumbnailFromEncoding(buffer: Buffer): Uint8Array | undefined {
   return buffer.length === FULL_BYTES ? new Uint8Array(buffer.subarray(FULL_BYTES - THUMBNAIL_BYTES)) : undefined;
 }
 
-/** `thumbnail: false` leaves the thumbnail in the buffer (see `withoutThumbnail`). */
-export function decodeFingerprint(buffer: Buffer, { thumbnail = true }: { thumbnail?: boolean } = {}): Fingerprint {
+export interface DecodeOptions {
+  /** false: leave the thumbnail in the buffer (see `withoutThumbnail`). */
+  thumbnail?: boolean;
+  /** Where the hashes go; by default arrays of their own. */
+  arena?: HashArena;
+}
+
+export function decodeFingerprint(buffer: Buffer, { thumbnail = true, arena }: DecodeOptions = {}): Fingerprint {
   const full = buffer.length === FULL_BYTES;
   const variantBytes = full ? VARIANT_BYTES : buffer.length - (buffer.length % 8);
-  const variants = new BigUint64Array(variantBytes / 8);
+  const hashes = (count: number) => (arena ? arena.take(count) : new BigUint64Array(count));
+  const variants = hashes(variantBytes / 8);
   for (let index = 0; index < variants.length; index++) variants[index] = buffer.readBigUInt64BE(index * 8);
   if (!full) return { variants };
-  const cropHashes = new BigUint64Array(CROP_QUERY_COUNT);
+  const cropHashes = hashes(CROP_QUERY_COUNT);
   for (let index = 0; index < CROP_QUERY_COUNT; index++) cropHashes[index] = buffer.readBigUInt64BE(VARIANT_BYTES + index * 8);
   const offset = VARIANT_BYTES + CROP_BYTES;
   const lean = { variants, cropHashes, width: buffer.readUInt16BE(offset), height: buffer.readUInt16BE(offset + 2) };

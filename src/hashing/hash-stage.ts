@@ -14,6 +14,7 @@ import type { HashRepository, StoredPhoto } from '../store/hash-repository.js';
 import { decodeWithHeader, type ImageInput } from '../thumbnails/hash-input.js';
 import { photoMetaOf } from '../thumbnails/image-metadata.js';
 import { sniffFormat } from '../core/image-format.js';
+import { HashArena } from './hash-arena.js';
 import { computeFingerprint, decodeFingerprint, encodeFingerprint, FINGERPRINT_VERSION, withoutThumbnail, type Fingerprint } from './fingerprint.js';
 
 export interface HashedPhoto {
@@ -42,6 +43,8 @@ export async function hashPhotos(options: HashStageOptions): Promise<void> {
   const { source, store, runId, account, signal } = options;
   const pendingSaves: StoredPhoto[] = [];
   const seen: string[] = [];
+  // The hashes of every photo handed on stay in memory until grouping is done: shared blocks.
+  const arena = new HashArena();
   const flush = () => {
     if (pendingSaves.length > 0) store.saveBatch(pendingSaves.splice(0), runId);
     if (seen.length > 0) store.markSeen(source.kind, seen.splice(0), runId);
@@ -54,7 +57,7 @@ export async function hashPhotos(options: HashStageOptions): Promise<void> {
     options.onProgress?.({ stage: 'list', done: listed });
   });
   try {
-    for await (const outcome of mapConcurrent(photos, options.concurrency, (photo) => hashOne(photo, options), signal)) {
+    for await (const outcome of mapConcurrent(photos, options.concurrency, (photo) => hashOne(photo, options, arena), signal)) {
       done++;
       options.onProgress?.({ stage: 'hash', done, total: listed });
       if (outcome.kind === 'error') {
@@ -96,13 +99,13 @@ type Outcome =
   | { kind: 'hashed'; hashed: HashedPhoto; stored: StoredPhoto }
   | { kind: 'error'; photo: Photo; reason: string; unreadable: boolean };
 
-async function hashOne(photo: Photo, options: HashStageOptions): Promise<Outcome> {
+async function hashOne(photo: Photo, options: HashStageOptions, arena: HashArena): Promise<Outcome> {
   const { source, store } = options;
   const stored = store.find(source.kind, photo.id);
   if (stored && stored.changeKey === photo.changeKey && stored.fingerprintVersion === FINGERPRINT_VERSION) {
     if (source.thumbnailsAreOriginals) photo.meta = { ...photo.meta, ...stored.meta };
     const checksum = photo.knownChecksum ?? stored.checksum;
-    return { kind: 'reused', hashed: { photo, fingerprint: decodeFingerprint(stored.fingerprint, { thumbnail: false }), checksum } };
+    return { kind: 'reused', hashed: { photo, fingerprint: decodeFingerprint(stored.fingerprint, { thumbnail: false, arena: arena }), checksum } };
   }
 
   let image: ImageInput;
@@ -128,7 +131,7 @@ async function hashOne(photo: Photo, options: HashStageOptions): Promise<Outcome
       path: photo.path,
       meta: photo.meta,
     };
-    return { kind: 'hashed', hashed: { photo, fingerprint: withoutThumbnail(fingerprint), checksum }, stored: record };
+    return { kind: 'hashed', hashed: { photo, fingerprint: withoutThumbnail(fingerprint, arena), checksum }, stored: record };
   } catch (error) {
     return await decodeFailure(photo, image, error, source);
   }

@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { confirmWithStoredThumbnails } from '../../src/grouping/stored-thumbnails.js';
 import { computeFingerprint, encodeFingerprint, fingerprintDistance, FINGERPRINT_VERSION, NEAR_DISTANCE, withoutThumbnail } from '../../src/hashing/fingerprint.js';
 import type { HashedPhoto } from '../../src/hashing/hash-stage.js';
+import { HashArena } from '../../src/hashing/hash-arena.js';
 import { decodeHashInput } from '../../src/thumbnails/hash-input.js';
 import { HashRepository } from '../../src/store/hash-repository.js';
 import { openStore } from '../../src/store/open-store.js';
@@ -18,12 +19,13 @@ import { useTempDirs } from '../helpers/temp-dir.js';
 
 const fixtures = path.resolve(import.meta.dirname, '../fixtures/photos');
 const tempDir = useTempDirs();
+const arena = new HashArena();
 
 async function storedPhoto(store: HashRepository, id: string, image: Buffer): Promise<HashedPhoto> {
   const fingerprint = computeFingerprint(await decodeHashInput(image));
   const meta = { width: fingerprint.width ?? 0, height: fingerprint.height ?? 0, bytes: image.length, format: 'jpeg' as const };
   store.saveBatch([{ source: 'local', id, changeKey: '1:1', fingerprintVersion: FINGERPRINT_VERSION, fingerprint: encodeFingerprint(fingerprint), checksum: undefined, path: id, meta }], 'run-1');
-  return { photo: { source: 'local', id, path: id, changeKey: '1:1', meta }, fingerprint: withoutThumbnail(fingerprint), checksum: undefined };
+  return { photo: { source: 'local', id, path: id, changeKey: '1:1', meta }, fingerprint: withoutThumbnail(fingerprint, arena), checksum: undefined };
 }
 
 describe('confirmation with thumbnails from the store', () => {
