@@ -119,23 +119,28 @@ function candidateEdges(units: readonly HashedPhoto[][], radius: number, options
   // Crops of the other orientations are not asked (8 times the work); a copy both turned and
   // cropped is still found when the turn brings it within `radius`.
   const photoCount = representatives.length;
+  const uprights = new BigUint64Array(photoCount);
+  representatives.forEach((hashed, photo) => {
+    uprights[photo] = hashed.fingerprint.variants[0] ?? 0n;
+  });
   let cropCount = 0;
   for (const hashed of representatives) cropCount += hashed.fingerprint.cropHashes?.length ?? 0;
-  // Entries 0 .. 8n-1: orientation v of photo p at p * VARIANTS + v; then the crop hashes.
-  const entries = new BigUint64Array(photoCount * VARIANTS + cropCount);
-  const uprights = new BigUint64Array(photoCount);
   const cropOwner = new Uint32Array(cropCount);
-  let cropAt = 0;
-  representatives.forEach((hashed, photo) => {
-    const { variants, cropHashes = [] } = hashed.fingerprint;
-    const upright = variants[0] ?? 0n;
-    for (let v = 0; v < VARIANTS; v++) entries[photo * VARIANTS + v] = variants[v] ?? upright;
-    uprights[photo] = upright;
-    for (const hash of cropHashes) {
-      entries[photoCount * VARIANTS + cropAt] = hash;
-      cropOwner[cropAt++] = photo;
-    }
-  });
+  // Entries 0 .. 8n-1: orientation v of photo p at p * VARIANTS + v; then the crop hashes.
+  const entries = {
+    length: photoCount * VARIANTS + cropCount,
+    write(into: BigUint64Array) {
+      let cropAt = 0;
+      representatives.forEach((hashed, photo) => {
+        const { variants, cropHashes = [] } = hashed.fingerprint;
+        for (let v = 0; v < VARIANTS; v++) into[photo * VARIANTS + v] = variants[v] ?? (uprights[photo] as bigint);
+        for (const hash of cropHashes) {
+          into[photoCount * VARIANTS + cropAt] = hash;
+          cropOwner[cropAt++] = photo;
+        }
+      });
+    },
+  };
   const best = new Map<number, { a: number; b: number; distance: number }>();
   const cropRadius = Math.min(radius, CROP_QUERY_RADIUS);
   joinWithin(uprights, entries, radius, (photo, entry, distance) => {

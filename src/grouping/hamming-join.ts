@@ -19,7 +19,13 @@ import type { PairVisitor } from './index/wasm-kernel.js';
 
 export type { PairVisitor } from './index/wasm-kernel.js';
 
-export function joinWithin(queries: BigUint64Array, indexed: BigUint64Array, radius: number, visit: PairVisitor): void {
+/**
+ * Hashes for one side of a join: an array, or a writer that puts `length` hashes straight into the
+ * join's memory (a million photos' 13 million hashes need not be held twice).
+ */
+export type HashSource = BigUint64Array | { readonly length: number; write(into: BigUint64Array): void };
+
+export function joinWithin(queries: HashSource, indexed: HashSource, radius: number, visit: PairVisitor): void {
   if (!Number.isInteger(radius)) throw new RangeError(`radius must be an integer, got ${radius}`);
   // Negative radii find nothing.
   if (radius < 0 || queries.length === 0 || indexed.length === 0) return;

@@ -15,19 +15,20 @@
 import { availableParallelism } from 'node:os';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { blockCount, Control, joinBlocks, middleBlock, planJoin, prepareChunk, type JoinLayout, type JoinWorkerData } from './join-layout.js';
+import type { HashSource } from '../hamming-join.js';
 import { BUILT, instantiateKernel, kernelMemory, kernelModule, type JoinKernel, type PairVisitor } from './wasm-kernel.js';
 
 /** Below this many walked entries a second thread costs more to start (~50 ms) than it saves. */
 const THREADED_FROM = 50_000;
 const WORKER_FILE = new URL('grouping/index/join-worker.js', BUILT);
 
-export function joinPairs(queries: BigUint64Array, indexed: BigUint64Array, radius: number, visit: PairVisitor): void {
+export function joinPairs(queries: HashSource, indexed: HashSource, radius: number, visit: PairVisitor): void {
   const layout = planJoin(queries.length, indexed.length, radius);
   const module = kernelModule();
   const memory = kernelMemory(layout.bytes);
   const kernel = instantiateKernel(module, memory, visit);
-  new BigUint64Array(memory.buffer, layout.queryHashes, queries.length).set(queries);
-  new BigUint64Array(memory.buffer, layout.indexHashes, indexed.length).set(indexed);
+  writeHashes(queries, new BigUint64Array(memory.buffer, layout.queryHashes, queries.length));
+  writeHashes(indexed, new BigUint64Array(memory.buffer, layout.indexHashes, indexed.length));
   const walked = Math.min(queries.length, indexed.length);
   if (walked >= THREADED_FROM && availableParallelism() >= 2) joinInTwoThreads(kernel, layout, module, visit);
   else {
@@ -36,6 +37,11 @@ export function joinPairs(queries: BigUint64Array, indexed: BigUint64Array, radi
       joinBlocks(kernel, layout, c, 0, blockCount(layout, c));
     }
   }
+}
+
+function writeHashes(source: HashSource, into: BigUint64Array): void {
+  if (source instanceof BigUint64Array) into.set(source);
+  else source.write(into);
 }
 
 function joinInTwoThreads(kernel: JoinKernel, layout: JoinLayout, module: WebAssembly.Module, visit: PairVisitor): void {
