@@ -53,7 +53,8 @@ export function bucket(hashes: usize, count: u32, start: u32, width: u32, offset
  * highMasks: `highMaskCount` u32 masks; lowMasks: u32 masks sorted by popcount, lowMaskCounts[b] =
  * how many have popcount <= b. earlier: `earlierCount` (start u32, width u32, t i32) records.
  * `outerIsQuery` says which side the reported query index comes from. Only the outer blocks (high
- * parts) blockFrom .. blockTo - 1 are done, so two threads can share one chunk.
+ * parts) blockFrom .. blockTo - 1 are done, so two threads can share one chunk. owned: `ownedCount`
+ * (start u32, stride u32, end u32) records, see `ownEntry`.
  */
 export function join(
   outerOffsets: usize,
@@ -76,6 +77,8 @@ export function join(
   outerIsQuery: bool,
   blockFrom: u32,
   blockTo: u32,
+  owned: usize,
+  ownedCount: u32,
 ): void {
   const lowKeyMask: u64 = (<u64>1 << lowBits) - 1;
   const blockBytes: usize = (<usize>1 << lowBits) << 2;
@@ -100,13 +103,28 @@ export function join(
             if (distance > radius || seenEarlier(difference, earlier, earlierCount)) continue;
             const outerId = load<u32>(outerIds + (<usize>p << 2));
             const innerId = load<u32>(innerIds + (<usize>s << 2));
-            if (outerIsQuery) visit(outerId, innerId, distance);
-            else visit(innerId, outerId, distance);
+            const query = outerIsQuery ? outerId : innerId;
+            const entry = outerIsQuery ? innerId : outerId;
+            if (!ownEntry(query, entry, owned, ownedCount)) visit(query, entry, distance);
           }
         }
       }
     }
   }
+}
+
+/**
+ * True when the indexed entry is one of the query's own (a photo's own orientations and crops are
+ * within the radius of its upright hash; reporting them would be a wasted call per entry): in some
+ * record, start <= entry < end and (entry - start) / stride == query.
+ */
+function ownEntry(query: u32, entry: u32, owned: usize, count: u32): bool {
+  for (let r: u32 = 0; r < count; r++) {
+    const record = owned + <usize>r * 12;
+    const start = load<u32>(record);
+    if (entry >= start && entry < load<u32>(record + 8) && (entry - start) / load<u32>(record + 4) == query) return true;
+  }
+  return false;
 }
 
 /** True when an earlier table's chunk of the pair's difference is within that table's radius. */

@@ -120,39 +120,44 @@ function candidateEdges(units: readonly HashedPhoto[][], radius: number, options
   // cropped is still found when the turn brings it within `radius`.
   const photoCount = representatives.length;
   const uprights = new BigUint64Array(photoCount);
+  let cropSlots = 0;
   representatives.forEach((hashed, photo) => {
     uprights[photo] = hashed.fingerprint.variants[0] ?? 0n;
+    cropSlots = Math.max(cropSlots, hashed.fingerprint.cropHashes?.length ?? 0);
   });
-  let cropCount = 0;
-  for (const hashed of representatives) cropCount += hashed.fingerprint.cropHashes?.length ?? 0;
-  const cropOwner = new Uint32Array(cropCount);
-  // Entries 0 .. 8n-1: orientation v of photo p at p * VARIANTS + v; then the crop hashes.
+  // Entries: orientation v of photo p at p * VARIANTS + v, then crop k of photo p at
+  // cropsAt + p * cropSlots + k (a photo with fewer crops repeats its upright hash: its own entries
+  // are never paired with it).
+  const cropsAt = photoCount * VARIANTS;
   const entries = {
-    length: photoCount * VARIANTS + cropCount,
+    length: cropsAt + photoCount * cropSlots,
     write(into: BigUint64Array) {
-      let cropAt = 0;
       representatives.forEach((hashed, photo) => {
         const { variants, cropHashes = [] } = hashed.fingerprint;
-        for (let v = 0; v < VARIANTS; v++) into[photo * VARIANTS + v] = variants[v] ?? (uprights[photo] as bigint);
-        for (const hash of cropHashes) {
-          into[photoCount * VARIANTS + cropAt] = hash;
-          cropOwner[cropAt++] = photo;
-        }
+        const upright = uprights[photo] as bigint;
+        into.fill(upright, photo * VARIANTS, (photo + 1) * VARIANTS);
+        into.set(variants.length > VARIANTS ? variants.slice(0, VARIANTS) : variants, photo * VARIANTS);
+        into.fill(upright, cropsAt + photo * cropSlots, cropsAt + (photo + 1) * cropSlots);
+        into.set(cropHashes, cropsAt + photo * cropSlots);
       });
     },
   };
+  const owned = [
+    { start: 0, stride: VARIANTS },
+    { start: cropsAt, stride: cropSlots },
+  ].filter((entry) => entry.stride > 0);
   const best = new Map<number, { a: number; b: number; distance: number }>();
   const cropRadius = Math.min(radius, CROP_QUERY_RADIUS);
-  joinWithin(uprights, entries, radius, (photo, entry, distance) => {
-    const crop = entry - photoCount * VARIANTS;
-    if (crop >= 0 && distance > cropRadius) return;
-    const other = crop >= 0 ? (cropOwner[crop] as number) : Math.floor(entry / VARIANTS);
-    if (other === photo) return;
+  const visit = (photo: number, entry: number, distance: number) => {
+    const isCrop = entry >= cropsAt;
+    if (isCrop && distance > cropRadius) return;
+    const other = isCrop ? Math.floor((entry - cropsAt) / cropSlots) : Math.floor(entry / VARIANTS);
     const [low, high] = photo < other ? [photo, other] : [other, photo];
     const key = low * units.length + high;
     const known = best.get(key);
     if (!known || distance < known.distance) best.set(key, { a: low, b: high, distance });
-  });
+  };
+  joinWithin(uprights, entries, radius, visit, { owned });
   const confirm = options.confirm ?? (() => true);
   const edges: TieredEdge[] = [];
   for (const edge of best.values()) {

@@ -15,6 +15,7 @@
  */
 
 import { joinPairs } from './index/pair-join.js';
+import type { OwnedEntries } from './index/join-layout.js';
 import type { PairVisitor } from './index/wasm-kernel.js';
 
 export type { PairVisitor } from './index/wasm-kernel.js';
@@ -25,9 +26,17 @@ export type { PairVisitor } from './index/wasm-kernel.js';
  */
 export type HashSource = BigUint64Array | { readonly length: number; write(into: BigUint64Array): void };
 
-export function joinWithin(queries: HashSource, indexed: HashSource, radius: number, visit: PairVisitor): void {
+export interface JoinOptions {
+  /**
+   * Indexed entries that belong to a query and are never paired with it: for each record, entries
+   * start + stride·q .. start + stride·q + stride - 1 are query q's own (a photo's own orientations).
+   */
+  owned?: readonly OwnedEntries[];
+}
+
+export function joinWithin(queries: HashSource, indexed: HashSource, radius: number, visit: PairVisitor, options: JoinOptions = {}): void {
   if (!Number.isInteger(radius)) throw new RangeError(`radius must be an integer, got ${radius}`);
   // Negative radii find nothing.
   if (radius < 0 || queries.length === 0 || indexed.length === 0) return;
-  joinPairs(queries, indexed, Math.min(radius, 64), visit);
+  joinPairs(queries, indexed, Math.min(radius, 64), visit, options.owned ?? []);
 }

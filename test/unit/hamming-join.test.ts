@@ -117,6 +117,22 @@ describe('joinWithin', () => {
     expect(none).toBe(0);
   });
 
+  it('never pairs a query with the entries it owns', () => {
+    // Entries 3q .. 3q+2 are query q itself and two near copies of it; then the library hashes.
+    const own = new BigUint64Array(queries.length * 3);
+    queries.forEach((query, q) => own.set([query, query ^ 1n, query ^ 6n], 3 * q));
+    const indexed = new BigUint64Array([...own, ...hashes]);
+    const found: string[] = [];
+    joinWithin(queries, indexed, 8, (q, i, d) => found.push(`${q}:${i}=${d}`), { owned: [{ start: 0, stride: 3 }] });
+    const expected: string[] = [];
+    joinWithin(queries, indexed, 8, (q, i, d) => {
+      if (i >= own.length || Math.floor(i / 3) !== q) expected.push(`${q}:${i}=${d}`);
+    });
+    // Guard: others' copies (other queries' entries) are still found.
+    expect(expected.filter((pair) => Number(pair.split(':')[1]?.split('=')[0]) < own.length).length).toBeGreaterThan(0);
+    expect(found.sort()).toEqual(expected.sort());
+  });
+
   it('handles empty sides and rejects fractional radii', () => {
     let calls = 0;
     joinWithin(new BigUint64Array([1n]), new BigUint64Array(0), 64, () => calls++);

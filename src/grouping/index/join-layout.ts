@@ -13,6 +13,7 @@ const LOW_BITS = 12;
 /** Room kept free at the start of the kernel's memory (the compiled module has no static data today). */
 const RESERVED_BYTES = 65536;
 const EARLIER_RECORD_BYTES = 12;
+const OWNED_RECORD_BYTES = 12;
 
 /** One side's bucketed arrays: offsets (2^width + 2 u32), ids (u32) and hashes in bucket order (u64). */
 export interface SideLayout {
@@ -28,8 +29,15 @@ export interface ChunkMasks {
   readonly lowCounts: Uint32Array;
 }
 
+/** Indexed entries start + stride·q .. start + stride·q + stride - 1 belong to query q and are not paired with it. */
+export interface OwnedEntries {
+  readonly start: number;
+  readonly stride: number;
+}
+
 export interface JoinLayout {
   readonly radius: number;
+  readonly owned: readonly OwnedEntries[];
   readonly queryCount: number;
   readonly indexCount: number;
   /** Probed chunks only (t >= 0), in join order. */
@@ -41,6 +49,7 @@ export interface JoinLayout {
   readonly indexSide: SideLayout;
   readonly maskArea: number;
   readonly earlierArea: number;
+  readonly ownedArea: number;
   /** The smaller side walks its entries (probes cost per walked entry and per mask). */
   readonly walkQueries: boolean;
   readonly bytes: number;
@@ -59,7 +68,7 @@ export interface JoinWorkerData {
 /** Slots of the control array: chunks bucketed by the main thread, chunks joined by the worker, where the worker's half starts, failure. */
 export const Control = { prepared: 0, joined: 1, splitBlock: 2, failed: 3 } as const;
 
-export function planJoin(queryCount: number, indexCount: number, radius: number): JoinLayout {
+export function planJoin(queryCount: number, indexCount: number, radius: number, owned: readonly OwnedEntries[] = []): JoinLayout {
   const chunks = planChunks(queryCount, indexCount, radius).filter((chunk) => chunk.t >= 0);
   const masks = chunks.map(chunkMasks);
   const widest = Math.max(...chunks.map((chunk) => chunk.width));
@@ -74,6 +83,7 @@ export function planJoin(queryCount: number, indexCount: number, radius: number)
   const side = (count: number): SideLayout => ({ offsets: take(4 * (2 ** widest + 2)), ids: take(4 * count), sorted: take(8 * count) });
   return {
     radius,
+    owned,
     queryCount,
     indexCount,
     chunks,
@@ -84,6 +94,7 @@ export function planJoin(queryCount: number, indexCount: number, radius: number)
     indexSide: side(indexCount),
     maskArea: take(4 * maskWords),
     earlierArea: take(EARLIER_RECORD_BYTES * chunks.length),
+    ownedArea: take(OWNED_RECORD_BYTES * owned.length),
     walkQueries: queryCount < indexCount,
     bytes: end,
   };
@@ -154,7 +165,15 @@ export function joinBlocks(kernel: JoinKernel, layout: JoinLayout, c: number, bl
     layout.walkQueries ? 1 : 0,
     blockFrom,
     blockTo,
+    layout.ownedArea,
+    layout.owned.length,
   );
+}
+
+/** Writes the owned-entry records the kernel reads (main thread, once). */
+export function writeOwned(memory: WebAssembly.Memory, layout: JoinLayout): void {
+  const records = new Uint32Array(memory.buffer, layout.ownedArea, 3 * layout.owned.length);
+  layout.owned.forEach(({ start, stride }, r) => records.set([start, stride, start + stride * layout.queryCount], 3 * r));
 }
 
 function lowBitsOf(chunk: Chunk): number {

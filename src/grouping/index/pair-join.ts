@@ -14,7 +14,7 @@
 
 import { availableParallelism } from 'node:os';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
-import { blockCount, Control, joinBlocks, middleBlock, planJoin, prepareChunk, type JoinLayout, type JoinWorkerData } from './join-layout.js';
+import { blockCount, Control, joinBlocks, middleBlock, planJoin, prepareChunk, writeOwned, type JoinLayout, type JoinWorkerData, type OwnedEntries } from './join-layout.js';
 import type { HashSource } from '../hamming-join.js';
 import { BUILT, instantiateKernel, kernelMemory, kernelModule, type JoinKernel, type PairVisitor } from './wasm-kernel.js';
 
@@ -22,13 +22,14 @@ import { BUILT, instantiateKernel, kernelMemory, kernelModule, type JoinKernel, 
 const THREADED_FROM = 50_000;
 const WORKER_FILE = new URL('grouping/index/join-worker.js', BUILT);
 
-export function joinPairs(queries: HashSource, indexed: HashSource, radius: number, visit: PairVisitor): void {
-  const layout = planJoin(queries.length, indexed.length, radius);
+export function joinPairs(queries: HashSource, indexed: HashSource, radius: number, visit: PairVisitor, owned: readonly OwnedEntries[]): void {
+  const layout = planJoin(queries.length, indexed.length, radius, owned);
   const module = kernelModule();
   const memory = kernelMemory(layout.bytes);
   const kernel = instantiateKernel(module, memory, visit);
   writeHashes(queries, new BigUint64Array(memory.buffer, layout.queryHashes, queries.length));
   writeHashes(indexed, new BigUint64Array(memory.buffer, layout.indexHashes, indexed.length));
+  writeOwned(memory, layout);
   const walked = Math.min(queries.length, indexed.length);
   if (walked >= THREADED_FROM && availableParallelism() >= 2) joinInTwoThreads(kernel, layout, module, visit);
   else {

@@ -43,6 +43,8 @@ export interface JoinKernel {
     outerIsQuery: number,
     blockFrom: number,
     blockTo: number,
+    owned: number,
+    ownedCount: number,
   ): void;
 }
 
