@@ -9,13 +9,17 @@ import type { Fingerprint } from './fingerprint-types.js';
 import { pairToBigint, phash32 } from './phash.js';
 import { AXIS, axisWeights, resampleRegion } from './resample.js';
 
-/** [left, right, top, bottom] in crop steps of 1.25 %: 5 % all round, 10 % from one side. */
+/**
+ * [left, right, top, bottom] in crop steps of 1.25 %: 5 % all round, 8.75 % from one side. A one-side
+ * crop lands within CROP_QUERY_RADIUS of these from about 5 % to 12.5 %; smaller ones are within the
+ * threshold of the photo itself. (At 10 %, 7 % crops of the grouping benchmark fell 10 bits away.)
+ */
 const TYPICAL_CROPS: readonly (readonly [number, number, number, number])[] = [
   [4, 4, 4, 4],
-  [8, 0, 0, 0],
-  [0, 8, 0, 0],
-  [0, 0, 8, 0],
-  [0, 0, 0, 8],
+  [7, 0, 0, 0],
+  [0, 7, 0, 0],
+  [0, 0, 7, 0],
+  [0, 0, 0, 7],
 ];
 
 export const CROP_QUERY_COUNT = TYPICAL_CROPS.length;

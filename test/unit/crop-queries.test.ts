@@ -13,17 +13,19 @@ async function fingerprintOf(image: Buffer) {
 }
 
 describe('crop queries', () => {
-  it('bring a 10 % one-side crop within a small radius of the original', async () => {
-    const { width = 0, height = 0 } = await sharp(photo).metadata();
-    const cut = Math.round(width * 0.1);
-    const cropped = await sharp(photo).extract({ left: cut, top: 0, width: width - cut, height }).jpeg().toBuffer();
-    const original = await fingerprintOf(photo);
-    const copy = await fingerprintOf(cropped);
-    const raw = hammingDistance64(original.variants[0] ?? 0n, copy.variants[0] ?? 0n);
-    const viaCrops = Math.min(...cropQueryHashes(original).map((hash) => hammingDistance64(hash, copy.variants[0] ?? 0n)));
-    expect(viaCrops).toBeLessThan(raw);
-    expect(viaCrops).toBeLessThanOrEqual(8);
-  });
+  for (const share of [0.07, 0.1]) {
+    it(`bring a ${share * 100} % one-side crop within a small radius of the original`, async () => {
+      const { width = 0, height = 0 } = await sharp(photo).metadata();
+      const cut = Math.round(width * share);
+      const cropped = await sharp(photo).extract({ left: cut, top: 0, width: width - cut, height }).jpeg().toBuffer();
+      const original = await fingerprintOf(photo);
+      const copy = await fingerprintOf(cropped);
+      const raw = hammingDistance64(original.variants[0] ?? 0n, copy.variants[0] ?? 0n);
+      const viaCrops = Math.min(...cropQueryHashes(original).map((hash) => hammingDistance64(hash, copy.variants[0] ?? 0n)));
+      expect(viaCrops).toBeLessThan(raw);
+      expect(viaCrops).toBeLessThanOrEqual(8);
+    });
+  }
 
   it('are empty for a fingerprint without a thumbnail', () => {
     expect(cropQueryHashes({ variants: [1n] })).toEqual([]);
