@@ -72,6 +72,34 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE journal ADD COLUMN pending INTEGER NOT NULL DEFAULT 0;
   `,
+  // 4: photos as a rowid table. WITHOUT ROWID keeps each ~1.2 KB row inside the primary-key B-tree,
+  // three rows to a page: a random lookup (one per photo on a warm run) cost 74 µs in a
+  // million-photo store, against 19 µs with the rows beside a (source, id) index.
+  `
+  CREATE TABLE photos_v4 (
+    source              TEXT    NOT NULL,
+    id                  TEXT    NOT NULL,
+    change_key          TEXT    NOT NULL,
+    fingerprint_version INTEGER NOT NULL,
+    fingerprint         BLOB    NOT NULL,
+    checksum            TEXT,
+    path                TEXT    NOT NULL,
+    width               INTEGER NOT NULL,
+    height              INTEGER NOT NULL,
+    bytes               INTEGER NOT NULL,
+    format              TEXT    NOT NULL,
+    taken_at            TEXT,
+    camera              TEXT,
+    orientation         INTEGER,
+    last_seen_run       TEXT,
+    PRIMARY KEY (source, id)
+  );
+  INSERT INTO photos_v4 SELECT source, id, change_key, fingerprint_version, fingerprint, checksum, path, width, height,
+                               bytes, format, taken_at, camera, orientation, last_seen_run FROM photos ORDER BY source, id;
+  DROP TABLE photos;
+  ALTER TABLE photos_v4 RENAME TO photos;
+  CREATE INDEX photos_checksum ON photos (checksum);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
