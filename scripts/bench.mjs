@@ -61,7 +61,7 @@ function table(r) {
     if (l.coldToFloorCpuRatio) rows.push(['cold / floor CPU', `floor/ours CPU time per round (ms/photo: floor ${l.cpuMsPerPhoto.floor.median}, ours ${l.cpuMsPerPhoto.cold.median})`, s(l.coldToFloorCpuRatio), '']);
     rows.push(['local warm', `seconds for ${l.photos} unchanged (in-process)`, s(l.warmSeconds), '']);
     rows.push(['local warm CLI', 'seconds after start-up', s(l.cliWarmSecondsAfterStartup), '< 1 s']);
-    if (l.warm100k) rows.push(['warm 100k', `seconds, ${l.warm100k.files} unchanged files`, String(l.warm100k.seconds), '< 10 s']);
+    if (l.warm100k) rows.push(['warm 100k', `seconds, ${l.warm100k.files} unchanged files (in-process)`, s(l.warm100k.seconds), '< 10 s']);
   }
   if (r.grouping) {
     for (const row of r.grouping.rows) {
