@@ -46,7 +46,7 @@ export function completeLinkage(nodeCount: number, edges: readonly Edge[], linkB
     members.set(keep, merged);
     members.delete(drop);
   }
-  regroupStragglers(nodeCount, edges, clusterOf, members, isLinked);
+  regroupStragglers(edges, clusterOf, members, isLinked);
   const clusters: number[][] = [];
   for (let node = 0; node < nodeCount; node++) {
     if (clusterOf[node] !== node) continue;
@@ -62,7 +62,6 @@ export function completeLinkage(nodeCount: number, edges: readonly Edge[], linkB
  * Complete linkage still holds: a node only moves where it links with everybody.
  */
 function regroupStragglers(
-  nodeCount: number,
   edges: readonly Edge[],
   clusterOf: Int32Array,
   members: Map<number, number[]>,
@@ -74,9 +73,10 @@ function regroupStragglers(
     neighbours.set(b, [...(neighbours.get(b) ?? []), a]);
   }
   const sizeOf = (cluster: number) => members.get(cluster)?.length ?? 1;
-  for (let node = 0; node < nodeCount; node++) {
+  // Only nodes with an edge can move: in a large library that is a small share of them.
+  for (const node of [...neighbours.keys()].sort((x, y) => x - y)) {
     const home = clusterOf[node] as number;
-    const candidates = [...new Set((neighbours.get(node) ?? []).map((other) => clusterOf[other] as number))]
+    const candidates = [...new Set((neighbours.get(node) as number[]).map((other) => clusterOf[other] as number))]
       .filter((cluster) => cluster !== home && sizeOf(cluster) >= sizeOf(home))
       .sort((x, y) => sizeOf(y) - sizeOf(x) || x - y);
     const target = candidates.find((cluster) => (members.get(cluster) ?? [cluster]).every((other) => isLinked(node, other)));
