@@ -50,58 +50,47 @@ export function axisWeights(startSteps: number, endSteps: number): AxisWeights {
   return made;
 }
 
-/** 1-D resample of a profile of AXIS samples. */
-export function resampleProfile(profile: Float64Array, axis: AxisWeights): Float64Array {
-  const out = new Float64Array(AXIS);
+/** 1-D resample of a profile of AXIS samples, written to out[at, at + AXIS). */
+export function resampleProfile(profile: Float64Array, axis: AxisWeights, out: Float64Array, at: number): void {
+  const { from, to, weights } = axis;
   for (let o = 0; o < AXIS; o++) {
     let sum = 0;
-    for (let k = axis.from[o] ?? 0; k < (axis.to[o] ?? 0); k++) sum += (axis.weights[o * AXIS + k] ?? 0) * (profile[k] ?? 0);
-    out[o] = sum;
+    for (let k = from[o] ?? 0; k < (to[o] ?? 0); k++) sum += (weights[o * AXIS + k] ?? 0) * (profile[k] ?? 0);
+    out[at + o] = sum;
   }
-  return out;
 }
 
 /** 2-D resample of an AXIS × AXIS raster: columns by `xAxis`, rows by `yAxis`. */
 export function resampleRegion(raster: ArrayLike<number>, xAxis: AxisWeights, yAxis: AxisWeights): Float64Array {
-  const tmp = new Float64Array(AXIS * AXIS);
+  return resampleRows(resampleColumns(raster, xAxis), yAxis);
+}
+
+/**
+ * The two passes of resampleRegion. Apart, the columns pass is made once for all the regions that
+ * share a horizontal crop; together or apart, the arithmetic is the same.
+ */
+export function resampleColumns(raster: ArrayLike<number>, xAxis: AxisWeights): Float64Array {
+  const { from, to, weights } = xAxis;
+  const out = new Float64Array(AXIS * AXIS);
   for (let y = 0; y < AXIS; y++) {
     for (let o = 0; o < AXIS; o++) {
       let sum = 0;
-      for (let k = xAxis.from[o] ?? 0; k < (xAxis.to[o] ?? 0); k++) sum += (xAxis.weights[o * AXIS + k] ?? 0) * (raster[y * AXIS + k] ?? 0);
-      tmp[y * AXIS + o] = sum;
-    }
-  }
-  const out = new Float64Array(AXIS * AXIS);
-  for (let o = 0; o < AXIS; o++) {
-    for (let x = 0; x < AXIS; x++) {
-      let sum = 0;
-      for (let k = yAxis.from[o] ?? 0; k < (yAxis.to[o] ?? 0); k++) sum += (yAxis.weights[o * AXIS + k] ?? 0) * (tmp[k * AXIS + x] ?? 0);
-      out[o * AXIS + x] = sum;
+      for (let k = from[o] ?? 0; k < (to[o] ?? 0); k++) sum += (weights[o * AXIS + k] ?? 0) * (raster[y * AXIS + k] ?? 0);
+      out[y * AXIS + o] = sum;
     }
   }
   return out;
 }
 
-/** Pearson correlation of two equal-length vectors; 0 when either is flat. */
-export function correlation(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  const n = a.length;
-  let sa = 0;
-  let sb = 0;
-  for (let i = 0; i < n; i++) {
-    sa += a[i] ?? 0;
-    sb += b[i] ?? 0;
+export function resampleRows(columns: Float64Array, yAxis: AxisWeights): Float64Array {
+  const { from, to, weights } = yAxis;
+  const out = new Float64Array(AXIS * AXIS);
+  for (let o = 0; o < AXIS; o++) {
+    for (let x = 0; x < AXIS; x++) {
+      let sum = 0;
+      for (let k = from[o] ?? 0; k < (to[o] ?? 0); k++) sum += (weights[o * AXIS + k] ?? 0) * (columns[k * AXIS + x] ?? 0);
+      out[o * AXIS + x] = sum;
+    }
   }
-  const ma = sa / n;
-  const mb = sb / n;
-  let ab = 0;
-  let aa = 0;
-  let bb = 0;
-  for (let i = 0; i < n; i++) {
-    const x = (a[i] ?? 0) - ma;
-    const y = (b[i] ?? 0) - mb;
-    ab += x * y;
-    aa += x * x;
-    bb += y * y;
-  }
-  return aa > 0 && bb > 0 ? ab / Math.sqrt(aa * bb) : 0;
+  return out;
 }
