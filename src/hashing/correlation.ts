@@ -1,24 +1,43 @@
 /**
- * Pearson correlation, split so that a vector compared with many others is prepared once: centre
- * it (subtract its mean, keep its sum of squares), then each comparison is one dot product. Every
- * sum runs in index order, term by term as the one-shot formula computes it, so a correlation made
- * from prepared vectors is bit-identical to `correlation` of the raw ones: the thresholds that read
- * it see the same number whichever way it was made.
+ * Pearson correlation in parts, so that a vector compared with many others is prepared once (its
+ * mean and the sum of squares about it), and each comparison is one pass. Every sum runs in index
+ * order over the same terms as the one-shot formula, so a correlation put together from parts is
+ * bit-identical to `correlation` of the whole vectors: thresholds that read it see the same number
+ * whichever way it was made.
  */
 
-/** Subtracts the mean of values[at, at + length) from each of them; returns their sum of squares after. */
-export function centreInPlace(values: Float64Array, at = 0, length = values.length - at): number {
-  const stop = at + length;
+/** Mean of values[at, at + length), summed in index order. */
+export function meanOf(values: ArrayLike<number>, at = 0, length = values.length - at): number {
   let sum = 0;
-  for (let i = at; i < stop; i++) sum += values[i] ?? 0;
-  const mean = sum / length;
+  for (let i = at; i < at + length; i++) sum += values[i] ?? 0;
+  return sum / length;
+}
+
+/** Sum of squared differences of values[at, at + length) from `mean`. */
+export function squaresAbout(values: ArrayLike<number>, mean: number, at = 0, length = values.length - at): number {
   let squares = 0;
-  for (let i = at; i < stop; i++) {
+  for (let i = at; i < at + length; i++) {
     const centred = (values[i] ?? 0) - mean;
-    values[i] = centred;
     squares += centred * centred;
   }
   return squares;
+}
+
+/** Σ (a[i] − meanA)(b[i] − meanB): the dot product of the two centred vectors, without making them. */
+export function centredProduct(a: ArrayLike<number>, meanA: number, b: ArrayLike<number>, meanB: number): number {
+  let product = 0;
+  for (let i = 0; i < a.length; i++) product += ((a[i] ?? 0) - meanA) * ((b[i] ?? 0) - meanB);
+  return product;
+}
+
+/**
+ * Subtracts the mean of values[at, at + length) from each of them; returns their sum of squares
+ * after. For vectors compared many times, where subtracting the mean on every pass would cost more.
+ */
+export function centreInPlace(values: Float64Array, at = 0, length = values.length - at): number {
+  const mean = meanOf(values, at, length);
+  for (let i = at; i < at + length; i++) values[i] = (values[i] ?? 0) - mean;
+  return squaresAbout(values, 0, at, length);
 }
 
 /** Dot product of a[aAt, aAt + length) and b[bAt, bAt + length). */
@@ -35,9 +54,7 @@ export function centredCorrelation(product: number, squaresA: number, squaresB: 
 
 /** Pearson correlation of two equal-length vectors; 0 when either is flat. */
 export function correlation(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  const centredA = Float64Array.from(a);
-  const centredB = Float64Array.from(b);
-  const squaresA = centreInPlace(centredA);
-  const squaresB = centreInPlace(centredB);
-  return centredCorrelation(dot(centredA, 0, centredB, 0, centredA.length), squaresA, squaresB);
+  const meanA = meanOf(a);
+  const meanB = meanOf(b);
+  return centredCorrelation(centredProduct(a, meanA, b, meanB), squaresAbout(a, meanA), squaresAbout(b, meanB));
 }

@@ -5,18 +5,9 @@
  * the rest are scored on the full 2-D overlap.
  */
 
-import { centreInPlace, centredCorrelation, correlation, dot } from './correlation.js';
-import { cropCorrelation, cropProfiles, keepsEnough, STEPS_PER_AXIS, type CroppedProfiles } from './profile-crops.js';
-import { AXIS, axisWeights, MAX_CROP_STEPS, resampleColumns, resampleRows } from './resample.js';
-
-/** Overlap on one axis: cut steps at the start and end of a, and of b (one of each pair is 0). */
-interface AxisOverlap {
-  aStart: number;
-  aEnd: number;
-  bStart: number;
-  bEnd: number;
-  score: number;
-}
+import { bestOverlaps, STEPS_PER_AXIS } from './axis-overlaps.js';
+import { centredCorrelation, centredProduct, correlation, meanOf, squaresAbout } from './correlation.js';
+import { AXIS, axisWeights, resampleColumns, resampleRows } from './resample.js';
 
 export interface AlignedPair {
   /** Common part of a and of b, each resampled to 32×32. */
@@ -26,14 +17,15 @@ export interface AlignedPair {
   gradientCorrelation: () => number;
 }
 
-const PER_AXIS = 4;
 /** Allowed disagreement of aspect ratios (log scale): resizing rounds sizes to whole pixels. */
 const ASPECT_TOLERANCE = 0.05;
 
 /** Candidate alignments, best first by grey-level correlation. */
 export function alignCrops(a: Uint8Array, b: Uint8Array, aspectA: number, aspectB: number): AlignedPair[] {
-  const xs = axisCandidates(cropProfiles(profile(a, true)), cropProfiles(profile(b, true)));
-  const ys = axisCandidates(cropProfiles(profile(a, false)), cropProfiles(profile(b, false)));
+  const profilesA = profiles(a);
+  const profilesB = profiles(b);
+  const xs = bestOverlaps(profilesA.columns, profilesB.columns);
+  const ys = bestOverlaps(profilesA.rows, profilesB.rows);
   const regionA = regionsOf(a);
   const regionB = regionsOf(b);
   const pairs: AlignedPair[] = [];
@@ -47,7 +39,7 @@ export function alignCrops(a: Uint8Array, b: Uint8Array, aspectA: number, aspect
       pairs.push({
         a: partA.pixels,
         b: partB.pixels,
-        correlation: centredCorrelation(dot(partA.centred, 0, partB.centred, 0, AXIS * AXIS), partA.squares, partB.squares),
+        correlation: centredCorrelation(centredProduct(partA.pixels, partA.mean, partB.pixels, partB.mean), partA.squares, partB.squares),
         gradientCorrelation: () => correlation(gradients(partA.pixels), gradients(partB.pixels)),
       });
     }
@@ -55,53 +47,27 @@ export function alignCrops(a: Uint8Array, b: Uint8Array, aspectA: number, aspect
   return pairs.sort((p, q) => q.correlation - p.correlation);
 }
 
-function profile(raster: Uint8Array, columns: boolean): Float64Array {
-  const out = new Float64Array(AXIS);
+/** Column and row sums of a raster. */
+function profiles(raster: Uint8Array): { columns: Float64Array; rows: Float64Array } {
+  const columns = new Float64Array(AXIS);
+  const rows = new Float64Array(AXIS);
   for (let y = 0; y < AXIS; y++) {
-    for (let x = 0; x < AXIS; x++) out[columns ? x : y] = (out[columns ? x : y] ?? 0) + (raster[y * AXIS + x] ?? 0);
-  }
-  return out;
-}
-
-/** Best PER_AXIS overlaps by profile correlation (ties in trial order), plus "no crop" so plain copies are always tried. */
-function axisCandidates(profileA: CroppedProfiles, profileB: CroppedProfiles): AxisOverlap[] {
-  const best: AxisOverlap[] = [];
-  let identity: AxisOverlap | undefined;
-  for (let start = -MAX_CROP_STEPS; start <= MAX_CROP_STEPS; start++) {
-    for (let end = -MAX_CROP_STEPS; end <= MAX_CROP_STEPS; end++) {
-      const aStart = Math.max(0, start);
-      const bStart = Math.max(0, -start);
-      const aEnd = Math.max(0, end);
-      const bEnd = Math.max(0, -end);
-      if (!keepsEnough(aStart, aEnd) || !keepsEnough(bStart, bEnd)) continue;
-      const score = cropCorrelation(profileA, aStart, aEnd, profileB, bStart, bEnd);
-      const isIdentity = start === 0 && end === 0;
-      const rank = rankAmong(best, score);
-      if (rank === PER_AXIS && !isIdentity) continue;
-      const overlap = { aStart, aEnd, bStart, bEnd, score };
-      if (isIdentity) identity = overlap;
-      if (rank < PER_AXIS) {
-        best.splice(rank, 0, overlap);
-        if (best.length > PER_AXIS) best.pop();
-      }
+    let row = 0;
+    for (let x = 0; x < AXIS; x++) {
+      const value = raster[y * AXIS + x] ?? 0;
+      columns[x] = (columns[x] ?? 0) + value;
+      row += value;
     }
+    rows[y] = row;
   }
-  if (identity && !best.includes(identity)) best.push(identity);
-  return best;
-}
-
-/** Where a score goes in `best` (sorted high to low, an equal score after those already there); PER_AXIS when it does not make the cut. */
-function rankAmong(best: readonly AxisOverlap[], score: number): number {
-  let rank = best.length;
-  while (rank > 0 && (best[rank - 1]?.score ?? 0) < score) rank--;
-  return Math.min(rank, PER_AXIS);
+  return { columns, rows };
 }
 
 interface Region {
   /** The region resampled to AXIS × AXIS. */
   pixels: Float64Array;
-  /** The same minus its mean, and its sum of squares: its side of a correlation. */
-  centred: Float64Array;
+  /** Its side of a correlation. */
+  mean: number;
   squares: number;
 }
 
@@ -124,8 +90,8 @@ function regionsOf(raster: Uint8Array): (xStart: number, xEnd: number, yStart: n
       columns.set(xKey, resampled);
     }
     const pixels = resampleRows(resampled, axisWeights(yStart, yEnd));
-    const centred = Float64Array.from(pixels);
-    const region = { pixels, centred, squares: centreInPlace(centred) };
+    const mean = meanOf(pixels);
+    const region = { pixels, mean, squares: squaresAbout(pixels, mean) };
     regions.set(key, region);
     return region;
   };
