@@ -1,9 +1,14 @@
 /**
  * The 1-D half of crop alignment: which overlaps of two thumbnails along one axis make their row
  * (or column) profiles agree best. Every overlap tried cuts up to MAX_CROP_STEPS from each end of
- * one image or the other; ~550 of them keep enough of both. Each side's profile is prepared once
- * for all the crops it takes part in (resampled back to AXIS samples and centred), so scoring an
- * overlap is one dot product where resampling and centring both sides for it cost ten times that.
+ * one image or the other; 553 of them keep enough of both, and every one is scored, as the
+ * correlation of the two profiles each resampled from its crop back to AXIS samples.
+ *
+ * Scoring is most of what an alignment costs, so no work is done twice: a crop that appears in many
+ * trials (none, or a cut at one end) is resampled and centred once per side, and such a trial is
+ * one dot product; a crop cutting both ends appears in one trial only and is scored there in two
+ * passes. The arithmetic is the plain correlation's, term by term, so every score is the same
+ * number it would be if each trial were computed on its own.
  */
 
 import { centreInPlace, centredCorrelation, dot } from './correlation.js';
@@ -26,8 +31,9 @@ export interface AxisOverlap {
 }
 
 /**
- * Crops of one side that take part in many trials: none, or a cut at one end only. A crop cutting
- * both ends of one side meets only the other side uncut, in a single trial, and is scored there.
+ * Crops of one side that take part in many trials: none, or a cut at one end only (a trial cuts a
+ * given end of one image, never of both). A crop cutting both ends of one side meets only the
+ * other side uncut, in a single trial.
  */
 const SHARED: { start: number; end: number; weights: AxisWeights }[] = [];
 for (let start = 0; start <= MAX_CROP_STEPS; start++) {
@@ -76,14 +82,18 @@ interface PreparedProfile {
   readonly squares: Float64Array;
 }
 
-function prepare(profile: Float64Array): PreparedProfile {
-  const centred = new Float64Array(SHARED.length * AXIS);
-  const squares = new Float64Array(SHARED.length);
+const preparedProfile = (): PreparedProfile => ({ centred: new Float64Array(SHARED.length * AXIS), squares: new Float64Array(SHARED.length) });
+/** Reused by every call (nothing here is asynchronous), not allocated four times per alignment. */
+const sideA = preparedProfile();
+const sideB = preparedProfile();
+
+function prepare(profile: Float64Array, into: PreparedProfile): PreparedProfile {
+  const { centred, squares } = into;
   SHARED.forEach(({ weights }, slot) => {
-    resampleProfile(profile, weights, centred, slot * AXIS);
-    squares[slot] = centreInPlace(centred, slot * AXIS, AXIS);
+    const sum = resampleProfile(profile, weights, centred, slot * AXIS);
+    squares[slot] = centreInPlace(centred, slot * AXIS, AXIS, sum / AXIS);
   });
-  return { centred, squares };
+  return into;
 }
 
 /**
@@ -91,8 +101,8 @@ function prepare(profile: Float64Array): PreparedProfile {
  * "no crop" when it is not among them, so plain copies are always tried.
  */
 export function bestOverlaps(profileA: Float64Array, profileB: Float64Array): AxisOverlap[] {
-  const a = prepare(profileA);
-  const b = prepare(profileB);
+  const a = prepare(profileA, sideA);
+  const b = prepare(profileB, sideB);
   for (let i = 0; i < SHARED_TRIALS.length; i += 3) {
     const aSlot = SHARED_TRIALS[i + 1] ?? 0;
     const bSlot = SHARED_TRIALS[i + 2] ?? 0;
@@ -120,8 +130,9 @@ function ranked(scores: Float64Array): AxisOverlap[] {
 }
 
 function overlapOf(trial: number, score: number): AxisOverlap {
-  const { aStart, aEnd, bStart, bEnd } = TRIALS[trial] ?? { aStart: 0, aEnd: 0, bStart: 0, bEnd: 0 };
-  return { aStart, aEnd, bStart, bEnd, score };
+  const cut = TRIALS[trial];
+  if (!cut) throw new RangeError(`no trial ${trial}`);
+  return { ...cut, score };
 }
 
 const cropped = new Float64Array(AXIS);

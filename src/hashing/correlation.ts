@@ -31,13 +31,18 @@ export function centredProduct(a: ArrayLike<number>, meanA: number, b: ArrayLike
 }
 
 /**
- * Subtracts the mean of values[at, at + length) from each of them; returns their sum of squares
- * after. For vectors compared many times, where subtracting the mean on every pass would cost more.
+ * Subtracts `mean` (that of values[at, at + length), summed in index order) from each of them;
+ * returns their sum of squares after. For vectors compared many times, where subtracting the mean
+ * on every pass would cost more.
  */
-export function centreInPlace(values: Float64Array, at = 0, length = values.length - at): number {
-  const mean = meanOf(values, at, length);
-  for (let i = at; i < at + length; i++) values[i] = (values[i] ?? 0) - mean;
-  return squaresAbout(values, 0, at, length);
+export function centreInPlace(values: Float64Array, at: number, length: number, mean: number): number {
+  let squares = 0;
+  for (let i = at; i < at + length; i++) {
+    const centred = (values[i] ?? 0) - mean;
+    values[i] = centred;
+    squares += centred * centred;
+  }
+  return squares;
 }
 
 /** Dot product of a[aAt, aAt + length) and b[bAt, bAt + length). */
