@@ -13,7 +13,7 @@
  */
 
 import { centreInPlace, centredCorrelation, dot } from './correlation.js';
-import { AXIS, axisWeights, MAX_CROP_STEPS, resampleProfile, weightsTable, type AxisWeights } from './resample.js';
+import { AXIS, axisWeights, MAX_CROP_STEPS, resampleProfile, weightsTable } from './resample.js';
 
 /** Crop steps (1.25 % each) in a whole axis. */
 export const STEPS_PER_AXIS = Math.round(1 / 0.0125);
@@ -53,13 +53,7 @@ for (let start = -MAX_CROP_STEPS; start <= MAX_CROP_STEPS; start++) {
 const isUncut = (cut: Cut) => cut.aStart + cut.aEnd + cut.bStart + cut.bEnd === 0;
 const IDENTITY = TRIALS.findIndex(isUncut);
 
-/** Two-ended crops of one side, each with the trial it is scored for. */
-interface TwoEndedCrops {
-  readonly trials: Int32Array;
-  readonly weights: AxisWeights;
-}
-
-/** How each trial is scored: [trial, a slot, b slot] triples of shared crops, or a two-ended crop of a or of b. */
+/** How each trial is scored: [trial, a slot, b slot] triples of shared crops … */
 const SHARED_TRIALS = Int32Array.from(
   TRIALS.flatMap((cut, trial) => {
     const aSlot = sharedSlot(cut.aStart, cut.aEnd);
@@ -67,19 +61,16 @@ const SHARED_TRIALS = Int32Array.from(
     return aSlot >= 0 && bSlot >= 0 ? [trial, aSlot, bSlot] : [];
   }),
 );
-const twoEndedCrops = (side: 'a' | 'b'): TwoEndedCrops => {
-  const trials: number[] = [];
-  const weights: AxisWeights[] = [];
-  TRIALS.forEach((cut, trial) => {
-    const [start, end] = side === 'a' ? [cut.aStart, cut.aEnd] : [cut.bStart, cut.bEnd];
-    if (sharedSlot(start, end) >= 0) return;
-    trials.push(trial);
-    weights.push(axisWeights(start, end));
-  });
-  return { trials: Int32Array.from(trials), weights: weightsTable(weights) };
-};
-const TWO_ENDED_OF_A = twoEndedCrops('a');
-const TWO_ENDED_OF_B = twoEndedCrops('b');
+/** … or a crop cutting both ends of a, or of b: the same crops either side, so one table of weights. */
+const TWO_ENDED = TRIALS.filter((cut) => cut.aStart > 0 && cut.aEnd > 0).map((cut) => ({ start: cut.aStart, end: cut.aEnd }));
+const TWO_ENDED_WEIGHTS = weightsTable(TWO_ENDED.map(({ start, end }) => axisWeights(start, end)));
+/** The trial each two-ended crop is scored for, as a crop of a and as a crop of b. */
+const trialsOfTwoEnded = (side: 'a' | 'b') =>
+  Int32Array.from(TWO_ENDED, ({ start, end }) =>
+    TRIALS.findIndex((cut) => (side === 'a' ? cut.aStart === start && cut.aEnd === end : cut.bStart === start && cut.bEnd === end)),
+  );
+const TWO_ENDED_OF_A = trialsOfTwoEnded('a');
+const TWO_ENDED_OF_B = trialsOfTwoEnded('b');
 
 /** One side's profile under each shared crop, slot by slot: AXIS centred samples each, and their sum of squares. */
 interface PreparedProfile {
@@ -122,16 +113,16 @@ function prepare(profile: Float64Array, into: PreparedProfile): PreparedProfile 
 }
 
 /**
- * Scores of `profile` under each two-ended crop against the other side uncut: resampled, centred
- * and compared in two passes, the sums in the order centreInPlace and dot run them (so the same
- * numbers).
+ * Scores of `profile` under each two-ended crop against the other side uncut, into the trials
+ * given: resampled, centred and compared in two passes, the sums in the order centreInPlace and
+ * dot run them (so the same numbers).
  */
-function scoreTwoEnded(crops: TwoEndedCrops, profile: Float64Array, other: PreparedProfile): void {
+function scoreTwoEnded(trials: Int32Array, profile: Float64Array, other: PreparedProfile): void {
   const { centred: otherCentred, squares: otherSquares } = other;
   const uncut = UNCUT * AXIS;
   const uncutSquares = otherSquares[UNCUT] ?? 0;
-  for (let crop = 0; crop < crops.trials.length; crop++) {
-    const mean = resampleProfile(profile, crops.weights, cropped, 0, crop) / AXIS;
+  for (let crop = 0; crop < trials.length; crop++) {
+    const mean = resampleProfile(profile, TWO_ENDED_WEIGHTS, cropped, 0, crop) / AXIS;
     let squares = 0;
     let product = 0;
     for (let o = 0; o < AXIS; o++) {
@@ -139,7 +130,7 @@ function scoreTwoEnded(crops: TwoEndedCrops, profile: Float64Array, other: Prepa
       squares += centred * centred;
       product += centred * (otherCentred[uncut + o] ?? 0);
     }
-    scores[crops.trials[crop] ?? 0] = centredCorrelation(product, squares, uncutSquares);
+    scores[trials[crop] ?? 0] = centredCorrelation(product, squares, uncutSquares);
   }
 }
 
