@@ -125,10 +125,14 @@ function scoreTwoEnded(trials: Int32Array, profile: Float64Array, other: Prepare
     const mean = resampleProfile(profile, TWO_ENDED_WEIGHTS, cropped, 0, crop) / AXIS;
     let squares = 0;
     let product = 0;
-    for (let o = 0; o < AXIS; o++) {
+    // Two samples per turn, as in resampleProfile.
+    for (let o = 0; o < AXIS; o += 2) {
       const centred = (cropped[o] ?? 0) - mean;
       squares += centred * centred;
       product += centred * (otherCentred[uncut + o] ?? 0);
+      const next = (cropped[o + 1] ?? 0) - mean;
+      squares += next * next;
+      product += next * (otherCentred[uncut + o + 1] ?? 0);
     }
     scores[trials[crop] ?? 0] = centredCorrelation(product, squares, uncutSquares);
   }
