@@ -105,11 +105,11 @@ export function resampleRegion(raster: ArrayLike<number>, xAxis: AxisWeights, yA
 export function resampleColumns(raster: ArrayLike<number>, xAxis: AxisWeights): Float64Array {
   const { first, near, far } = xAxis;
   const out = new Float64Array(AXIS * AXIS);
-  for (let y = 0; y < AXIS; y++) {
-    for (let o = 0; o < AXIS; o++) {
-      const k = y * AXIS + (first[o] ?? 0);
-      out[y * AXIS + o] = (near[o] ?? 0) * (raster[k] ?? 0) + (far[o] ?? 0) * (raster[k + 1] ?? 0);
-    }
+  for (let o = 0; o < AXIS; o++) {
+    const here = first[o] ?? 0;
+    const wHere = near[o] ?? 0;
+    const wNext = far[o] ?? 0;
+    for (let y = 0; y < AXIS; y++) out[y * AXIS + o] = wHere * (raster[y * AXIS + here] ?? 0) + wNext * (raster[y * AXIS + here + 1] ?? 0);
   }
   return out;
 }
