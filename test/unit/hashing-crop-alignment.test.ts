@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { bestOverlaps } from '../../src/hashing/axis-overlaps.js';
 import { centreInPlace, centredCorrelation, correlation, dot, meanOf } from '../../src/hashing/correlation.js';
-import { AXIS, axisWeights, CROP_STEP, resampleProfile, resampleRegion } from '../../src/hashing/resample.js';
+import { AXIS, axisWeights, CROP_STEP, resampleColumns, resampleProfile, resampleRegion, resampleRows, weightsTable } from '../../src/hashing/resample.js';
 
 /** mulberry32, so every run sees the same vectors. */
 function random(seed: number): () => number {
@@ -36,6 +36,34 @@ describe('resampleProfile', () => {
         expect(sum).toBe(out.reduce((total, sample) => total + sample, 0));
       }
     }
+  });
+
+  it('reads crop c of a weights table as that crop on its own', () => {
+    const profile = vector(random(5), AXIS);
+    const crops = [axisWeights(0, 7), axisWeights(5, 5), axisWeights(12, 0)];
+    const table = weightsTable(crops);
+    crops.forEach((crop, c) => {
+      const alone = new Float64Array(AXIS);
+      const fromTable = new Float64Array(AXIS);
+      expect(resampleProfile(profile, table, fromTable, 0, c)).toBe(resampleProfile(profile, crop, alone, 0));
+      expect(fromTable).toEqual(alone);
+    });
+  });
+
+  it('resamples a raster row by row in the columns pass and column by column in the rows pass', () => {
+    const raster = vector(random(6), AXIS * AXIS);
+    const x = axisWeights(3, 9);
+    const y = axisWeights(10, 2);
+    const columns = resampleColumns(raster, x);
+    const region = resampleRows(columns, y);
+    const expected = new Float64Array(AXIS);
+    for (let line = 0; line < AXIS; line++) {
+      resampleProfile(raster.subarray(line * AXIS, (line + 1) * AXIS), x, expected, 0);
+      expect(columns.subarray(line * AXIS, (line + 1) * AXIS)).toEqual(expected);
+      resampleProfile(Float64Array.from({ length: AXIS }, (_, k) => columns[k * AXIS + line] ?? 0), y, expected, 0);
+      expect(Float64Array.from({ length: AXIS }, (_, o) => region[o * AXIS + line] ?? 0)).toEqual(expected);
+    }
+    expect(resampleRegion(raster, x, y)).toEqual(region);
   });
 
   it('leaves an uncut axis as it is, in one region pass or two', () => {
