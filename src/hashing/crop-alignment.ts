@@ -5,16 +5,9 @@
  * the rest are scored on the full 2-D overlap.
  */
 
-import { AXIS, axisWeights, correlation, MAX_CROP_STEPS, resampleProfile, resampleRegion } from './resample.js';
-
-/** Overlap on one axis: cut steps at the start and end of a, and of b (one of each pair is 0). */
-interface AxisOverlap {
-  aStart: number;
-  aEnd: number;
-  bStart: number;
-  bEnd: number;
-  score: number;
-}
+import { bestOverlaps, STEPS_PER_AXIS } from './axis-overlaps.js';
+import { centredCorrelation, centredProduct, correlation, meanOf, squaresAbout } from './correlation.js';
+import { AXIS, axisWeights, resampleColumns, resampleRows } from './resample.js';
 
 export interface AlignedPair {
   /** Common part of a and of b, each resampled to 32×32. */
@@ -24,84 +17,84 @@ export interface AlignedPair {
   gradientCorrelation: () => number;
 }
 
-const PER_AXIS = 4;
-/** Overlap must keep at least this share of each image on each axis. */
-const MIN_KEPT_STEPS = Math.round(0.8 / 0.0125);
-const STEPS_PER_AXIS = Math.round(1 / 0.0125);
 /** Allowed disagreement of aspect ratios (log scale): resizing rounds sizes to whole pixels. */
 const ASPECT_TOLERANCE = 0.05;
 
 /** Candidate alignments, best first by grey-level correlation. */
 export function alignCrops(a: Uint8Array, b: Uint8Array, aspectA: number, aspectB: number): AlignedPair[] {
-  const columnsA = profile(a, true);
-  const columnsB = profile(b, true);
-  const rowsA = profile(a, false);
-  const rowsB = profile(b, false);
-  const xs = axisCandidates(columnsA, columnsB);
-  const ys = axisCandidates(rowsA, rowsB);
+  const profilesA = profiles(a);
+  const profilesB = profiles(b);
+  const xs = bestOverlaps(profilesA.columns, profilesB.columns);
+  const ys = bestOverlaps(profilesA.rows, profilesB.rows);
+  const regionA = regionsOf(a);
+  const regionB = regionsOf(b);
   const pairs: AlignedPair[] = [];
   for (const x of xs) {
     for (const y of ys) {
       const keptA = (STEPS_PER_AXIS - x.aStart - x.aEnd) / (STEPS_PER_AXIS - y.aStart - y.aEnd);
       const keptB = (STEPS_PER_AXIS - x.bStart - x.bEnd) / (STEPS_PER_AXIS - y.bStart - y.bEnd);
       if (Math.abs(Math.log((aspectA * keptA) / (aspectB * keptB))) > ASPECT_TOLERANCE) continue;
-      const partA = resampleRegion(a, axisWeights(x.aStart, x.aEnd), axisWeights(y.aStart, y.aEnd));
-      const partB = resampleRegion(b, axisWeights(x.bStart, x.bEnd), axisWeights(y.bStart, y.bEnd));
+      const partA = regionA(x.aStart, x.aEnd, y.aStart, y.aEnd);
+      const partB = regionB(x.bStart, x.bEnd, y.bStart, y.bEnd);
       pairs.push({
-        a: partA,
-        b: partB,
-        correlation: correlation(partA, partB),
-        gradientCorrelation: () => correlation(gradients(partA), gradients(partB)),
+        a: partA.pixels,
+        b: partB.pixels,
+        correlation: centredCorrelation(centredProduct(partA.pixels, partA.mean, partB.pixels, partB.mean), partA.squares, partB.squares),
+        gradientCorrelation: () => correlation(gradients(partA.pixels), gradients(partB.pixels)),
       });
     }
   }
   return pairs.sort((p, q) => q.correlation - p.correlation);
 }
 
-function profile(raster: Uint8Array, columns: boolean): Float64Array {
-  const out = new Float64Array(AXIS);
+/** Column and row sums of a raster. */
+function profiles(raster: Uint8Array): { columns: Float64Array; rows: Float64Array } {
+  const columns = new Float64Array(AXIS);
+  const rows = new Float64Array(AXIS);
   for (let y = 0; y < AXIS; y++) {
-    for (let x = 0; x < AXIS; x++) out[columns ? x : y] = (out[columns ? x : y] ?? 0) + (raster[y * AXIS + x] ?? 0);
+    let row = 0;
+    for (let x = 0; x < AXIS; x++) {
+      const value = raster[y * AXIS + x] ?? 0;
+      columns[x] = (columns[x] ?? 0) + value;
+      row += value;
+    }
+    rows[y] = row;
   }
-  return out;
+  return { columns, rows };
 }
 
-/** Best PER_AXIS overlaps by profile correlation, plus "no crop" so plain copies are always tried. */
-function axisCandidates(profileA: Float64Array, profileB: Float64Array): AxisOverlap[] {
-  const resampledA = new Map<number, Float64Array>();
-  const resampledB = new Map<number, Float64Array>();
-  const get = (cache: Map<number, Float64Array>, source: Float64Array, start: number, end: number) => {
-    const key = start * 100 + end;
-    let hit = cache.get(key);
-    if (!hit) {
-      hit = resampleProfile(source, axisWeights(start, end));
-      cache.set(key, hit);
+interface Region {
+  /** The region resampled to AXIS × AXIS. */
+  pixels: Float64Array;
+  /** Its side of a correlation. */
+  mean: number;
+  squares: number;
+}
+
+/**
+ * Regions of one raster by crop steps [xStart, xEnd, yStart, yEnd], each made once: the candidate
+ * overlaps often share one side's crop (the uncropped side of each overlap is 0, 0), and those that
+ * share its horizontal crop share the columns pass of the resampling.
+ */
+function regionsOf(raster: Uint8Array): (xStart: number, xEnd: number, yStart: number, yEnd: number) => Region {
+  const columns = new Map<number, Float64Array>();
+  const regions = new Map<number, Region>();
+  return (xStart, xEnd, yStart, yEnd) => {
+    const xKey = xStart * 100 + xEnd;
+    const key = xKey * 10_000 + yStart * 100 + yEnd;
+    const known = regions.get(key);
+    if (known) return known;
+    let resampled = columns.get(xKey);
+    if (!resampled) {
+      resampled = resampleColumns(raster, axisWeights(xStart, xEnd));
+      columns.set(xKey, resampled);
     }
-    return hit;
+    const pixels = resampleRows(resampled, axisWeights(yStart, yEnd));
+    const mean = meanOf(pixels);
+    const region = { pixels, mean, squares: squaresAbout(pixels, mean) };
+    regions.set(key, region);
+    return region;
   };
-  const all: AxisOverlap[] = [];
-  for (let start = -MAX_CROP_STEPS; start <= MAX_CROP_STEPS; start++) {
-    for (let end = -MAX_CROP_STEPS; end <= MAX_CROP_STEPS; end++) {
-      const aStart = Math.max(0, start);
-      const bStart = Math.max(0, -start);
-      const aEnd = Math.max(0, end);
-      const bEnd = Math.max(0, -end);
-      if (STEPS_PER_AXIS - aStart - aEnd < MIN_KEPT_STEPS || STEPS_PER_AXIS - bStart - bEnd < MIN_KEPT_STEPS) continue;
-      const score = correlation(get(resampledA, profileA, aStart, aEnd), get(resampledB, profileB, bStart, bEnd));
-      all.push({ aStart, aEnd, bStart, bEnd, score });
-    }
-  }
-  all.sort((p, q) => q.score - p.score);
-  const best = all.slice(0, PER_AXIS);
-  if (!best.some(isIdentity)) {
-    const identity = all.find(isIdentity);
-    if (identity) best.push(identity);
-  }
-  return best;
-}
-
-function isIdentity(overlap: AxisOverlap): boolean {
-  return overlap.aStart === 0 && overlap.aEnd === 0 && overlap.bStart === 0 && overlap.bEnd === 0;
 }
 
 /** Horizontal then vertical forward differences, as one vector. */

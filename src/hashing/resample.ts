@@ -9,12 +9,17 @@ export const AXIS = 32;
 export const CROP_STEP = 0.0125;
 export const MAX_CROP_STEPS = 12; // 15 %
 
+/**
+ * Output sample o averages source samples first[o] and first[o] + 1 over its area:
+ * near[o] · s[first[o]] + far[o] · s[first[o] + 1]. A crop only cuts, so an output sample is at
+ * most one source sample wide and meets at most two of them; one that lies inside a single source
+ * sample gives the other weight 0, which adds an exact 0. Two products in a fixed form are what
+ * makes the ~4,000 profile samples an alignment resamples cheap.
+ */
 export interface AxisWeights {
-  /** First and one-past-last source sample per output sample. */
-  readonly from: Int32Array;
-  readonly to: Int32Array;
-  /** Dense AXIS × AXIS weights, row per output sample, each row summing to 1. */
-  readonly weights: Float64Array;
+  readonly first: Int32Array;
+  readonly near: Float64Array;
+  readonly far: Float64Array;
 }
 
 const cache = new Map<number, AxisWeights>();
@@ -24,84 +29,99 @@ export function axisWeights(startSteps: number, endSteps: number): AxisWeights {
   const key = startSteps * 1000 + endSteps;
   const known = cache.get(key);
   if (known) return known;
+  if (startSteps < 0 || endSteps < 0) throw new RangeError(`a crop cuts the axis, it cannot extend it: ${startSteps}, ${endSteps}`);
   const lo = startSteps * CROP_STEP * AXIS;
   const hi = (1 - endSteps * CROP_STEP) * AXIS;
   const step = (hi - lo) / AXIS;
-  const from = new Int32Array(AXIS);
-  const to = new Int32Array(AXIS);
-  const weights = new Float64Array(AXIS * AXIS);
+  const first = new Int32Array(AXIS);
+  const near = new Float64Array(AXIS);
+  const far = new Float64Array(AXIS);
   for (let out = 0; out < AXIS; out++) {
     const s0 = lo + out * step;
     const s1 = s0 + step;
-    const first = Math.max(0, Math.floor(s0));
-    const last = Math.min(AXIS, Math.ceil(s1));
-    let total = 0;
-    for (let k = first; k < last; k++) {
-      const w = Math.min(s1, k + 1) - Math.max(s0, k);
-      weights[out * AXIS + k] = w;
-      total += w;
-    }
-    for (let k = first; k < last; k++) weights[out * AXIS + k] = (weights[out * AXIS + k] ?? 0) / total;
-    from[out] = first;
-    to[out] = last;
+    const k = Math.max(0, Math.floor(s0));
+    const areaHere = Math.min(s1, k + 1) - Math.max(s0, k);
+    const areaNext = Math.min(AXIS, Math.ceil(s1)) > k + 1 ? Math.min(s1, k + 2) - (k + 1) : 0;
+    const total = areaHere + areaNext;
+    // Inside the last source sample: read it as the "far" one, so no weight points past the axis.
+    const last = k === AXIS - 1;
+    first[out] = last ? k - 1 : k;
+    near[out] = last ? 0 : areaHere / total;
+    far[out] = last ? areaHere / total : areaNext / total;
   }
-  const made = { from, to, weights };
+  const made = { first, near, far };
   cache.set(key, made);
   return made;
 }
 
-/** 1-D resample of a profile of AXIS samples. */
-export function resampleProfile(profile: Float64Array, axis: AxisWeights): Float64Array {
-  const out = new Float64Array(AXIS);
-  for (let o = 0; o < AXIS; o++) {
-    let sum = 0;
-    for (let k = axis.from[o] ?? 0; k < (axis.to[o] ?? 0); k++) sum += (axis.weights[o * AXIS + k] ?? 0) * (profile[k] ?? 0);
-    out[o] = sum;
+/**
+ * The weights of several crops back to back, crop c at [c·AXIS, (c + 1)·AXIS): a loop over many
+ * crops reads one table instead of an object per crop (measured: ~15 % of the 1-D search).
+ */
+export function weightsTable(crops: readonly AxisWeights[]): AxisWeights {
+  const first = new Int32Array(crops.length * AXIS);
+  const near = new Float64Array(crops.length * AXIS);
+  const far = new Float64Array(crops.length * AXIS);
+  crops.forEach((crop, c) => {
+    first.set(crop.first, c * AXIS);
+    near.set(crop.near, c * AXIS);
+    far.set(crop.far, c * AXIS);
+  });
+  return { first, near, far };
+}
+
+/**
+ * 1-D resample of a profile of AXIS samples by crop `crop` of `weights` (0 for one crop's own
+ * weights), written to out[at, at + AXIS). Returns their sum, added in order (what centring needs
+ * first, had it summed them itself). Two samples per turn of the loop: the 1-D search runs it
+ * ~300 times per axis, and the loop's own overhead showed.
+ */
+export function resampleProfile(profile: Float64Array, weights: AxisWeights, out: Float64Array, at: number, crop = 0): number {
+  const { first, near, far } = weights;
+  const from = crop * AXIS;
+  let sum = 0;
+  for (let o = 0; o < AXIS; o += 2) {
+    const here = first[from + o] ?? 0;
+    const sample = (near[from + o] ?? 0) * (profile[here] ?? 0) + (far[from + o] ?? 0) * (profile[here + 1] ?? 0);
+    out[at + o] = sample;
+    sum += sample;
+    const next = first[from + o + 1] ?? 0;
+    const nextSample = (near[from + o + 1] ?? 0) * (profile[next] ?? 0) + (far[from + o + 1] ?? 0) * (profile[next + 1] ?? 0);
+    out[at + o + 1] = nextSample;
+    sum += nextSample;
   }
-  return out;
+  return sum;
 }
 
 /** 2-D resample of an AXIS × AXIS raster: columns by `xAxis`, rows by `yAxis`. */
 export function resampleRegion(raster: ArrayLike<number>, xAxis: AxisWeights, yAxis: AxisWeights): Float64Array {
-  const tmp = new Float64Array(AXIS * AXIS);
-  for (let y = 0; y < AXIS; y++) {
-    for (let o = 0; o < AXIS; o++) {
-      let sum = 0;
-      for (let k = xAxis.from[o] ?? 0; k < (xAxis.to[o] ?? 0); k++) sum += (xAxis.weights[o * AXIS + k] ?? 0) * (raster[y * AXIS + k] ?? 0);
-      tmp[y * AXIS + o] = sum;
-    }
-  }
+  return resampleRows(resampleColumns(raster, xAxis), yAxis);
+}
+
+/**
+ * The two passes of resampleRegion. Apart, the columns pass is made once for all the regions that
+ * share a horizontal crop; together or apart, the arithmetic is the same.
+ */
+export function resampleColumns(raster: ArrayLike<number>, xAxis: AxisWeights): Float64Array {
+  const { first, near, far } = xAxis;
   const out = new Float64Array(AXIS * AXIS);
   for (let o = 0; o < AXIS; o++) {
-    for (let x = 0; x < AXIS; x++) {
-      let sum = 0;
-      for (let k = yAxis.from[o] ?? 0; k < (yAxis.to[o] ?? 0); k++) sum += (yAxis.weights[o * AXIS + k] ?? 0) * (tmp[k * AXIS + x] ?? 0);
-      out[o * AXIS + x] = sum;
-    }
+    const here = first[o] ?? 0;
+    const wHere = near[o] ?? 0;
+    const wNext = far[o] ?? 0;
+    for (let y = 0; y < AXIS; y++) out[y * AXIS + o] = wHere * (raster[y * AXIS + here] ?? 0) + wNext * (raster[y * AXIS + here + 1] ?? 0);
   }
   return out;
 }
 
-/** Pearson correlation of two equal-length vectors; 0 when either is flat. */
-export function correlation(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  const n = a.length;
-  let sa = 0;
-  let sb = 0;
-  for (let i = 0; i < n; i++) {
-    sa += a[i] ?? 0;
-    sb += b[i] ?? 0;
+export function resampleRows(columns: Float64Array, yAxis: AxisWeights): Float64Array {
+  const { first, near, far } = yAxis;
+  const out = new Float64Array(AXIS * AXIS);
+  for (let o = 0; o < AXIS; o++) {
+    const here = (first[o] ?? 0) * AXIS;
+    const wHere = near[o] ?? 0;
+    const wNext = far[o] ?? 0;
+    for (let x = 0; x < AXIS; x++) out[o * AXIS + x] = wHere * (columns[here + x] ?? 0) + wNext * (columns[here + AXIS + x] ?? 0);
   }
-  const ma = sa / n;
-  const mb = sb / n;
-  let ab = 0;
-  let aa = 0;
-  let bb = 0;
-  for (let i = 0; i < n; i++) {
-    const x = (a[i] ?? 0) - ma;
-    const y = (b[i] ?? 0) - mb;
-    ab += x * y;
-    aa += x * x;
-    bb += y * y;
-  }
-  return aa > 0 && bb > 0 ? ab / Math.sqrt(aa * bb) : 0;
+  return out;
 }

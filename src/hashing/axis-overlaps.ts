@@ -1,0 +1,168 @@
+/**
+ * The 1-D half of crop alignment: which overlaps of two thumbnails along one axis make their row
+ * (or column) profiles agree best. Every overlap tried cuts up to MAX_CROP_STEPS from each end of
+ * one image or the other; 553 of them keep enough of both, and every one is scored, as the
+ * correlation of the two profiles each resampled from its crop back to AXIS samples.
+ *
+ * Scoring is most of what an alignment costs, so no work is done twice. A trial cuts a given end of
+ * one image, never of both, so a crop with a cut at one end or none appears in many trials: it is
+ * resampled and centred once per side, and such a trial is one dot product. A crop cutting both
+ * ends of one side meets only the other side uncut, in one trial, and is scored there in two passes.
+ * The arithmetic is the plain correlation's, term by term, so every score is the number it would
+ * be if each trial were computed on its own.
+ */
+
+import { centreInPlace, centredCorrelation, dot } from './correlation.js';
+import { AXIS, axisWeights, MAX_CROP_STEPS, resampleProfile, weightsTable } from './resample.js';
+
+/** Crop steps (1.25 % each) in a whole axis. */
+export const STEPS_PER_AXIS = Math.round(1 / 0.0125);
+/** An overlap must keep at least this many steps of each image on each axis. */
+const MIN_KEPT_STEPS = Math.round(0.8 / 0.0125);
+const PER_AXIS = 4;
+
+/** Overlap on one axis: cut steps at the start and end of a, and of b (one of each pair is 0). */
+export interface AxisOverlap {
+  readonly aStart: number;
+  readonly aEnd: number;
+  readonly bStart: number;
+  readonly bEnd: number;
+  /** Correlation of the two profiles over the overlap. */
+  readonly score: number;
+}
+
+type Cut = Omit<AxisOverlap, 'score'>;
+
+/** Crops with a cut at one end or none, by slot. */
+const SHARED: { start: number; end: number }[] = [];
+for (let start = 0; start <= MAX_CROP_STEPS; start++) {
+  for (let end = 0; end <= MAX_CROP_STEPS; end++) if (start === 0 || end === 0) SHARED.push({ start, end });
+}
+const SHARED_WEIGHTS = weightsTable(SHARED.map(({ start, end }) => axisWeights(start, end)));
+const sharedSlot = (start: number, end: number) => SHARED.findIndex((crop) => crop.start === start && crop.end === end);
+const UNCUT = sharedSlot(0, 0);
+
+/** The overlaps tried, in the order that settles ties between equal scores: start, then end, from −MAX to MAX. */
+const TRIALS: Cut[] = [];
+for (let start = -MAX_CROP_STEPS; start <= MAX_CROP_STEPS; start++) {
+  for (let end = -MAX_CROP_STEPS; end <= MAX_CROP_STEPS; end++) {
+    const cut = { aStart: Math.max(0, start), aEnd: Math.max(0, end), bStart: Math.max(0, -start), bEnd: Math.max(0, -end) };
+    if (STEPS_PER_AXIS - cut.aStart - cut.aEnd >= MIN_KEPT_STEPS && STEPS_PER_AXIS - cut.bStart - cut.bEnd >= MIN_KEPT_STEPS) TRIALS.push(cut);
+  }
+}
+const isUncut = (cut: Cut) => cut.aStart + cut.aEnd + cut.bStart + cut.bEnd === 0;
+const IDENTITY = TRIALS.findIndex(isUncut);
+
+/** How each trial is scored: [trial, a slot, b slot] triples of shared crops … */
+const SHARED_TRIALS = Int32Array.from(
+  TRIALS.flatMap((cut, trial) => {
+    const aSlot = sharedSlot(cut.aStart, cut.aEnd);
+    const bSlot = sharedSlot(cut.bStart, cut.bEnd);
+    return aSlot >= 0 && bSlot >= 0 ? [trial, aSlot, bSlot] : [];
+  }),
+);
+/** … or a crop cutting both ends of a, or of b: the same crops either side, so one table of weights. */
+const TWO_ENDED = TRIALS.filter((cut) => cut.aStart > 0 && cut.aEnd > 0).map((cut) => ({ start: cut.aStart, end: cut.aEnd }));
+const TWO_ENDED_WEIGHTS = weightsTable(TWO_ENDED.map(({ start, end }) => axisWeights(start, end)));
+/** The trial each two-ended crop is scored for, as a crop of a and as a crop of b. */
+const trialsOfTwoEnded = (side: 'a' | 'b') =>
+  Int32Array.from(TWO_ENDED, ({ start, end }) =>
+    TRIALS.findIndex((cut) => (side === 'a' ? cut.aStart === start && cut.aEnd === end : cut.bStart === start && cut.bEnd === end)),
+  );
+const TWO_ENDED_OF_A = trialsOfTwoEnded('a');
+const TWO_ENDED_OF_B = trialsOfTwoEnded('b');
+
+/** One side's profile under each shared crop, slot by slot: AXIS centred samples each, and their sum of squares. */
+interface PreparedProfile {
+  readonly centred: Float64Array;
+  readonly squares: Float64Array;
+}
+
+const preparedProfile = (): PreparedProfile => ({ centred: new Float64Array(SHARED.length * AXIS), squares: new Float64Array(SHARED.length) });
+/** Scratch reused by every call (nothing here is asynchronous), not allocated anew per alignment. */
+const sideA = preparedProfile();
+const sideB = preparedProfile();
+const scores = new Float64Array(TRIALS.length);
+const cropped = new Float64Array(AXIS);
+
+/**
+ * The PER_AXIS overlaps of two profiles that correlate best (equal scores in trial order), plus
+ * "no crop" when it is not among them, so plain copies are always tried.
+ */
+export function bestOverlaps(profileA: Float64Array, profileB: Float64Array): AxisOverlap[] {
+  const a = prepare(profileA, sideA);
+  const b = prepare(profileB, sideB);
+  for (let i = 0; i < SHARED_TRIALS.length; i += 3) {
+    const aSlot = SHARED_TRIALS[i + 1] ?? 0;
+    const bSlot = SHARED_TRIALS[i + 2] ?? 0;
+    const product = dot(a.centred, aSlot * AXIS, b.centred, bSlot * AXIS, AXIS);
+    scores[SHARED_TRIALS[i] ?? 0] = centredCorrelation(product, a.squares[aSlot] ?? 0, b.squares[bSlot] ?? 0);
+  }
+  scoreTwoEnded(TWO_ENDED_OF_A, profileA, b);
+  scoreTwoEnded(TWO_ENDED_OF_B, profileB, a);
+  return ranked(scores);
+}
+
+function prepare(profile: Float64Array, into: PreparedProfile): PreparedProfile {
+  const { centred, squares } = into;
+  for (let slot = 0; slot < SHARED.length; slot++) {
+    const sum = resampleProfile(profile, SHARED_WEIGHTS, centred, slot * AXIS, slot);
+    squares[slot] = centreInPlace(centred, slot * AXIS, AXIS, sum / AXIS);
+  }
+  return into;
+}
+
+/**
+ * Scores of `profile` under each two-ended crop against the other side uncut, into the trials
+ * given: resampled, centred and compared in two passes, the sums in the order centreInPlace and
+ * dot run them (so the same numbers).
+ */
+function scoreTwoEnded(trials: Int32Array, profile: Float64Array, other: PreparedProfile): void {
+  const { centred: otherCentred, squares: otherSquares } = other;
+  const uncut = UNCUT * AXIS;
+  const uncutSquares = otherSquares[UNCUT] ?? 0;
+  for (let crop = 0; crop < trials.length; crop++) {
+    const mean = resampleProfile(profile, TWO_ENDED_WEIGHTS, cropped, 0, crop) / AXIS;
+    let squares = 0;
+    let product = 0;
+    // Two samples per turn, as in resampleProfile.
+    for (let o = 0; o < AXIS; o += 2) {
+      const centred = (cropped[o] ?? 0) - mean;
+      squares += centred * centred;
+      product += centred * (otherCentred[uncut + o] ?? 0);
+      const next = (cropped[o + 1] ?? 0) - mean;
+      squares += next * next;
+      product += next * (otherCentred[uncut + o + 1] ?? 0);
+    }
+    scores[trials[crop] ?? 0] = centredCorrelation(product, squares, uncutSquares);
+  }
+}
+
+/** The best PER_AXIS trials, ties in trial order as a stable sort of all trials by score would leave them. */
+function ranked(scores: Float64Array): AxisOverlap[] {
+  const best: AxisOverlap[] = [];
+  for (let trial = 0; trial < TRIALS.length; trial++) {
+    const score = scores[trial] ?? 0;
+    const rank = rankAmong(best, score);
+    if (rank < PER_AXIS) {
+      best.splice(rank, 0, overlapOf(trial, score));
+      if (best.length > PER_AXIS) best.pop();
+    }
+  }
+  if (!best.some(isUncut)) best.push(overlapOf(IDENTITY, scores[IDENTITY] ?? 0));
+  return best;
+}
+
+/** Where a score goes in `best` (high to low, after equal scores already there); PER_AXIS when it misses the cut. */
+function rankAmong(best: readonly AxisOverlap[], score: number): number {
+  let rank = best.length;
+  while (rank > 0 && (best[rank - 1]?.score ?? 0) < score) rank--;
+  return Math.min(rank, PER_AXIS);
+}
+
+function overlapOf(trial: number, score: number): AxisOverlap {
+  const cut = TRIALS[trial];
+  if (!cut) throw new RangeError(`no trial ${trial}`);
+  // Not { ...cut, score }: a spread here cost more than the dot products (profiled).
+  return { aStart: cut.aStart, aEnd: cut.aEnd, bStart: cut.bStart, bEnd: cut.bEnd, score };
+}

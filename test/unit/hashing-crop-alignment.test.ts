@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { bestOverlaps } from '../../src/hashing/axis-overlaps.js';
+import { centreInPlace, centredCorrelation, correlation, dot, meanOf } from '../../src/hashing/correlation.js';
+import { AXIS, axisWeights, CROP_STEP, resampleColumns, resampleProfile, resampleRegion, resampleRows, weightsTable } from '../../src/hashing/resample.js';
+
+/** mulberry32, so every run sees the same vectors. */
+function random(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(s ^ (s >>> 15), s | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+}
+
+const vector = (next: () => number, length: number) => Float64Array.from({ length }, () => Math.round(next() * 8000));
+
+/** Mean of the step function `source` over [from, to), the definition an area resample must meet. */
+function areaMean(source: Float64Array, from: number, to: number): number {
+  let total = 0;
+  for (let k = Math.floor(from); k < Math.ceil(to); k++) total += (Math.min(to, k + 1) - Math.max(from, k)) * (source[k] ?? 0);
+  return total / (to - from);
+}
+
+describe('resampleProfile', () => {
+  it('averages each output sample over its share of the cropped interval, for every crop an alignment tries', () => {
+    const profile = vector(random(1), AXIS);
+    const out = new Float64Array(AXIS);
+    for (let start = 0; start <= 12; start++) {
+      for (let end = 0; start + end <= 16 && end <= 12; end++) {
+        const sum = resampleProfile(profile, axisWeights(start, end), out, 0);
+        const lo = start * CROP_STEP * AXIS;
+        const step = ((1 - end * CROP_STEP) * AXIS - lo) / AXIS;
+        out.forEach((sample, o) => expect(sample).toBeCloseTo(areaMean(profile, lo + o * step, lo + (o + 1) * step), 9));
+        expect(sum).toBe(out.reduce((total, sample) => total + sample, 0));
+      }
+    }
+  });
+
+  it('reads crop c of a weights table as that crop on its own', () => {
+    const profile = vector(random(5), AXIS);
+    const crops = [axisWeights(0, 7), axisWeights(5, 5), axisWeights(12, 0)];
+    const table = weightsTable(crops);
+    crops.forEach((crop, c) => {
+      const alone = new Float64Array(AXIS);
+      const fromTable = new Float64Array(AXIS);
+      expect(resampleProfile(profile, table, fromTable, 0, c)).toBe(resampleProfile(profile, crop, alone, 0));
+      expect(fromTable).toEqual(alone);
+    });
+  });
+
+  it('resamples a raster row by row in the columns pass and column by column in the rows pass', () => {
+    const raster = vector(random(6), AXIS * AXIS);
+    const x = axisWeights(3, 9);
+    const y = axisWeights(10, 2);
+    const columns = resampleColumns(raster, x);
+    const region = resampleRows(columns, y);
+    const expected = new Float64Array(AXIS);
+    for (let line = 0; line < AXIS; line++) {
+      resampleProfile(raster.subarray(line * AXIS, (line + 1) * AXIS), x, expected, 0);
+      expect(columns.subarray(line * AXIS, (line + 1) * AXIS)).toEqual(expected);
+      resampleProfile(Float64Array.from({ length: AXIS }, (_, k) => columns[k * AXIS + line] ?? 0), y, expected, 0);
+      expect(Float64Array.from({ length: AXIS }, (_, o) => region[o * AXIS + line] ?? 0)).toEqual(expected);
+    }
+    expect(resampleRegion(raster, x, y)).toEqual(region);
+  });
+
+  it('leaves an uncut axis as it is, in one region pass or two', () => {
+    const raster = vector(random(2), AXIS * AXIS);
+    expect(resampleRegion(raster, axisWeights(0, 0), axisWeights(0, 0))).toEqual(raster);
+  });
+
+  it('refuses a crop that would extend the axis', () => {
+    expect(() => axisWeights(-1, 0)).toThrow(RangeError);
+  });
+});
+
+describe('correlation', () => {
+  it('is Pearson’s r, and 0 for a flat vector', () => {
+    const a = [1, 2, 3, 4];
+    expect(correlation(a, [2, 4, 6, 8])).toBeCloseTo(1, 12);
+    expect(correlation(a, [8, 6, 4, 2])).toBeCloseTo(-1, 12);
+    expect(correlation(a, [5, 5, 5, 5])).toBe(0);
+  });
+
+  it('gives bit for bit the same number when each side is centred once and then compared by dot product', () => {
+    const next = random(3);
+    for (let trial = 0; trial < 200; trial++) {
+      const a = vector(next, AXIS);
+      const b = vector(next, AXIS);
+      const centredA = a.slice();
+      const centredB = b.slice();
+      const squaresA = centreInPlace(centredA, 0, AXIS, meanOf(a));
+      const squaresB = centreInPlace(centredB, 0, AXIS, meanOf(b));
+      expect(centredCorrelation(dot(centredA, 0, centredB, 0, AXIS), squaresA, squaresB)).toBe(correlation(a, b));
+    }
+  });
+});
+
+describe('bestOverlaps', () => {
+  it('finds the crop that made one profile from the other, first', () => {
+    const a = vector(random(4), AXIS);
+    const b = new Float64Array(AXIS);
+    resampleProfile(a, axisWeights(4, 0), b, 0);
+    const [best] = bestOverlaps(a, b);
+    expect(best).toMatchObject({ aStart: 4, aEnd: 0, bStart: 0, bEnd: 0 });
+    expect(best?.score).toBeCloseTo(1, 12);
+  });
+
+  it('settles equal scores in trial order and always offers "no crop"', () => {
+    // Black: every crop resamples to exact zeros (a flat grey would leave rounding noise to rank).
+    const black = new Float64Array(AXIS);
+    const overlaps = bestOverlaps(black, black).map(({ aStart, aEnd, bStart, bEnd, score }) => [aStart, aEnd, bStart, bEnd, score]);
+    // Every score is 0; the first trials keeping 80 % of b (start −12, end −4 … −1) come first.
+    expect(overlaps).toEqual([
+      [0, 0, 12, 4, 0],
+      [0, 0, 12, 3, 0],
+      [0, 0, 12, 2, 0],
+      [0, 0, 12, 1, 0],
+      [0, 0, 0, 0, 0],
+    ]);
+  });
+});
