@@ -17,6 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { peakRssKb } from './peak-rss.mjs';
 import { CLUSTER_SIZE, makePhotoLibrary } from './synthetic-photos.mjs';
 
 const run = promisify(execFile);
@@ -124,7 +125,7 @@ async function measure(size, thresholdOption, seed) {
     const cpu = process.cpuUsage(cpuBefore);
     // CPU seconds (all threads): on a shared machine wall-clock time also counts waiting for a core.
     const cpuSeconds = round((cpu.user + cpu.system) / 1e6, 3);
-    const peakRssMB = round(process.resourceUsage().maxRSS / 1024, 1);
+    const peakRssMB = round(peakRssKb() / 1024, 1);
     return { size, threshold, seconds, cpuSeconds, peakRssMB, inputRssMB, confirmCalls, groups: groups.length, ...check(groups, clusters, fingerprint), plantedClusters: clusters.length };
   } finally {
     db.close();
