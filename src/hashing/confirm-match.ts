@@ -42,13 +42,45 @@ export function bestVariant(a: Fingerprint, b: Fingerprint): VariantMatch {
   return best;
 }
 
+/**
+ * Orientations of b tried by the pixel check, closest first. A crop can leave a wrong orientation a
+ * few bits closer than the right one (a symmetric scene turned over its diagonal), so the second
+ * closest is tried too when it is within the threshold.
+ */
+const ORIENTATIONS_TRIED = 2;
+
 /** True when a and b are the same photo (re-encoded, resized, rotated, cropped …) within `threshold`. */
 export function confirmMatch(a: Fingerprint, b: Fingerprint, threshold: number): boolean {
-  const { distance, transform } = bestVariant(a, b);
-  if (distance > threshold) return false;
-  if (distance <= NEAR_DISTANCE) return true;
+  const tried = closestVariants(a, b, threshold);
+  const closest = tried[0];
+  if (!closest) return false;
+  if (closest.distance <= NEAR_DISTANCE) return true;
   // Hashes-only fingerprints (synthetic, or built outside computeFingerprint): the distance is all there is.
   if (!a.thumbnail || !b.thumbnail || !a.width || !a.height || !b.width || !b.height) return true;
+  const { thumbnail, width, height } = a;
+  const other = { thumbnail: b.thumbnail, width: b.width, height: b.height };
+  return tried.some((match) => alignmentExplains({ thumbnail, width, height }, other, match));
+}
+
+interface Pictured {
+  thumbnail: Uint8Array;
+  width: number;
+  height: number;
+}
+
+/** The orientations of b within `threshold` of a's upright hash, closest first (the lower transform on ties), at most ORIENTATIONS_TRIED. */
+function closestVariants(a: Fingerprint, b: Fingerprint, threshold: number): VariantMatch[] {
+  const upright = bigintToPair(a.variants[0] ?? 0n);
+  const within: VariantMatch[] = [];
+  b.variants.forEach((variant, transform) => {
+    const distance = hamming32Pair(upright, bigintToPair(variant));
+    if (distance <= threshold) within.push({ distance, transform });
+  });
+  return within.sort((p, q) => p.distance - q.distance || p.transform - q.transform).slice(0, ORIENTATIONS_TRIED);
+}
+
+/** True when some crop alignment of a and b (turned by `transform`) explains their `distance`. */
+function alignmentExplains(a: Pictured, b: Pictured, { distance, transform }: VariantMatch): boolean {
   const side = Math.round(Math.sqrt(a.thumbnail.length));
   const turned = dihedral({ width: side, height: side, data: b.thumbnail }, transform).data;
   const aspectB = transform >= 4 ? b.height / b.width : b.width / b.height;

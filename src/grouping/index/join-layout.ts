@@ -65,8 +65,11 @@ export interface JoinWorkerData {
   port: MessagePort;
 }
 
-/** Slots of the control array: chunks bucketed by the main thread, chunks joined by the worker, where the worker's half starts, failure. */
-export const Control = { prepared: 0, joined: 1, splitBlock: 2, failed: 3 } as const;
+/**
+ * Slots of the control array: chunks bucketed by the main thread, chunks joined by the worker, where
+ * the worker's half starts, failure, and whether the worker's code is running at all.
+ */
+export const Control = { prepared: 0, joined: 1, splitBlock: 2, failed: 3, started: 4 } as const;
 
 export function planJoin(queryCount: number, indexCount: number, radius: number, owned: readonly OwnedEntries[] = []): JoinLayout {
   const chunks = planChunks(queryCount, indexCount, radius).filter((chunk) => chunk.t >= 0);

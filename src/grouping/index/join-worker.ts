@@ -9,6 +9,7 @@ import { blockCount, Control, joinBlocks, type JoinWorkerData } from './join-lay
 import { instantiateKernel } from './wasm-kernel.js';
 
 const { module, memory, layout, control, port } = workerData as JoinWorkerData;
+Atomics.store(control, Control.started, 1);
 let pairs = new Uint32Array(3 * 4096);
 let count = 0;
 const kernel = instantiateKernel(module, memory, (query, entry, distance) => {

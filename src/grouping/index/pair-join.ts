@@ -21,6 +21,8 @@ import { BUILT, instantiateKernel, kernelMemory, kernelModule, type JoinKernel, 
 /** Below this many walked entries a second thread costs more to start (~50 ms) than it saves. */
 const THREADED_FROM = 50_000;
 const WORKER_FILE = new URL('grouping/index/join-worker.js', BUILT);
+/** How long a worker may take to start running its code. */
+const WORKER_START_MS = 30_000;
 
 export function joinPairs(queries: HashSource, indexed: HashSource, radius: number, visit: PairVisitor, owned: readonly OwnedEntries[]): void {
   const layout = planJoin(queries.length, indexed.length, radius, owned);
@@ -58,7 +60,11 @@ function joinInTwoThreads(kernel: JoinKernel, layout: JoinLayout, module: WebAss
       Atomics.store(control, Control.prepared, c + 1);
       Atomics.notify(control, Control.prepared);
       joinBlocks(kernel, layout, c, 0, split);
+      const asked = Date.now();
       while (Atomics.load(control, Control.joined) <= c && Atomics.load(control, Control.failed) === 0) {
+        // A worker that could not even load its code never answers (and its error event cannot
+        // reach a main thread that is waiting here).
+        if (Atomics.load(control, Control.started) === 0 && Date.now() - asked > WORKER_START_MS) throw new Error('the join worker did not start');
         Atomics.wait(control, Control.joined, c, 1000);
       }
       const message = receiveMessageOnPort(port1)?.message as Uint32Array | { error: string } | undefined;
