@@ -26,20 +26,10 @@ const ALIGNED_MAX_DISTANCE = 8;
 const MIN_CORRELATION = 0.9;
 const MIN_GRADIENT_CORRELATION = 0.5;
 
-export interface VariantMatch {
+interface VariantMatch {
   distance: number;
-  /** Dihedral transform of b that best matches a as displayed. */
+  /** A dihedral transform of b, compared with a as displayed. */
   transform: number;
-}
-
-export function bestVariant(a: Fingerprint, b: Fingerprint): VariantMatch {
-  const upright = bigintToPair(a.variants[0] ?? 0n);
-  let best: VariantMatch = { distance: 65, transform: 0 };
-  b.variants.forEach((variant, transform) => {
-    const distance = hamming32Pair(upright, bigintToPair(variant));
-    if (distance < best.distance) best = { distance, transform };
-  });
-  return best;
 }
 
 /**

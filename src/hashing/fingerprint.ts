@@ -18,7 +18,7 @@ import { CROP_QUERY_COUNT, cropQueryHashes } from './crop-queries.js';
 import { bigintToPair, hamming32Pair, pairToBigint, phash32 } from './phash.js';
 
 export type { Fingerprint } from './fingerprint-types.js';
-export { confirmMatch, bestVariant, NEAR_DISTANCE } from './confirm-match.js';
+export { confirmMatch, NEAR_DISTANCE } from './confirm-match.js';
 
 /**
  * Bump when anything that changes a fingerprint changes: stored rows of another version are recomputed.

@@ -54,7 +54,7 @@ export function planChunks(queries: number, size: number, radius: number): Chunk
 }
 
 /** Widths of `m` contiguous chunks covering bits 0..63, differing by at most one (wider ones first). */
-export function evenWidths(m: number): number[] {
+function evenWidths(m: number): number[] {
   const base = Math.floor(64 / m);
   const extra = 64 - base * m;
   return Array.from({ length: m }, (_, c) => base + (c < extra ? 1 : 0));
@@ -64,7 +64,7 @@ export function evenWidths(m: number): number[] {
  * Per-chunk radii t_c (>= -1) with sum(t_c + 1) = radius + 1, chosen greedily: each unit of radius goes
  * where it adds the least modelled cost. The marginal costs grow with t_c, so greedy is optimal.
  */
-export function shareRadius(widths: readonly number[], radius: number, queries: number, size: number): Int32Array {
+function shareRadius(widths: readonly number[], radius: number, queries: number, size: number): Int32Array {
   const t = new Int32Array(widths.length).fill(-1);
   for (let unit = 0; unit <= radius; unit++) {
     let bestChunk = -1;
