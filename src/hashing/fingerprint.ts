@@ -133,5 +133,5 @@ export function decodeFingerprint(buffer: Buffer, { thumbnail = true, arena }: D
   for (let index = 0; index < CROP_QUERY_COUNT; index++) cropHashes[index] = buffer.readBigUInt64BE(VARIANT_BYTES + index * 8);
   const offset = VARIANT_BYTES + CROP_BYTES;
   const lean = { variants, cropHashes, width: buffer.readUInt16BE(offset), height: buffer.readUInt16BE(offset + 2) };
-  return thumbnail ? { ...lean, thumbnail: new Uint8Array(buffer.subarray(offset + 4)) } : lean;
+  return thumbnail ? { ...lean, thumbnail: thumbnailFromEncoding(buffer) } : lean;
 }

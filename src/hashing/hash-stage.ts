@@ -105,7 +105,7 @@ async function hashOne(photo: Photo, options: HashStageOptions, arena: HashArena
   if (stored && stored.changeKey === photo.changeKey && stored.fingerprintVersion === FINGERPRINT_VERSION) {
     if (source.thumbnailsAreOriginals) photo.meta = { ...photo.meta, ...stored.meta };
     const checksum = photo.knownChecksum ?? stored.checksum;
-    return { kind: 'reused', hashed: { photo, fingerprint: decodeFingerprint(stored.fingerprint, { thumbnail: false, arena: arena }), checksum } };
+    return { kind: 'reused', hashed: { photo, fingerprint: decodeFingerprint(stored.fingerprint, { thumbnail: false, arena }), checksum } };
   }
 
   let image: ImageInput;
