@@ -1,16 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { joinWithin } from '../../src/grouping/hamming-join.js';
+import { mulberry32 } from '../helpers/random.js';
 
-/** Deterministic 32-bit generator (mulberry32), so a failure can be replayed. */
+/** Deterministic 32-bit words from the tests' seeded generator, so a failure can be replayed. */
 function random32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
+  const random = mulberry32(seed);
+  return () => Math.floor(random() * 2 ** 32);
 }
 
 function randomHash(next: () => number): bigint {
