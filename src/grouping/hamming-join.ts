@@ -10,8 +10,8 @@
  *
  * `joinWithin(queries, indexed, radius, visit)` calls `visit(queryIndex, indexedIndex, distance)`
  * exactly once for every (query, indexed hash) pair within `radius` (0..64), in no particular but
- * deterministic order. Grouping puts every orientation of every photo on one side (entry =
- * 8 * photo + v) and the photos' upright hashes on the other.
+ * deterministic order. Grouping puts the photos' upright hashes on one side and every orientation
+ * and typical-crop hash of every photo on the other (see candidateEdges in group-engine.ts).
  */
 
 import { joinPairs } from './index/pair-join.js';
