@@ -82,25 +82,45 @@ const preparedProfile = (): PreparedProfile => ({ centred: new Float64Array(SHAR
 /** Scratch reused by every call (nothing here is asynchronous), not allocated anew per alignment. */
 const sideA = preparedProfile();
 const sideB = preparedProfile();
-const scores = new Float64Array(TRIALS.length);
+const trialScores = new Float64Array(TRIALS.length);
 const cropped = new Float64Array(AXIS);
 
-/**
- * The PER_AXIS overlaps of two profiles that correlate best (equal scores in trial order), plus
- * "no crop" when it is not among them, so plain copies are always tried.
- */
-export function bestOverlaps(profileA: Float64Array, profileB: Float64Array): AxisOverlap[] {
+/** Every overlap's score, by trial (a fresh array: the scratch is reused by the next call). */
+export function overlapScores(profileA: Float64Array, profileB: Float64Array): Float64Array {
   const a = prepare(profileA, sideA);
   const b = prepare(profileB, sideB);
   for (let i = 0; i < SHARED_TRIALS.length; i += 3) {
     const aSlot = SHARED_TRIALS[i + 1] ?? 0;
     const bSlot = SHARED_TRIALS[i + 2] ?? 0;
     const product = dot(a.centred, aSlot * AXIS, b.centred, bSlot * AXIS, AXIS);
-    scores[SHARED_TRIALS[i] ?? 0] = centredCorrelation(product, a.squares[aSlot] ?? 0, b.squares[bSlot] ?? 0);
+    trialScores[SHARED_TRIALS[i] ?? 0] = centredCorrelation(product, a.squares[aSlot] ?? 0, b.squares[bSlot] ?? 0);
   }
   scoreTwoEnded(TWO_ENDED_OF_A, profileA, b);
   scoreTwoEnded(TWO_ENDED_OF_B, profileB, a);
-  return ranked(scores);
+  return trialScores.slice();
+}
+
+/**
+ * The PER_AXIS overlaps that correlate best (equal scores in trial order), plus "no crop" when it
+ * is not among them, so plain copies are always tried.
+ */
+export function bestOverlaps(scores: Float64Array): AxisOverlap[] {
+  const best = ranked(scores);
+  if (!best.some(isUncut)) best.push(overlapOf(IDENTITY, scores[IDENTITY] ?? 0));
+  return best;
+}
+
+/**
+ * The best-scoring overlap (first in trial order on ties) whose kept steps of a and of b satisfy
+ * `fits`: what the other axis's crop and the photos' shapes demand of this one.
+ */
+export function bestOverlapWhere(scores: Float64Array, fits: (keptA: number, keptB: number) => boolean): AxisOverlap | undefined {
+  let bestTrial = -1;
+  TRIALS.forEach((cut, trial) => {
+    if (!fits(STEPS_PER_AXIS - cut.aStart - cut.aEnd, STEPS_PER_AXIS - cut.bStart - cut.bEnd)) return;
+    if (bestTrial < 0 || (scores[trial] ?? 0) > (scores[bestTrial] ?? 0)) bestTrial = trial;
+  });
+  return bestTrial < 0 ? undefined : overlapOf(bestTrial, scores[bestTrial] ?? 0);
 }
 
 function prepare(profile: Float64Array, into: PreparedProfile): PreparedProfile {
@@ -134,7 +154,7 @@ function scoreTwoEnded(trials: Int32Array, profile: Float64Array, other: Prepare
       squares += next * next;
       product += next * (otherCentred[uncut + o + 1] ?? 0);
     }
-    scores[trials[crop] ?? 0] = centredCorrelation(product, squares, uncutSquares);
+    trialScores[trials[crop] ?? 0] = centredCorrelation(product, squares, uncutSquares);
   }
 }
 
@@ -149,7 +169,6 @@ function ranked(scores: Float64Array): AxisOverlap[] {
       if (best.length > PER_AXIS) best.pop();
     }
   }
-  if (!best.some(isUncut)) best.push(overlapOf(IDENTITY, scores[IDENTITY] ?? 0));
   return best;
 }
 

@@ -17,8 +17,10 @@ import { CROPPED_COPY_MAX_DISTANCE } from './crop-queries.js';
 export const NEAR_DISTANCE = 6;
 /**
  * After alignment the two common parts must hash this close, or a little farther (up to
- * ALIGNED_MAX_DISTANCE) when the alignment clearly explained part of the difference. Two halves of
- * one misty lake (dev GHN03) sit at distance 8 as they are and no crop brings them closer.
+ * ALIGNED_MAX_DISTANCE) when the alignment clearly explained part of the difference and the
+ * profiles themselves chose it. Two halves of one misty lake (dev GHN03) sit at distance 8 as they
+ * are and no crop brings them closer; one of them turned a quarter, a cut the photos' shapes imply
+ * brings the halves from 16 to 8, and only the stricter limit tells that apart from a crop.
  */
 const ALIGNED_NEAR_DISTANCE = 6;
 const ALIGNED_MAX_DISTANCE = 8;
@@ -78,7 +80,8 @@ function alignmentExplains(a: Pictured, b: Pictured, { distance, transform }: Va
   for (const candidate of aligned) {
     if (candidate.correlation < MIN_CORRELATION) break;
     const alignedDistance = hamming32Pair(phash32(candidate.a), phash32(candidate.b));
-    const explained = alignedDistance <= ALIGNED_NEAR_DISTANCE || (alignedDistance <= ALIGNED_MAX_DISTANCE && alignedDistance < distance);
+    const explained =
+      alignedDistance <= ALIGNED_NEAR_DISTANCE || (!candidate.impliedByShape && alignedDistance <= ALIGNED_MAX_DISTANCE && alignedDistance < distance);
     if (!explained) continue;
     if (candidate.gradientCorrelation() >= MIN_GRADIENT_CORRELATION) return true;
   }

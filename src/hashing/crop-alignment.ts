@@ -5,7 +5,7 @@
  * the rest are scored on the full 2-D overlap.
  */
 
-import { bestOverlaps, STEPS_PER_AXIS } from './axis-overlaps.js';
+import { bestOverlaps, bestOverlapWhere, overlapScores, STEPS_PER_AXIS, type AxisOverlap } from './axis-overlaps.js';
 import { centredCorrelation, centredProduct, correlation, meanOf, squaresAbout } from './correlation.js';
 import { AXIS, axisWeights, resampleColumns, resampleRows } from './resample.js';
 
@@ -15,36 +15,57 @@ export interface AlignedPair {
   b: Float64Array;
   correlation: number;
   gradientCorrelation: () => number;
+  /** Tried because the other axis's cut and the photos' shapes demand it, not because its profiles agree best. */
+  impliedByShape: boolean;
 }
 
 /** Allowed disagreement of aspect ratios (log scale): resizing rounds sizes to whole pixels. */
 const ASPECT_TOLERANCE = 0.05;
 
-/** Candidate alignments, best first by grey-level correlation. */
+/**
+ * Candidate alignments, best first by grey-level correlation: the best few overlaps of each axis
+ * paired with each other, and each of them with the best overlap of the other axis that keeps the
+ * photos' shapes. On a smooth picture the profiles of one axis barely tell a 5 % cut from an 8 %
+ * one, and the right cut may rank below the best few; the shape of the other axis's cut pins it down.
+ */
 export function alignCrops(a: Uint8Array, b: Uint8Array, aspectA: number, aspectB: number): AlignedPair[] {
   const profilesA = profiles(a);
   const profilesB = profiles(b);
-  const xs = bestOverlaps(profilesA.columns, profilesB.columns);
-  const ys = bestOverlaps(profilesA.rows, profilesB.rows);
+  const xScores = overlapScores(profilesA.columns, profilesB.columns);
+  const yScores = overlapScores(profilesA.rows, profilesB.rows);
+  const xs = bestOverlaps(xScores);
+  const ys = bestOverlaps(yScores);
+  // Kept widths over kept heights must agree with the photos' shapes: aspectA · keptA = aspectB · keptB.
+  const fits = (xA: number, xB: number, yA: number, yB: number) => Math.abs(Math.log((aspectA * xA * yB) / (aspectB * xB * yA))) <= ASPECT_TOLERANCE;
+  const combinations = new Map<string, { x: AxisOverlap; y: AxisOverlap; impliedByShape: boolean }>();
+  const consider = (x: AxisOverlap | undefined, y: AxisOverlap | undefined, impliedByShape: boolean) => {
+    const key = x && y && `${x.aStart},${x.aEnd},${x.bStart},${x.bEnd},${y.aStart},${y.aEnd},${y.bStart},${y.bEnd}`;
+    if (key && !combinations.has(key) && fits(...kept(x), ...kept(y))) combinations.set(key, { x, y, impliedByShape });
+  };
+  for (const x of xs) for (const y of ys) consider(x, y, false);
+  for (const x of xs) consider(x, bestOverlapWhere(yScores, (yA, yB) => fits(...kept(x), yA, yB)), true);
+  for (const y of ys) consider(bestOverlapWhere(xScores, (xA, xB) => fits(xA, xB, ...kept(y))), y, true);
+
   const regionA = regionsOf(a);
   const regionB = regionsOf(b);
   const pairs: AlignedPair[] = [];
-  for (const x of xs) {
-    for (const y of ys) {
-      const keptA = (STEPS_PER_AXIS - x.aStart - x.aEnd) / (STEPS_PER_AXIS - y.aStart - y.aEnd);
-      const keptB = (STEPS_PER_AXIS - x.bStart - x.bEnd) / (STEPS_PER_AXIS - y.bStart - y.bEnd);
-      if (Math.abs(Math.log((aspectA * keptA) / (aspectB * keptB))) > ASPECT_TOLERANCE) continue;
-      const partA = regionA(x.aStart, x.aEnd, y.aStart, y.aEnd);
-      const partB = regionB(x.bStart, x.bEnd, y.bStart, y.bEnd);
-      pairs.push({
-        a: partA.pixels,
-        b: partB.pixels,
-        correlation: centredCorrelation(centredProduct(partA.pixels, partA.mean, partB.pixels, partB.mean), partA.squares, partB.squares),
-        gradientCorrelation: () => correlation(gradients(partA.pixels), gradients(partB.pixels)),
-      });
-    }
+  for (const { x, y, impliedByShape } of combinations.values()) {
+    const partA = regionA(x.aStart, x.aEnd, y.aStart, y.aEnd);
+    const partB = regionB(x.bStart, x.bEnd, y.bStart, y.bEnd);
+    pairs.push({
+      a: partA.pixels,
+      b: partB.pixels,
+      correlation: centredCorrelation(centredProduct(partA.pixels, partA.mean, partB.pixels, partB.mean), partA.squares, partB.squares),
+      gradientCorrelation: () => correlation(gradients(partA.pixels), gradients(partB.pixels)),
+      impliedByShape,
+    });
   }
   return pairs.sort((p, q) => q.correlation - p.correlation);
+}
+
+/** Steps of a and of b an overlap keeps on its axis. */
+function kept(overlap: AxisOverlap): [number, number] {
+  return [STEPS_PER_AXIS - overlap.aStart - overlap.aEnd, STEPS_PER_AXIS - overlap.bStart - overlap.bEnd];
 }
 
 /** Column and row sums of a raster. */

@@ -24,8 +24,9 @@ export { confirmMatch, NEAR_DISTANCE } from './confirm-match.js';
  * Bump when anything that changes a fingerprint changes: stored rows of another version are recomputed.
  * 3: the typical-crop hashes are stored with the fingerprint (before, grouping recomputed them every run).
  * 4: one-side typical crops of 8.75 % instead of 10 %.
+ * 5: one-side typical crops of 7.5 %.
  */
-export const FINGERPRINT_VERSION = 4;
+export const FINGERPRINT_VERSION = 5;
 
 export const HASH_SETTINGS = { hash: 'phash', bits: 64 } as const;
 

@@ -2,13 +2,19 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { computeFingerprint, confirmMatch, fingerprintDistance, type Fingerprint } from '../../src/hashing/fingerprint.js';
+import { computeFingerprint, confirmMatch, decodeFingerprint, fingerprintDistance, NEAR_DISTANCE, type Fingerprint } from '../../src/hashing/fingerprint.js';
 // The pipeline confirms every candidate with this limit, whatever --threshold found it.
 import { CROPPED_COPY_MAX_DISTANCE as CONFIRM_LIMIT } from '../../src/hashing/crop-queries.js';
 import { decodeHashInput } from '../../src/thumbnails/hash-input.js';
 
 const photo = (name: string) => readFileSync(fileURLToPath(new URL(`../fixtures/photos/${name}`, import.meta.url)));
 const fingerprintOf = async (image: Buffer) => computeFingerprint(await decodeHashInput(image));
+/** Planted copies from the grouping benchmark, as the product fingerprinted them (see the fixture's `about`). */
+const plantedPair = (name: 'profileHidesCut' | 'farApart') => {
+  const pairs = JSON.parse(readFileSync(fileURLToPath(new URL('../fixtures/fingerprints/smooth-crops.json', import.meta.url)), 'utf8')) as Record<string, { original: string; cropped: string }>;
+  const pair = pairs[name] as { original: string; cropped: string };
+  return { original: decodeFingerprint(Buffer.from(pair.original, 'base64')), cropped: decodeFingerprint(Buffer.from(pair.cropped, 'base64')) };
+};
 const castle = () => sharp(photo('castle.jpg'));
 const W = 512;
 const H = 342;
@@ -69,6 +75,20 @@ describe('confirmMatch', () => {
     expect(distance).toBeGreaterThan(2);
     expect(confirmMatch(original, crop, distance - 1)).toBe(false);
     expect(confirmMatch(original, crop, distance)).toBe(true);
+  });
+
+  it('confirms a 5 % crop of a smooth picture whose row profiles point to the wrong cut, both ways', () => {
+    const { original, cropped } = plantedPair('profileHidesCut');
+    expect(fingerprintDistance(original, cropped)).toBeGreaterThan(NEAR_DISTANCE);
+    expect(confirmMatch(original, cropped, CONFIRM_LIMIT)).toBe(true);
+    expect(confirmMatch(cropped, original, CONFIRM_LIMIT)).toBe(true);
+  });
+
+  it('confirms a 5 % crop that lies 22 bits from its original: the limit a crop may be found from', () => {
+    const { original, cropped } = plantedPair('farApart');
+    expect(fingerprintDistance(original, cropped)).toBe(22);
+    expect(confirmMatch(original, cropped, CONFIRM_LIMIT)).toBe(true);
+    expect(confirmMatch(original, cropped, 21)).toBe(false);
   });
 
   it('falls back to the distance alone for fingerprints without thumbnails', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bestOverlaps } from '../../src/hashing/axis-overlaps.js';
+import { bestOverlaps, overlapScores } from '../../src/hashing/axis-overlaps.js';
 import { centreInPlace, centredCorrelation, correlation, dot, meanOf } from '../../src/hashing/correlation.js';
 import { AXIS, axisWeights, CROP_STEP, resampleColumns, resampleProfile, resampleRegion, resampleRows, weightsTable } from '../../src/hashing/resample.js';
 
@@ -103,7 +103,7 @@ describe('bestOverlaps', () => {
     const a = vector(random(4), AXIS);
     const b = new Float64Array(AXIS);
     resampleProfile(a, axisWeights(4, 0), b, 0);
-    const [best] = bestOverlaps(a, b);
+    const [best] = bestOverlaps(overlapScores(a, b));
     expect(best).toMatchObject({ aStart: 4, aEnd: 0, bStart: 0, bEnd: 0 });
     expect(best?.score).toBeCloseTo(1, 12);
   });
@@ -111,7 +111,7 @@ describe('bestOverlaps', () => {
   it('settles equal scores in trial order and always offers "no crop"', () => {
     // Black: every crop resamples to exact zeros (a flat grey would leave rounding noise to rank).
     const black = new Float64Array(AXIS);
-    const overlaps = bestOverlaps(black, black).map(({ aStart, aEnd, bStart, bEnd, score }) => [aStart, aEnd, bStart, bEnd, score]);
+    const overlaps = bestOverlaps(overlapScores(black, black)).map(({ aStart, aEnd, bStart, bEnd, score }) => [aStart, aEnd, bStart, bEnd, score]);
     // Every score is 0; the first trials keeping 80 % of b (start −12, end −4 … −1) come first.
     expect(overlaps).toEqual([
       [0, 0, 12, 4, 0],
