@@ -101,16 +101,6 @@ export function overlapScores(profileA: Float64Array, profileB: Float64Array): F
 }
 
 /**
- * The PER_AXIS overlaps that correlate best (equal scores in trial order), plus "no crop" when it
- * is not among them, so plain copies are always tried.
- */
-export function bestOverlaps(scores: Float64Array): AxisOverlap[] {
-  const best = ranked(scores);
-  if (!best.some(isUncut)) best.push(overlapOf(IDENTITY, scores[IDENTITY] ?? 0));
-  return best;
-}
-
-/**
  * The best-scoring overlap (first in trial order on ties) whose kept steps of a and of b satisfy
  * `fits`: what the other axis's crop and the photos' shapes demand of this one.
  */
@@ -158,8 +148,11 @@ function scoreTwoEnded(trials: Int32Array, profile: Float64Array, other: Prepare
   }
 }
 
-/** The best PER_AXIS trials, ties in trial order as a stable sort of all trials by score would leave them. */
-function ranked(scores: Float64Array): AxisOverlap[] {
+/**
+ * The PER_AXIS overlaps that correlate best (ties in trial order, as a stable sort of all trials by
+ * score would leave them), plus "no crop" when it is not among them, so plain copies are always tried.
+ */
+export function bestOverlaps(scores: Float64Array): AxisOverlap[] {
   const best: AxisOverlap[] = [];
   for (let trial = 0; trial < TRIALS.length; trial++) {
     const score = scores[trial] ?? 0;
@@ -169,6 +162,7 @@ function ranked(scores: Float64Array): AxisOverlap[] {
       if (best.length > PER_AXIS) best.pop();
     }
   }
+  if (!best.some(isUncut)) best.push(overlapOf(IDENTITY, scores[IDENTITY] ?? 0));
   return best;
 }
 
