@@ -16,7 +16,7 @@ import { centreInPlace, centredCorrelation, dot } from './correlation.js';
 import { AXIS, axisWeights, MAX_CROP_STEPS, resampleProfile, weightsTable } from './resample.js';
 
 /** Crop steps (1.25 % each) in a whole axis. */
-export const STEPS_PER_AXIS = Math.round(1 / 0.0125);
+const STEPS_PER_AXIS = Math.round(1 / 0.0125);
 /** An overlap must keep at least this many steps of each image on each axis. */
 const MIN_KEPT_STEPS = Math.round(0.8 / 0.0125);
 const PER_AXIS = 4;
@@ -33,6 +33,11 @@ export interface AxisOverlap {
 
 type Cut = Omit<AxisOverlap, 'score'>;
 
+/** Steps of a and of b an overlap keeps on its axis. */
+export function keptSteps(cut: Cut): [number, number] {
+  return [STEPS_PER_AXIS - cut.aStart - cut.aEnd, STEPS_PER_AXIS - cut.bStart - cut.bEnd];
+}
+
 /** Crops with a cut at one end or none, by slot. */
 const SHARED: { start: number; end: number }[] = [];
 for (let start = 0; start <= MAX_CROP_STEPS; start++) {
@@ -47,7 +52,7 @@ const TRIALS: Cut[] = [];
 for (let start = -MAX_CROP_STEPS; start <= MAX_CROP_STEPS; start++) {
   for (let end = -MAX_CROP_STEPS; end <= MAX_CROP_STEPS; end++) {
     const cut = { aStart: Math.max(0, start), aEnd: Math.max(0, end), bStart: Math.max(0, -start), bEnd: Math.max(0, -end) };
-    if (STEPS_PER_AXIS - cut.aStart - cut.aEnd >= MIN_KEPT_STEPS && STEPS_PER_AXIS - cut.bStart - cut.bEnd >= MIN_KEPT_STEPS) TRIALS.push(cut);
+    if (keptSteps(cut).every((kept) => kept >= MIN_KEPT_STEPS)) TRIALS.push(cut);
   }
 }
 const isUncut = (cut: Cut) => cut.aStart + cut.aEnd + cut.bStart + cut.bEnd === 0;
@@ -107,7 +112,7 @@ export function overlapScores(profileA: Float64Array, profileB: Float64Array): F
 export function bestOverlapWhere(scores: Float64Array, fits: (keptA: number, keptB: number) => boolean): AxisOverlap | undefined {
   let bestTrial = -1;
   TRIALS.forEach((cut, trial) => {
-    if (!fits(STEPS_PER_AXIS - cut.aStart - cut.aEnd, STEPS_PER_AXIS - cut.bStart - cut.bEnd)) return;
+    if (!fits(...keptSteps(cut))) return;
     if (bestTrial < 0 || (scores[trial] ?? 0) > (scores[bestTrial] ?? 0)) bestTrial = trial;
   });
   return bestTrial < 0 ? undefined : overlapOf(bestTrial, scores[bestTrial] ?? 0);

@@ -5,7 +5,7 @@
  * the rest are scored on the full 2-D overlap.
  */
 
-import { bestOverlaps, bestOverlapWhere, overlapScores, STEPS_PER_AXIS, type AxisOverlap } from './axis-overlaps.js';
+import { bestOverlaps, bestOverlapWhere, keptSteps, overlapScores, type AxisOverlap } from './axis-overlaps.js';
 import { centredCorrelation, centredProduct, correlation, meanOf, squaresAbout } from './correlation.js';
 import { AXIS, axisWeights, resampleColumns, resampleRows } from './resample.js';
 
@@ -42,12 +42,12 @@ export function alignCrops(a: Uint8Array, b: Uint8Array, aspectA: number, aspect
   const combinations = new Map<string, { x: AxisOverlap; y: AxisOverlap; impliedByShape: boolean }>();
   const consider = (x: AxisOverlap | undefined, y: AxisOverlap | undefined, impliedByShape: boolean) => {
     const key = x && y && `${x.aStart},${x.aEnd},${x.bStart},${x.bEnd},${y.aStart},${y.aEnd},${y.bStart},${y.bEnd}`;
-    if (key && !combinations.has(key) && fits(...kept(x), ...kept(y))) combinations.set(key, { x, y, impliedByShape });
+    if (key && !combinations.has(key) && fits(...keptSteps(x), ...keptSteps(y))) combinations.set(key, { x, y, impliedByShape });
   };
   for (const x of xs) for (const y of ys) consider(x, y, false);
   const [bestX, bestY] = [xs[0] as AxisOverlap, ys[0] as AxisOverlap];
-  consider(bestX, bestOverlapWhere(yScores, (yA, yB) => fits(...kept(bestX), yA, yB)), true);
-  consider(bestOverlapWhere(xScores, (xA, xB) => fits(xA, xB, ...kept(bestY))), bestY, true);
+  consider(bestX, bestOverlapWhere(yScores, (yA, yB) => fits(...keptSteps(bestX), yA, yB)), true);
+  consider(bestOverlapWhere(xScores, (xA, xB) => fits(xA, xB, ...keptSteps(bestY))), bestY, true);
 
   const regionA = regionsOf(a);
   const regionB = regionsOf(b);
@@ -64,11 +64,6 @@ export function alignCrops(a: Uint8Array, b: Uint8Array, aspectA: number, aspect
     });
   }
   return pairs.sort((p, q) => q.correlation - p.correlation);
-}
-
-/** Steps of a and of b an overlap keeps on its axis. */
-function kept(overlap: AxisOverlap): [number, number] {
-  return [STEPS_PER_AXIS - overlap.aStart - overlap.aEnd, STEPS_PER_AXIS - overlap.bStart - overlap.bEnd];
 }
 
 /** Column and row sums of a raster. */
