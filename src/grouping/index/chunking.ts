@@ -18,14 +18,14 @@ export interface Chunk {
   readonly t: number;
 }
 
-/** Widest chunk: its bucket offsets take 2^width + 2 u32 (64 MB at 24 bits), per side. */
+/** Widest chunk: its bucket offsets take 2^width + 1 u32 (64 MB at 24 bits), per side. */
 const MAX_WIDTH = 24;
 const MAX_CHUNKS = 16;
 /** Relative costs in nanoseconds of the WebAssembly kernel, measured on the benchmark machine (scripts/bench/grouping-case.mjs). */
 const PROBE_NS = 7;
 const CANDIDATE_NS = 2.5;
 const BUCKET_SLOT_NS = 2;
-const BUCKET_ITEM_NS = 40;
+const BUCKET_ITEM_NS = 18;
 
 /** Chunk layout and radii for joining `queries` hashes against `size` indexed hashes within `radius`. */
 export function planChunks(queries: number, size: number, radius: number): Chunk[] {

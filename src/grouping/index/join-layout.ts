@@ -14,8 +14,10 @@ const LOW_BITS = 12;
 const RESERVED_BYTES = 65536;
 const EARLIER_RECORD_BYTES = 12;
 const OWNED_RECORD_BYTES = 12;
+/** Key bits of bucketing's first radix pass (see `bucket` in the kernel); 10 was fastest at 13 million hashes. */
+const FIRST_PASS_BITS = 10;
 
-/** One side's bucketed arrays: offsets (2^width + 2 u32), ids (u32) and hashes in bucket order (u64). */
+/** One side's bucketed arrays: offsets (2^width + 1 u32), ids (u32) and hashes in bucket order (u64). */
 export interface SideLayout {
   readonly offsets: number;
   readonly ids: number;
@@ -50,6 +52,8 @@ export interface JoinLayout {
   readonly maskArea: number;
   readonly earlierArea: number;
   readonly ownedArea: number;
+  /** Bucketing's working memory (one side is bucketed at a time). */
+  readonly bucketScratch: number;
   /** The smaller side walks its entries (probes cost per walked entry and per mask). */
   readonly walkQueries: boolean;
   readonly bytes: number;
@@ -83,7 +87,7 @@ export function planJoin(queryCount: number, indexCount: number, radius: number,
     end += Math.ceil(bytes / 8) * 8;
     return at;
   };
-  const side = (count: number): SideLayout => ({ offsets: take(4 * (2 ** widest + 2)), ids: take(4 * count), sorted: take(8 * count) });
+  const side = (count: number): SideLayout => ({ offsets: take(4 * (2 ** widest + 1)), ids: take(4 * count), sorted: take(8 * count) });
   return {
     radius,
     owned,
@@ -98,6 +102,7 @@ export function planJoin(queryCount: number, indexCount: number, radius: number,
     maskArea: take(4 * maskWords),
     earlierArea: take(EARLIER_RECORD_BYTES * chunks.length),
     ownedArea: take(OWNED_RECORD_BYTES * owned.length),
+    bucketScratch: take(4 * bucketScratchWords(widest)),
     walkQueries: queryCount < indexCount,
     bytes: end,
   };
@@ -130,8 +135,8 @@ export function middleBlock(layout: JoinLayout, c: number, memory: WebAssembly.M
 export function prepareChunk(kernel: JoinKernel, layout: JoinLayout, c: number): void {
   const chunk = layout.chunks[c] as Chunk;
   const { querySide: q, indexSide: i } = layout;
-  kernel.bucket(layout.queryHashes, layout.queryCount, chunk.start, chunk.width, q.offsets, q.ids, q.sorted);
-  kernel.bucket(layout.indexHashes, layout.indexCount, chunk.start, chunk.width, i.offsets, i.ids, i.sorted);
+  kernel.bucket(layout.queryHashes, layout.queryCount, chunk.start, chunk.width, q.offsets, q.ids, q.sorted, FIRST_PASS_BITS, layout.bucketScratch);
+  kernel.bucket(layout.indexHashes, layout.indexCount, chunk.start, chunk.width, i.offsets, i.ids, i.sorted, FIRST_PASS_BITS, layout.bucketScratch);
   const { high, low, lowCounts } = layout.masks[c] as ChunkMasks;
   const words = new Uint32Array(kernel.memory.buffer, layout.maskArea, high.length + low.length + lowCounts.length);
   words.set(high, 0);
@@ -177,6 +182,12 @@ export function joinBlocks(kernel: JoinKernel, layout: JoinLayout, c: number, bl
 export function writeOwned(memory: WebAssembly.Memory, layout: JoinLayout): void {
   const records = new Uint32Array(memory.buffer, layout.ownedArea, 3 * layout.owned.length);
   layout.owned.forEach(({ start, stride }, r) => records.set([start, stride, start + stride * layout.queryCount], 3 * r));
+}
+
+/** What the kernel's `bucket` needs for keys of `width` bits: part starts and cursors, and one part's bucket ends. */
+function bucketScratchWords(width: number): number {
+  const firstPass = Math.min(FIRST_PASS_BITS, width);
+  return 2 ** (firstPass + 1) + 1 + 2 ** (width - firstPass);
 }
 
 function lowBitsOf(chunk: Chunk): number {

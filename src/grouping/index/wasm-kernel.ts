@@ -21,7 +21,7 @@ export type PairVisitor = (queryIndex: number, index: number, distance: number) 
 
 export interface JoinKernel {
   readonly memory: WebAssembly.Memory;
-  bucket(hashes: number, count: number, start: number, width: number, offsets: number, ids: number, sorted: number): void;
+  bucket(hashes: number, count: number, start: number, width: number, offsets: number, ids: number, sorted: number, firstPassBits: number, scratch: number): void;
   join(
     outerOffsets: number,
     outerIds: number,
