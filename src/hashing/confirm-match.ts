@@ -71,21 +71,23 @@ function closestVariants(a: Fingerprint, b: Fingerprint, threshold: number): Var
   return within.sort((p, q) => p.distance - q.distance || p.transform - q.transform).slice(0, ORIENTATIONS_TRIED);
 }
 
-/** True when some crop alignment of a and b (turned by `transform`) explains their `distance`. */
+/**
+ * True when some crop alignment of a and b (turned by `transform`) explains their `distance`. Any
+ * one alignment that passes every test is enough, so they are tried most promising first and the
+ * first to pass ends the search.
+ */
 function alignmentExplains(a: Pictured, b: Pictured, { distance, transform }: VariantMatch): boolean {
   const side = Math.round(Math.sqrt(a.thumbnail.length));
   const turned = dihedral({ width: side, height: side, data: b.thumbnail }, transform).data;
   const aspectB = transform >= 4 ? b.height / b.width : b.width / b.height;
-  const aligned = alignCrops(a.thumbnail, turned, a.width / a.height, aspectB);
-  for (const candidate of aligned) {
-    if (candidate.correlation < MIN_CORRELATION) break;
-    const alignedDistance = hamming32Pair(phash32(candidate.a), phash32(candidate.b));
+  return alignCrops(a.thumbnail, turned, a.width / a.height, aspectB).some((candidate) => {
+    const parts = candidate.parts();
+    if (parts.correlation < MIN_CORRELATION) return false;
+    const alignedDistance = hamming32Pair(phash32(parts.a), phash32(parts.b));
     const explained =
       alignedDistance <= ALIGNED_NEAR_DISTANCE || (!candidate.impliedByShape && alignedDistance <= ALIGNED_MAX_DISTANCE && alignedDistance < distance);
-    if (!explained) continue;
-    if (candidate.gradientCorrelation() >= MIN_GRADIENT_CORRELATION) return true;
-  }
-  return false;
+    return explained && parts.gradientCorrelation() >= MIN_GRADIENT_CORRELATION;
+  });
 }
 
 /**

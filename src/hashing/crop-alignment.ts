@@ -5,65 +5,79 @@
  * the rest are scored on the full 2-D overlap.
  */
 
-import { bestOverlaps, bestOverlapWhere, keptSteps, overlapScores, type AxisOverlap } from './axis-overlaps.js';
+import { bestOverlaps, bestOverlapWhere, keptLogRatio, overlapScores, type AxisOverlap } from './axis-overlaps.js';
 import { centredCorrelation, centredProduct, correlation, meanOf, squaresAbout } from './correlation.js';
 import { AXIS, axisWeights, resampleColumns, resampleRows } from './resample.js';
 
-export interface AlignedPair {
-  /** Common part of a and of b, each resampled to 32×32. */
-  a: Float64Array;
-  b: Float64Array;
-  correlation: number;
-  gradientCorrelation: () => number;
+/** A crop alignment worth checking: how the two thumbnails overlap on each axis. */
+export interface CandidateAlignment {
   /** Tried because the other axis's cut and the photos' shapes demand it, not because its profiles agree best. */
-  impliedByShape: boolean;
+  readonly impliedByShape: boolean;
+  /** The two common parts, made on first use: a check usually settles on the first candidate or two. */
+  parts(): AlignedParts;
+}
+
+export interface AlignedParts {
+  /** Common part of a and of b, each resampled to 32×32. */
+  readonly a: Float64Array;
+  readonly b: Float64Array;
+  readonly correlation: number;
+  gradientCorrelation(): number;
 }
 
 /** Allowed disagreement of aspect ratios (log scale): resizing rounds sizes to whole pixels. */
 const ASPECT_TOLERANCE = 0.05;
 
 /**
- * Candidate alignments, best first by grey-level correlation: the best few overlaps of each axis
- * paired with each other, and each axis's best with the best overlap of the other axis that keeps
- * the photos' shapes. On a smooth picture the profiles of one axis barely tell a 5 % cut from an
- * 8 % one, and the right cut may rank below the best few; the shape of the other axis's cut pins it
- * down. (Doing so for every one of the best few, not only the best, found no more of the grouping
- * benchmark's copies and cost a third more confirmation time.)
+ * Candidate alignments, the most promising first (by the two axes' profile scores): the best few
+ * overlaps of each axis paired with each other, and each axis's best with the best overlap of the
+ * other axis that keeps the photos' shapes. On a smooth picture the profiles of one axis barely
+ * tell a 5 % cut from an 8 % one, and the right cut may rank below the best few; the shape of the
+ * other axis's cut pins it down. (Doing so for every one of the best few, not only the best, found
+ * no more of the grouping benchmark's copies and cost a third more confirmation time.)
  */
-export function alignCrops(a: Uint8Array, b: Uint8Array, aspectA: number, aspectB: number): AlignedPair[] {
+export function alignCrops(a: Uint8Array, b: Uint8Array, aspectA: number, aspectB: number): CandidateAlignment[] {
   const profilesA = profiles(a);
   const profilesB = profiles(b);
   const xScores = overlapScores(profilesA.columns, profilesB.columns);
   const yScores = overlapScores(profilesA.rows, profilesB.rows);
   const xs = bestOverlaps(xScores);
   const ys = bestOverlaps(yScores);
-  // Kept widths over kept heights must agree with the photos' shapes: aspectA · keptA = aspectB · keptB.
-  const fits = (xA: number, xB: number, yA: number, yB: number) => Math.abs(Math.log((aspectA * xA * yB) / (aspectB * xB * yA))) <= ASPECT_TOLERANCE;
+  // The kept parts' shapes must agree: aspectA · keptWidthA / keptHeightA = aspectB · keptWidthB / keptHeightB.
+  const logAspects = Math.log(aspectA / aspectB);
+  const fits = (xLogRatio: number, yLogRatio: number) => Math.abs(logAspects + xLogRatio - yLogRatio) <= ASPECT_TOLERANCE;
   const combinations = new Map<string, { x: AxisOverlap; y: AxisOverlap; impliedByShape: boolean }>();
   const consider = (x: AxisOverlap | undefined, y: AxisOverlap | undefined, impliedByShape: boolean) => {
     const key = x && y && `${x.aStart},${x.aEnd},${x.bStart},${x.bEnd},${y.aStart},${y.aEnd},${y.bStart},${y.bEnd}`;
-    if (key && !combinations.has(key) && fits(...keptSteps(x), ...keptSteps(y))) combinations.set(key, { x, y, impliedByShape });
+    if (key && !combinations.has(key) && fits(keptLogRatio(x), keptLogRatio(y))) combinations.set(key, { x, y, impliedByShape });
   };
   for (const x of xs) for (const y of ys) consider(x, y, false);
   const [bestX, bestY] = [xs[0] as AxisOverlap, ys[0] as AxisOverlap];
-  consider(bestX, bestOverlapWhere(yScores, (yA, yB) => fits(...keptSteps(bestX), yA, yB)), true);
-  consider(bestOverlapWhere(xScores, (xA, xB) => fits(xA, xB, ...keptSteps(bestY))), bestY, true);
+  const [bestXRatio, bestYRatio] = [keptLogRatio(bestX), keptLogRatio(bestY)];
+  consider(bestX, bestOverlapWhere(yScores, (yLogRatio) => fits(bestXRatio, yLogRatio)), true);
+  consider(bestOverlapWhere(xScores, (xLogRatio) => fits(xLogRatio, bestYRatio)), bestY, true);
 
   const regionA = regionsOf(a);
   const regionB = regionsOf(b);
-  const pairs: AlignedPair[] = [];
-  for (const { x, y, impliedByShape } of combinations.values()) {
-    const partA = regionA(x.aStart, x.aEnd, y.aStart, y.aEnd);
-    const partB = regionB(x.bStart, x.bEnd, y.bStart, y.bEnd);
-    pairs.push({
-      a: partA.pixels,
-      b: partB.pixels,
-      correlation: centredCorrelation(centredProduct(partA.pixels, partA.mean, partB.pixels, partB.mean), partA.squares, partB.squares),
-      gradientCorrelation: () => correlation(gradients(partA.pixels), gradients(partB.pixels)),
+  const candidates = [...combinations.values()].map(({ x, y, impliedByShape }) => {
+    let parts: AlignedParts | undefined;
+    return {
       impliedByShape,
-    });
-  }
-  return pairs.sort((p, q) => q.correlation - p.correlation);
+      promise: x.score + y.score,
+      parts: () => (parts ??= alignedParts(regionA(x.aStart, x.aEnd, y.aStart, y.aEnd), regionB(x.bStart, x.bEnd, y.bStart, y.bEnd))),
+    };
+  });
+  // A stable sort: equal promise keeps the order they were considered in.
+  return candidates.sort((p, q) => q.promise - p.promise).map(({ impliedByShape, parts }) => ({ impliedByShape, parts }));
+}
+
+function alignedParts(partA: Region, partB: Region): AlignedParts {
+  return {
+    a: partA.pixels,
+    b: partB.pixels,
+    correlation: centredCorrelation(centredProduct(partA.pixels, partA.mean, partB.pixels, partB.mean), partA.squares, partB.squares),
+    gradientCorrelation: () => correlation(gradients(partA.pixels), gradients(partB.pixels)),
+  };
 }
 
 /** Column and row sums of a raster. */

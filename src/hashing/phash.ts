@@ -20,35 +20,65 @@ const COSINES = (() => {
 /** Hash as two unsigned 32-bit halves [high, low]: hot paths compare these without BigInt. */
 export type Hash32Pair = [number, number];
 
+/** Scratch reused by every call (nothing here is asynchronous): the pixel check hashes ~30,000 parts at a million photos. */
+const rows = new Float64Array(PHASH_INPUT * LOW); // rows[y * 8 + u]: DCT along x of each row
+const coefficients = new Float64Array(LOW * LOW); // [v * 8 + u]
+const ac = new Float64Array(LOW * LOW - 1);
+
 /** `pixels` is 32×32 row-major; any numeric array type. */
 export function phash32(pixels: ArrayLike<number>): Hash32Pair {
   const n = PHASH_INPUT;
-  const rows = new Float64Array(n * LOW); // rows[y * 8 + u]: DCT along x of each row
+  // Indices below are in range by construction: `as number` instead of `?? 0` keeps the loops branch-free.
   for (let y = 0; y < n; y++) {
     for (let u = 0; u < LOW; u++) {
       let sum = 0;
-      for (let x = 0; x < n; x++) sum += (pixels[y * n + x] ?? 0) * (COSINES[u * n + x] ?? 0);
+      for (let x = 0; x < n; x++) sum += (pixels[y * n + x] as number) * (COSINES[u * n + x] as number);
       rows[y * LOW + u] = sum;
     }
   }
-  const coefficients = new Float64Array(LOW * LOW); // [v * 8 + u]
   for (let v = 0; v < LOW; v++) {
     for (let u = 0; u < LOW; u++) {
       let sum = 0;
-      for (let y = 0; y < n; y++) sum += (rows[y * LOW + u] ?? 0) * (COSINES[v * n + y] ?? 0);
+      for (let y = 0; y < n; y++) sum += (rows[y * LOW + u] as number) * (COSINES[v * n + y] as number);
       coefficients[v * LOW + u] = sum;
     }
   }
-  const ac = coefficients.slice(1).sort();
-  const median = ac[31] ?? 0;
+  ac.set(coefficients.subarray(1));
+  const median = nthSmallest(ac, 31);
   let high = 0;
   let low = 0;
   for (let bit = 0; bit < 64; bit++) {
-    if ((coefficients[bit] ?? 0) <= median) continue;
+    if ((coefficients[bit] as number) <= median) continue;
     if (bit < 32) high |= 1 << (31 - bit);
     else low |= 1 << (63 - bit);
   }
   return [high >>> 0, low >>> 0];
+}
+
+/** The k-th smallest value (0-based) of `values`, which it reorders (quickselect: sorting 63 values cost more than the DCT). */
+function nthSmallest(values: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = values.length - 1;
+  while (lo < hi) {
+    const pivot = values[(lo + hi) >>> 1] as number;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while ((values[i] as number) < pivot) i++;
+      while ((values[j] as number) > pivot) j--;
+      if (i <= j) {
+        const swap = values[i] as number;
+        values[i] = values[j] as number;
+        values[j] = swap;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else break;
+  }
+  return values[k] as number;
 }
 
 export function popcount32(value: number): number {
