@@ -158,7 +158,7 @@ function groupStage(hashed: readonly HashedPhoto[], request: OrganizeRequest, st
     ...(request.similarThreshold !== undefined ? { similarThreshold: request.similarThreshold } : {}),
     ...(request.bestRules ? { bestRules: request.bestRules } : {}),
     isIgnoredPair: (a, b) => isIgnored(a.photo.id, b.photo.id),
-    confirm: confirmWithStoredThumbnails(store),
+    ...confirmWithStoredThumbnails(store),
   });
   request.onProgress?.({ stage: 'group', done: hashed.length, total: hashed.length });
   return groups;

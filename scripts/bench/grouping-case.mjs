@@ -108,7 +108,7 @@ async function measure(size, thresholdOption, seed) {
     globalThis.gc?.();
     const inputRssMB = round(process.memoryUsage().rss / 2 ** 20, 1);
     const noDecisions = new Set();
-    const confirmStored = confirmWithStoredThumbnails(store);
+    const { confirm, confirmAll } = confirmWithStoredThumbnails(store);
     let confirmCalls = 0;
     const cpuBefore = process.cpuUsage();
     const started = process.hrtime.bigint();
@@ -118,7 +118,11 @@ async function measure(size, thresholdOption, seed) {
       isIgnoredPair: (a, b) => noDecisions.has(`${a.photo.id}\u0000${b.photo.id}`),
       confirm: (a, b, radius) => {
         confirmCalls++;
-        return confirmStored(a, b, radius);
+        return confirm(a, b, radius);
+      },
+      confirmAll: (pairs, radius) => {
+        confirmCalls += pairs.length;
+        return confirmAll(pairs, radius);
       },
     });
     const seconds = round(Number(process.hrtime.bigint() - started) / 1e9, 3);

@@ -10,7 +10,8 @@ export interface Edge {
 }
 
 /**
- * Returns clusters as sorted lists of node numbers, every node in exactly one cluster. `linkBeyond`
+ * Returns the clusters of two or more nodes, as sorted lists of node numbers; a node in none of them
+ * is alone (a million-photo library has a million nodes and a few thousand clusters). `linkBeyond`
  * may link a pair that is not among the edges (e.g. one the index did not find but a direct check
  * confirms); it is asked only for cross pairs of two clusters an edge is about to join.
  */
@@ -47,12 +48,12 @@ export function completeLinkage(nodeCount: number, edges: readonly Edge[], linkB
     members.delete(drop);
   }
   regroupStragglers(edges, clusterOf, members, isLinked);
-  const clusters: number[][] = [];
-  for (let node = 0; node < nodeCount; node++) {
-    if (clusterOf[node] !== node) continue;
-    clusters.push((members.get(node) ?? [node]).sort((x, y) => x - y));
-  }
-  return clusters;
+  // Ordered by their names (member nodes): the same edges give the same list.
+  return [...members]
+    .sort(([x], [y]) => x - y)
+    .map(([, nodes]) => nodes)
+    .filter((nodes) => nodes.length > 1)
+    .map((nodes) => nodes.sort((x, y) => x - y));
 }
 
 /**

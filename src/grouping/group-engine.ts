@@ -31,6 +31,11 @@ export interface GroupingOptions {
    * defaults to the Hamming distance alone. `similar` candidates are taken on distance alone.
    */
   confirm?: (a: HashedPhoto, b: HashedPhoto, threshold: number) => boolean;
+  /**
+   * The same check over all of the index's near candidates at once (e.g. spread over threads); it
+   * must answer each pair as `confirm` would. Without it `confirm` is asked pair by pair.
+   */
+  confirmAll?: (pairs: readonly (readonly [HashedPhoto, HashedPhoto])[], threshold: number) => boolean[];
 }
 
 export interface PhotoGroup {
@@ -61,26 +66,19 @@ export function groupPhotos(input: readonly HashedPhoto[], options: GroupingOpti
     : undefined;
   const near = completeLinkage(units.length, edges.filter((edge) => edge.near), confirmDirectly);
   const clusters: { units: number[]; tier: 'near' | 'similar' }[] = near.map((members) => ({ units: members, tier: 'near' }));
+  // A unit of byte-identical photos with no near duplicate is a group of its own.
+  const grouped = new Set(near.flat());
+  units.forEach((unit, index) => {
+    if (unit.length > 1 && !grouped.has(index)) clusters.push({ units: [index], tier: 'near' });
+  });
   if (similar !== undefined) {
-    const alone = new Set(near.filter((members) => members.length === 1 && (units[members[0] as number]?.length ?? 0) === 1).map((m) => m[0] as number));
-    const looseEdges = edges.filter((edge) => alone.has(edge.a) && alone.has(edge.b));
-    for (const members of completeLinkage(units.length, looseEdges)) {
-      if (members.length > 1) clusters.push({ units: members, tier: 'similar' });
-    }
-    // Singletons of the near tier that joined a similar group must not also appear alone.
-    const taken = new Set(clusters.filter((c) => c.tier === 'similar').flatMap((c) => c.units));
-    for (let i = clusters.length - 1; i >= 0; i--) {
-      const cluster = clusters[i] as (typeof clusters)[number];
-      if (cluster.tier === 'near' && cluster.units.length === 1 && taken.has(cluster.units[0] as number)) clusters.splice(i, 1);
-    }
+    const alone = (index: number) => !grouped.has(index) && units[index]?.length === 1;
+    const looseEdges = edges.filter((edge) => alone(edge.a) && alone(edge.b));
+    for (const members of completeLinkage(units.length, looseEdges)) clusters.push({ units: members, tier: 'similar' });
   }
 
   const groups: Omit<PhotoGroup, 'id'>[] = [];
-  for (const cluster of clusters) {
-    const members = cluster.units.flatMap((unit) => units[unit] as HashedPhoto[]);
-    if (members.length < 2) continue;
-    groups.push(describeGroup(members, cluster.tier, options.bestRules));
-  }
+  for (const cluster of clusters) groups.push(describeGroup(cluster.units.flatMap((unit) => units[unit] as HashedPhoto[]), cluster.tier, options.bestRules));
   groups.sort((a, b) => compareIds(firstId(a), firstId(b)));
   return groups.map((group, index) => ({ id: `group-${String(index + 1).padStart(4, '0')}`, ...group }));
 }
@@ -158,17 +156,29 @@ function candidateEdges(units: readonly HashedPhoto[][], radius: number, options
     if (!known || distance < known.distance) best.set(key, { a: low, b: high, distance });
   };
   joinWithin(uprights, entries, radius, visit, { owned });
-  const confirm = options.confirm ?? (() => true);
+  const candidates = [...best.values()].filter(({ a, b }) => {
+    const [left, right] = [units[a] as HashedPhoto[], units[b] as HashedPhoto[]];
+    return !options.isIgnoredPair || !left.some((x) => right.some((y) => options.isIgnoredPair?.(x, y)));
+  });
+  const nearCandidates = candidates.filter((edge) => edge.distance <= options.threshold);
+  const confirmed = confirmEach(
+    nearCandidates.map(({ a, b }) => [(units[a] as HashedPhoto[])[0] as HashedPhoto, (units[b] as HashedPhoto[])[0] as HashedPhoto] as const),
+    options,
+  );
+  const isNear = new Set(nearCandidates.filter((_, k) => confirmed[k]));
   const edges: TieredEdge[] = [];
-  for (const edge of best.values()) {
-    const a = units[edge.a] as HashedPhoto[];
-    const b = units[edge.b] as HashedPhoto[];
-    if (options.isIgnoredPair && a.some((x) => b.some((y) => options.isIgnoredPair?.(x, y)))) continue;
-    const near = edge.distance <= options.threshold && confirm(a[0] as HashedPhoto, b[0] as HashedPhoto, options.threshold);
+  for (const edge of candidates) {
+    const near = isNear.has(edge);
     // A near candidate that fails confirmation may still be a `similar` pair, when that tier is on.
     if (near || radius > options.threshold) edges.push({ ...edge, near });
   }
   return edges;
+}
+
+function confirmEach(pairs: readonly (readonly [HashedPhoto, HashedPhoto])[], options: GroupingOptions): boolean[] {
+  const { confirm, confirmAll, threshold } = options;
+  if (confirmAll) return confirmAll(pairs, threshold);
+  return pairs.map(([a, b]) => confirm?.(a, b, threshold) ?? true);
 }
 
 function describeGroup(members: HashedPhoto[], tier: 'near' | 'similar', rules?: readonly BestPhotoRule[]): Omit<PhotoGroup, 'id'> {

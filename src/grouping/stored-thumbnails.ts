@@ -9,13 +9,24 @@ import type { HashedPhoto } from '../hashing/hash-stage.js';
 import { confirmCandidate, NEAR_DISTANCE } from '../hashing/confirm-match.js';
 import { fingerprintDistance, thumbnailFromEncoding, type Fingerprint } from '../hashing/fingerprint.js';
 import type { HashRepository } from '../store/hash-repository.js';
+import { confirmPairs, type FingerprintPair } from './parallel-confirm.js';
 
 /** A photo is often in several candidate pairs (its copies, and look-alikes of them). */
 const CACHED_THUMBNAILS = 4096;
 
 export type ConfirmCandidate = (a: HashedPhoto, b: HashedPhoto, threshold: number) => boolean;
+export type ConfirmCandidates = (pairs: readonly (readonly [HashedPhoto, HashedPhoto])[], threshold: number) => boolean[];
 
-export function confirmWithStoredThumbnails(store: HashRepository): ConfirmCandidate {
+/** The pixel check with stored thumbnails, for one pair and for many at once (on two threads); both give the same answers. */
+export interface StoredThumbnailChecks {
+  confirm: ConfirmCandidate;
+  confirmAll: ConfirmCandidates;
+}
+
+/** Pairs handed to the two-thread check at a time: their thumbnails are held together (~1 KB each). */
+const PAIRS_PER_ROUND = 50_000;
+
+export function confirmWithStoredThumbnails(store: HashRepository): StoredThumbnailChecks {
   const cache = new LRUCache<string, Uint8Array | false>({ max: CACHED_THUMBNAILS });
   const complete = (hashed: HashedPhoto): Fingerprint | undefined => {
     const { fingerprint, photo } = hashed;
@@ -30,11 +41,36 @@ export function confirmWithStoredThumbnails(store: HashRepository): ConfirmCandi
     }
     return thumbnail ? { ...fingerprint, thumbnail } : undefined;
   };
-  return (a, b, threshold) => {
+  // A thumbnail gone from the store (its row removed meanwhile): only what needs no pixel check.
+  const withoutPixels = (a: HashedPhoto, b: HashedPhoto, threshold: number) => fingerprintDistance(a.fingerprint, b.fingerprint) <= Math.min(threshold, NEAR_DISTANCE);
+  const confirm: ConfirmCandidate = (a, b, threshold) => {
     const first = complete(a);
     const second = complete(b);
-    if (first && second) return confirmCandidate(first, second, threshold);
-    // A thumbnail gone from the store (its row removed meanwhile): only what needs no pixel check.
-    return fingerprintDistance(a.fingerprint, b.fingerprint) <= Math.min(threshold, NEAR_DISTANCE);
+    return first && second ? confirmCandidate(first, second, threshold) : withoutPixels(a, b, threshold);
   };
+  const confirmRound: ConfirmCandidates = (pairs, threshold) => {
+    // Each photo completed once: its fingerprint object is what the parallel check packs once.
+    const completed = new Map<HashedPhoto, Fingerprint | undefined>();
+    const completeOnce = (hashed: HashedPhoto) => {
+      if (!completed.has(hashed)) completed.set(hashed, complete(hashed));
+      return completed.get(hashed);
+    };
+    const withPixels: FingerprintPair[] = [];
+    const checked = pairs.map(([a, b]) => {
+      const first = completeOnce(a);
+      const second = completeOnce(b);
+      return first && second ? withPixels.push([first, second]) - 1 : -1;
+    });
+    const answers = confirmPairs(withPixels, threshold);
+    return pairs.map(([a, b], k) => {
+      const at = checked[k] as number;
+      return at >= 0 ? (answers[at] as boolean) : withoutPixels(a, b, threshold);
+    });
+  };
+  const confirmAll: ConfirmCandidates = (pairs, threshold) => {
+    const answers: boolean[] = [];
+    for (let from = 0; from < pairs.length; from += PAIRS_PER_ROUND) answers.push(...confirmRound(pairs.slice(from, from + PAIRS_PER_ROUND), threshold));
+    return answers;
+  };
+  return { confirm, confirmAll };
 }

@@ -47,12 +47,22 @@ describe('confirmation with thumbnails from the store', () => {
     const cropDistance = fingerprintDistance(original.fingerprint, copy.fingerprint);
     expect(cropDistance).toBeGreaterThan(NEAR_DISTANCE);
 
-    const confirm = confirmWithStoredThumbnails(store);
+    const { confirm, confirmAll } = confirmWithStoredThumbnails(store);
     expect(confirm(original, copy, 8)).toBe(true);
     expect(confirm(halfA, halfB, 8)).toBe(false);
 
+    // Many pairs at once (enough for the two-thread check) get the answers of one by one.
+    const photos = [original, copy, halfA, halfB];
+    const pairs = Array.from({ length: 480 }, (_, k) => [photos[k % 4], photos[Math.floor(k / 4) % 4]] as [HashedPhoto, HashedPhoto]);
+    const oneByOne = pairs.map(([a, b]) => confirm(a, b, 8));
+    expect(oneByOne.filter(Boolean).length).toBeGreaterThan(100);
+    expect(oneByOne.filter((answer) => !answer).length).toBeGreaterThan(100);
+    expect(confirmAll(pairs, 8)).toEqual(oneByOne);
+
     db.prepare('DELETE FROM photos WHERE id = ?').run('castle-cropped.jpg');
-    expect(confirmWithStoredThumbnails(store)(original, copy, 8)).toBe(false);
+    const afterDelete = confirmWithStoredThumbnails(store);
+    expect(afterDelete.confirm(original, copy, 8)).toBe(false);
+    expect(afterDelete.confirmAll([[original, copy], [halfA, halfB], [original, original]], 8)).toEqual([false, false, true]);
     db.close();
   });
 });

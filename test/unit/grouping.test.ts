@@ -21,7 +21,7 @@ describe('complete linkage', () => {
       { a: 0, b: 1, distance: 4 },
       { a: 1, b: 2, distance: 4 },
     ]);
-    expect(clusters).toHaveLength(2);
+    expect(clusters).toHaveLength(1);
     expect(clusters.some((cluster) => cluster.includes(0) && cluster.includes(2))).toBe(false);
   });
 
@@ -37,16 +37,17 @@ describe('complete linkage', () => {
       { a: 1, b: 3, distance: 2 },
       { a: 2, b: 3, distance: 2 },
     ]);
-    expect(clusters).toEqual([[0, 1, 2, 3], [4]]);
+    // 4 is left alone: clusters are of two or more nodes.
+    expect(clusters).toEqual([[0, 1, 2, 3]]);
   });
 
-  it('merges a clique into one cluster and keeps every node exactly once', () => {
+  it('merges a clique into one cluster and leaves a node without edges alone', () => {
     const clusters = completeLinkage(4, [
       { a: 0, b: 1, distance: 1 },
       { a: 0, b: 2, distance: 2 },
       { a: 1, b: 2, distance: 1 },
     ]);
-    expect(clusters).toEqual([[0, 1, 2], [3]]);
+    expect(clusters).toEqual([[0, 1, 2]]);
   });
 });
 
