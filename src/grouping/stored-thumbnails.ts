@@ -1,7 +1,8 @@
 /**
  * The group stage's confirmation, with thumbnails read back from the hash store. The hash stage hands
  * grouping lean fingerprints (no thumbnail: a gigabyte less in a million-photo library) and only the
- * few candidate pairs the pixel check looks at need their thumbnails.
+ * few candidate pairs the pixel check looks at need their thumbnails. The index's candidates are
+ * checked together, on two threads (parallel-confirm.ts).
  */
 
 import { LRUCache } from 'lru-cache';
@@ -68,9 +69,9 @@ export function confirmWithStoredThumbnails(store: HashRepository): StoredThumbn
     });
   };
   const confirmAll: ConfirmCandidates = (pairs, threshold) => {
-    const answers: boolean[] = [];
-    for (let from = 0; from < pairs.length; from += PAIRS_PER_ROUND) answers.push(...confirmRound(pairs.slice(from, from + PAIRS_PER_ROUND), threshold));
-    return answers;
+    const rounds: boolean[][] = [];
+    for (let from = 0; from < pairs.length; from += PAIRS_PER_ROUND) rounds.push(confirmRound(pairs.slice(from, from + PAIRS_PER_ROUND), threshold));
+    return rounds.flat();
   };
   return { confirm, confirmAll };
 }

@@ -2,7 +2,7 @@
  * Finds how two thumbnails of one photo may have been cropped relative to each other. Each axis is
  * solved on its own from row and column mean profiles (cheap, 1-D), the best few per axis are
  * combined, combinations whose aspect ratios disagree with the photos' real shapes are dropped, and
- * the rest are scored on the full 2-D overlap.
+ * the rest are offered most promising first, each compared on its full 2-D overlap when asked.
  */
 
 import { bestOverlaps, bestOverlapWhere, keptLogRatio, overlapScores, type AxisOverlap } from './axis-overlaps.js';
