@@ -12,12 +12,10 @@ import type { GroupKind } from '../core/report.js';
 import type { HashedPhoto } from '../hashing/hash-stage.js';
 import { fingerprintDistance } from '../hashing/fingerprint.js';
 import { CROP_QUERY_RADIUS } from '../hashing/crop-queries.js';
+import { TRANSFORMS as VARIANTS } from '../hashing/dihedral.js';
 import { pickBest, type BestPhotoRule } from './best-photo.js';
 import { joinWithin } from './hamming-join.js';
 import { completeLinkage, type Edge } from './complete-linkage.js';
-
-/** Orientations indexed per photo: the 8 symmetries of the square. */
-const VARIANTS = 8;
 
 export interface GroupingOptions {
   threshold: number;

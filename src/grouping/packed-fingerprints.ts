@@ -5,9 +5,8 @@
  * objects themselves would copy whole blocks; packing copies exactly what is needed, once.
  */
 
+import { TRANSFORMS as VARIANTS } from '../hashing/dihedral.js';
 import type { Fingerprint } from '../hashing/fingerprint-types.js';
-
-const VARIANTS = 8;
 
 export interface PackedFingerprints {
   readonly count: number;

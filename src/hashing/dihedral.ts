@@ -4,6 +4,9 @@
  * the hash of the thumbnail under transform t, so a rotated or mirrored copy matches some variant.
  */
 
+/** How many transforms there are, hence orientation variants per fingerprint. */
+export const TRANSFORMS = 8;
+
 export interface Raster {
   width: number;
   height: number;

@@ -11,7 +11,7 @@
  */
 
 import type { HashInput } from '../thumbnails/hash-input.js';
-import { dihedral } from './dihedral.js';
+import { dihedral, TRANSFORMS } from './dihedral.js';
 import type { Fingerprint, Hashes } from './fingerprint-types.js';
 import type { HashArena } from './hash-arena.js';
 import { CROP_QUERY_COUNT, cropQueryHashes } from './crop-queries.js';
@@ -52,7 +52,7 @@ export function computeFingerprint(input: HashInput): Fingerprint {
     throw new RangeError(`hash input must be ${THUMBNAIL_SIDE}×${THUMBNAIL_SIDE}, got ${input.width}×${input.height}`);
   }
   const variants: bigint[] = [];
-  for (let transform = 0; transform < 8; transform++) variants.push(pairToBigint(phash32(dihedral(input, transform).data)));
+  for (let transform = 0; transform < TRANSFORMS; transform++) variants.push(pairToBigint(phash32(dihedral(input, transform).data)));
   const thumbnail = input.data;
   return { variants, cropHashes: cropQueryHashes({ variants, thumbnail }), thumbnail, width: input.sourceWidth, height: input.sourceHeight };
 }
