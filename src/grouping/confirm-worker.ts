@@ -8,21 +8,17 @@ import { workerData } from 'node:worker_threads';
 import { confirmCandidate } from '../hashing/confirm-match.js';
 import type { Fingerprint } from '../hashing/fingerprint-types.js';
 import { unpackFingerprint } from './packed-fingerprints.js';
-import { claimBatch, ConfirmControl, type ConfirmWorkerData } from './parallel-confirm.js';
+import { checkClaimedPairs, ConfirmControl, type ConfirmWorkerData } from './parallel-confirm.js';
 
 const { fingerprints, pairs, threshold, answers, control, port } = workerData as ConfirmWorkerData;
 const unpacked: (Fingerprint | undefined)[] = [];
 const fingerprint = (k: number) => (unpacked[k] ??= unpackFingerprint(fingerprints, k));
-const total = pairs.length / 2;
 
 try {
-  for (let batch = claimBatch(control, total); batch; batch = claimBatch(control, total)) {
-    for (let k = batch.from; k < batch.to; k++) {
-      answers[k] = confirmCandidate(fingerprint(pairs[2 * k] as number), fingerprint(pairs[2 * k + 1] as number), threshold) ? 1 : 0;
-    }
-    Atomics.add(control, ConfirmControl.workerDone, batch.to - batch.from);
+  checkClaimedPairs(control, answers, (k) => confirmCandidate(fingerprint(pairs[2 * k] as number), fingerprint(pairs[2 * k + 1] as number), threshold), (count) => {
+    Atomics.add(control, ConfirmControl.workerDone, count);
     Atomics.notify(control, ConfirmControl.workerDone);
-  }
+  });
 } catch (error) {
   port.postMessage({ error: error instanceof Error ? error.message : String(error) });
   Atomics.store(control, ConfirmControl.failed, 1);

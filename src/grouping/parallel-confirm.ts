@@ -55,14 +55,7 @@ export function confirmPairs(pairs: readonly FingerprintPair[], threshold: numbe
   // fails while checking says so through the control array, which the wait below reads.
   worker.on('error', () => undefined);
   try {
-    let doneHere = 0;
-    for (let batch = claimBatch(control, pairs.length); batch; batch = claimBatch(control, pairs.length)) {
-      for (let k = batch.from; k < batch.to; k++) {
-        const [a, b] = pairs[k] as FingerprintPair;
-        answers[k] = confirmCandidate(a, b, threshold) ? 1 : 0;
-      }
-      doneHere += batch.to - batch.from;
-    }
+    const doneHere = checkClaimedPairs(control, answers, (k) => confirmCandidate(...(pairs[k] as FingerprintPair), threshold));
     // Every pair is claimed now, and the rest by the worker: wait for those.
     const theirs = pairs.length - doneHere;
     let heard = Date.now();
@@ -84,10 +77,19 @@ export function confirmPairs(pairs: readonly FingerprintPair[], threshold: numbe
   }
 }
 
-/** The next BATCH pairs for the calling thread, as [from, to); undefined when none is left. */
-export function claimBatch(control: Int32Array, total: number): { from: number; to: number } | undefined {
-  const from = Atomics.add(control, ConfirmControl.next, BATCH);
-  return from < total ? { from, to: Math.min(from + BATCH, total) } : undefined;
+/**
+ * Takes batches of pairs from the shared counter until none is left, writing `check`'s answer for
+ * each; `onBatch` hears how many each batch held. Returns how many pairs this thread checked.
+ */
+export function checkClaimedPairs(control: Int32Array, answers: Uint8Array, check: (pair: number) => boolean, onBatch?: (count: number) => void): number {
+  let checked = 0;
+  for (let from = Atomics.add(control, ConfirmControl.next, BATCH); from < answers.length; from = Atomics.add(control, ConfirmControl.next, BATCH)) {
+    const to = Math.min(from + BATCH, answers.length);
+    for (let k = from; k < to; k++) answers[k] = check(k) ? 1 : 0;
+    checked += to - from;
+    onBatch?.(to - from);
+  }
+  return checked;
 }
 
 /** Each fingerprint once (a photo is often in several pairs), and the pairs as indices into them. */
