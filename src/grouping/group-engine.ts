@@ -56,9 +56,8 @@ export function groupPhotos(input: readonly HashedPhoto[], options: GroupingOpti
   // may still be confirmed directly when two groups that hold it are about to merge.
   const confirmDirectly = options.confirm
     ? (x: number, y: number) => {
-        const a = units[x] as HashedPhoto[];
-        const b = units[y] as HashedPhoto[];
-        if (options.isIgnoredPair && a.some((p) => b.some((q) => options.isIgnoredPair?.(p, q)))) return false;
+        if (isIgnoredUnits(units, x, y, options)) return false;
+        const [a, b] = [units[x] as HashedPhoto[], units[y] as HashedPhoto[]];
         return options.confirm?.(a[0] as HashedPhoto, b[0] as HashedPhoto, options.threshold) ?? false;
       }
     : undefined;
@@ -154,13 +153,10 @@ function candidateEdges(units: readonly HashedPhoto[][], radius: number, options
     if (!known || distance < known.distance) best.set(key, { a: low, b: high, distance });
   };
   joinWithin(uprights, entries, radius, visit, { owned });
-  const candidates = [...best.values()].filter(({ a, b }) => {
-    const [left, right] = [units[a] as HashedPhoto[], units[b] as HashedPhoto[]];
-    return !options.isIgnoredPair || !left.some((x) => right.some((y) => options.isIgnoredPair?.(x, y)));
-  });
+  const candidates = [...best.values()].filter(({ a, b }) => !isIgnoredUnits(units, a, b, options));
   const nearCandidates = candidates.filter((edge) => edge.distance <= options.threshold);
   const confirmed = confirmEach(
-    nearCandidates.map(({ a, b }) => [(units[a] as HashedPhoto[])[0] as HashedPhoto, (units[b] as HashedPhoto[])[0] as HashedPhoto] as const),
+    nearCandidates.map(({ a, b }) => [representatives[a] as HashedPhoto, representatives[b] as HashedPhoto] as const),
     options,
   );
   const isNear = new Set(nearCandidates.filter((_, k) => confirmed[k]));
@@ -171,6 +167,11 @@ function candidateEdges(units: readonly HashedPhoto[][], radius: number, options
     if (near || radius > options.threshold) edges.push({ ...edge, near });
   }
   return edges;
+}
+
+/** A "not a duplicate" decision holds between some photo of unit x and some photo of unit y. */
+function isIgnoredUnits(units: readonly HashedPhoto[][], x: number, y: number, { isIgnoredPair }: GroupingOptions): boolean {
+  return isIgnoredPair !== undefined && (units[x] as HashedPhoto[]).some((p) => (units[y] as HashedPhoto[]).some((q) => isIgnoredPair(p, q)));
 }
 
 function confirmEach(pairs: readonly (readonly [HashedPhoto, HashedPhoto])[], options: GroupingOptions): boolean[] {
