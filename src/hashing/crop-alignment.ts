@@ -68,7 +68,7 @@ export function alignCrops(a: Uint8Array, b: Uint8Array, aspectA: number, aspect
     };
   });
   // A stable sort: equal promise keeps the order they were considered in.
-  return candidates.sort((p, q) => q.promise - p.promise).map(({ impliedByShape, parts }) => ({ impliedByShape, parts }));
+  return candidates.sort((p, q) => q.promise - p.promise);
 }
 
 function alignedParts(partA: Region, partB: Region): AlignedParts {
