@@ -14,7 +14,7 @@ import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createProgressDisplay, formatDuration } from '../../src/cli/progress-bar.js';
 import { sceneJpeg } from '../helpers/images.js';
-import { BIN, runCli } from '../helpers/run-cli.js';
+import { BIN, cliEnvironment, runCli } from '../helpers/run-cli.js';
 import { useTempDirs } from '../helpers/temp-dir.js';
 
 const exec = promisify(execFile);
@@ -28,7 +28,7 @@ const SUMMARY = new RegExp(`^(\\[dry run\\] )?${PHOTOS} photos, \\d+ hashed, \\d
 async function onTerminal(args: readonly string[]): Promise<string> {
   const command = [process.execPath, BIN, ...args].map((part) => `'${part.replaceAll("'", "'\\''")}'`).join(' ');
   const { stdout } = await exec('script', ['-qfec', command, '/dev/null'], {
-    env: { ...process.env, COLUMNS: '120', TERM: 'xterm', XDG_CONFIG_HOME: '/nonexistent-config' },
+    env: cliEnvironment({ COLUMNS: '120', TERM: 'xterm' }),
   });
   return stdout;
 }

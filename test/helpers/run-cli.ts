@@ -1,6 +1,8 @@
 /** Spawns the built CLI (`bin/photo-organizer.js`) the way a user or a script would. */
 
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -22,11 +24,34 @@ export interface CliOptions {
   prefix?: string[];
 }
 
+let home: string | undefined;
+
+/**
+ * The environment the CLI runs in: the caller's, but with the folders a user's home would give it
+ * (config, hash database, thumbnail cache) in a throw-away folder of this test process. So no test
+ * reads the config of whoever runs the suite, writes into their home, or shares a default hash
+ * database (and its lock) with a test running beside it.
+ */
+export function cliEnvironment(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  if (!home) {
+    const made = mkdtempSync(path.join(os.tmpdir(), 'po-home-'));
+    process.once('exit', () => rmSync(made, { recursive: true, force: true }));
+    home = made;
+  }
+  return {
+    ...process.env,
+    XDG_CONFIG_HOME: path.join(home, 'config'),
+    XDG_DATA_HOME: path.join(home, 'data'),
+    XDG_CACHE_HOME: path.join(home, 'cache'),
+    ...extra,
+  };
+}
+
 export function runCli(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
   const [command, ...prefixArgs] = [...(options.prefix ?? []), process.execPath];
   const child = spawn(command, [...prefixArgs, BIN, ...args], {
     cwd: options.cwd,
-    env: { ...process.env, XDG_CONFIG_HOME: '/nonexistent-config', ...options.env },
+    env: cliEnvironment(options.env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
