@@ -86,7 +86,7 @@ describe('Resolve in Immich', () => {
     },
     {
       flags: ['--trash-others', '--yes'],
-      dryLine: /Would move to Immich's trash 3 photos \(.*\) in all/,
+      dryLine: /Would move 3 photos \(.*\) to Immich's trash in all/,
       expectChanged: (after, groups) => {
         for (const [best, ...copies] of groups) {
           expect(after[best ?? '']?.trashed).toBe(false);

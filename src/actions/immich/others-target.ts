@@ -22,7 +22,8 @@ import { limitLines, mapLimited, WRITE_CHUNK } from './write-support.js';
 
 export type OthersMode = 'archive' | 'trash';
 
-const VERB: Record<OthersMode, string> = { archive: 'archive', trash: "move to Immich's trash" };
+/** "archive 3 photos", "move 3 photos to Immich's trash". */
+const VERB: Record<OthersMode, (what: string) => string> = { archive: (what) => `archive ${what}`, trash: (what) => `move ${what} to Immich's trash` };
 
 export function othersTarget(client: ImmichClient, states: AssetStates, includeSimilar: boolean, mode: OthersMode): ActionTarget<ResolvePlan> {
   return {
@@ -32,10 +33,10 @@ export function othersTarget(client: ImmichClient, states: AssetStates, includeS
       const left = plan.groups.filter((group) => !group.bestInImmich).length;
       return [
         ...limitLines(
-          copies.map(({ group, copy }) => `Would ${VERB[mode]} ${copy.name} (${group.id}, ${formatBytes(copy.bytes)}; the best photo ${nameOf(group.members, group.bestId)} is kept and inherits what it lacks)`),
+          copies.map(({ group, copy }) => `Would ${VERB[mode](copy.name)} (${group.id}, ${formatBytes(copy.bytes)}; the best photo ${nameOf(group.members, group.bestId)} is kept and inherits what it lacks)`),
           'photos',
         ),
-        `Would ${VERB[mode]} ${copies.length} photos (${formatBytes(sum(copies.map(({ copy }) => copy.bytes)))}) in all${left > 0 ? `; ${left} groups whose best photo is a reference photo are left alone` : ''}`,
+        `Would ${VERB[mode](`${copies.length} photos (${formatBytes(sum(copies.map(({ copy }) => copy.bytes)))})`)} in all${left > 0 ? `; ${left} groups whose best photo is a reference photo are left alone` : ''}`,
       ];
     },
     planned: (plan) => {

@@ -32,6 +32,8 @@ Examples:
   $ photo-organizer organize -s ~/Pictures --report groups.html   # contact sheet to look at
   $ photo-organizer organize -s ~/Pictures --json > report.json   # for scripts
   $ IMMICH_URL=http://immich:2283 IMMICH_API_KEY=... photo-organizer organize --source immich --report groups.html
+  $ photo-organizer organize --source immich --tag-only --immich-review   # then Immich: Utilities → Review duplicates
+  $ photo-organizer organize --source immich --archive-others --dry-run   # which copies would be archived
   $ photo-organizer organize -s ~/Pictures --save-hashes local.db   # then compare Immich with it:
   $ photo-organizer organize --source immich --load-hashes local.db --json | jq -r '.references.unmatched[]'`;
 
