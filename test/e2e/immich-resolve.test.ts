@@ -6,10 +6,11 @@
  * (duplicateId, metadata, visibility, trash membership, favorite, rating, description, albums).
  */
 
+import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeImmich, type FakeImmich } from '../helpers/fake-immich/index.js';
 import { assetId, fromSample, lastChangingRun, organizeArgs, resolveSnapshot, SAMPLE_PHOTOS, seedAssets, undoArgs } from '../helpers/immich-e2e.js';
-import { runCli } from '../helpers/run-cli.js';
+import { BIN, runCli } from '../helpers/run-cli.js';
 import { useTempDirs } from '../helpers/temp-dir.js';
 
 const tempDir = useTempDirs();
@@ -256,6 +257,34 @@ describe('Resolve in Immich', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/--trash-others needs --yes when not run from a terminal/);
     expect(fake.requests()).toEqual([]);
+  });
+
+  /** The CLI on a terminal (a pseudo-terminal made by script(1)), answering `answer` to its question. */
+  function onTerminal(args: string[], answer: string): Promise<{ code: number | null; output: string }> {
+    const quote = (text: string) => `'${text.replaceAll("'", "'\\''")}'`;
+    const child = spawn('script', ['-qec', [process.execPath, BIN, ...args].map(quote).join(' '), '/dev/null'], {
+      env: { ...process.env, ...env, XDG_CONFIG_HOME: '/nonexistent-config' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('[y/N]') && child.stdin.writable) child.stdin.end(`${answer}\n`);
+    });
+    return new Promise((resolve) => child.on('close', (code) => resolve({ code, output })));
+  }
+
+  it('--trash-others on a terminal asks once, with the count and bytes; anything but yes changes nothing', async () => {
+    const root = tempDir();
+    const declined = await onTerminal(organizeArgs(fake, root, '--trash-others', '--no-progress'), 'n');
+    expect(declined.output.match(/Move 3 photos \([\d.]+ KB\) to Immich's trash, keeping the best photo of each group\? \[y\/N\]/g)).toHaveLength(1);
+    expect(declined.output).toMatch(/Nothing was changed/);
+    expect(declined.code).toBe(130);
+    expect(fake.writeRequests()).toEqual([]);
+    const accepted = await onTerminal(organizeArgs(fake, root, '--trash-others', '--no-progress'), 'y');
+    expect(accepted.code, accepted.output).toBe(0);
+    expect([...fake.state.assets.values()].filter((asset) => asset.deletedAt !== null)).toHaveLength(3);
+    expect((await runCli(undoArgs(fake, root, lastChangingRun(root)), { env })).code).toBe(0);
   });
 
   it('an undo cannot be undone', async () => {
