@@ -3,8 +3,8 @@
  * Each stage is a function with typed input and output; the AbortSignal stops it cleanly.
  */
 
-import { randomUUID } from 'node:crypto';
 import type { ActionTarget } from './actions/action-target.js';
+import { formatBytes } from './core/format-bytes.js';
 import { CancelledError, throwIfCancelled } from './core/errors.js';
 import { silentLogger, type Logger, type ProgressListener } from './core/progress.js';
 import type { Report, ReportAction } from './core/report.js';
@@ -19,7 +19,7 @@ import { buildReport } from './report/build-report.js';
 import type { PhotoSource } from './sources/photo-source.js';
 import { HashRepository } from './store/hash-repository.js';
 import { openStore } from './store/open-store.js';
-import { RunRepository, type RunStatus } from './store/run-repository.js';
+import { newRunId, RunRepository, type RunStatus } from './store/run-repository.js';
 import { DecisionRepository } from './store/decision-repository.js';
 import { lockStore } from './store/store-lock.js';
 
@@ -42,6 +42,11 @@ export interface OrganizeRequest {
   references?: readonly HashedPhoto[];
   /** Called with the dry-run lines of the plan (dry-run only). */
   onPlan?: (lines: string[]) => void;
+  /**
+   * Asked the target's question (e.g. before trashing photos) once the plan is made and before any
+   * change; false stops the run with nothing changed. Without it, no question is put.
+   */
+  confirm?: (question: string) => Promise<boolean>;
 }
 
 export interface OrganizeResult {
@@ -172,6 +177,8 @@ async function actionStage(groups: PhotoGroup[], request: OrganizeRequest, journ
     request.onPlan?.(target.describe(plan));
     return target.planned(plan);
   }
+  const question = target.question?.(plan);
+  if (question !== undefined && request.confirm && !(await request.confirm(question))) throw new CancelledError();
   return target.apply(plan, {
     runId,
     journal,
@@ -181,16 +188,25 @@ async function actionStage(groups: PhotoGroup[], request: OrganizeRequest, journ
   });
 }
 
-/** Sortable and readable: `20261122-081500-ab12cd`. */
-function newRunId(): string {
-  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  return `${stamp}-${randomUUID().slice(0, 6)}`;
-}
-
 export function summaryLine(report: Report): string {
   const { stats } = report;
   return (
     `${stats.photos} photos, ${stats.hashed} hashed, ${stats.reused} reused, ${stats.skipped} skipped, ` +
-    `${stats.failed} failed; ${stats.groups} groups (${stats.grouped} photos) in ${stats.seconds.toFixed(1)} s`
+    `${stats.failed} failed; ${stats.groups} groups (${stats.grouped} photos) in ${stats.seconds.toFixed(1)} s` +
+    removalSummary(report)
   );
+}
+
+/** `; 12 photos (34.5 MB) moved to Immich's trash` for `--archive-others` / `--trash-others`. */
+function removalSummary(report: Report): string {
+  const parts: string[] = [];
+  for (const type of ['archive', 'trash'] as const) {
+    const done = report.actions.filter((action) => action.type === type && (action.status === 'done' || action.status === 'planned'));
+    if (done.length === 0) continue;
+    const count = done.reduce((sum, action) => sum + action.count, 0);
+    const bytes = done.reduce((sum, action) => sum + (action.bytes ?? 0), 0);
+    const what = type === 'archive' ? 'archived' : "moved to Immich's trash";
+    parts.push(`${count} photos (${formatBytes(bytes)}) ${report.dryRun ? `would be ${what}` : what}`);
+  }
+  return parts.map((part) => `; ${part}`).join('');
 }

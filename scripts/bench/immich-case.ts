@@ -1,8 +1,9 @@
 /**
  * Immich benchmark (run by `npm run bench` through vite-node, since the fake server is TypeScript):
  * 20,000 assets on the fake Immich server with 5 ms latency per request; the built CLI runs cold
- * (every thumbnail fetched and hashed), warm (cache and store reused: no thumbnail request), and
- * tagging 2,000 duplicate groups (counting the writing requests). Each round starts cold in a fresh
+ * (every thumbnail fetched and hashed), warm (cache and store reused: no thumbnail request),
+ * tagging 2,000 duplicate groups, and putting them on Immich's review page with similarity metadata
+ * (`--immich-review --write-similarity`), each twice, counting the writing requests. Each round starts cold in a fresh
  * folder; min/median/max over rounds (`PO_BENCH_ROUNDS`, default 3). Prints one JSON line.
  *
  * Next to the CLI, the floors it cannot beat at the same concurrency against the same server: paging
@@ -129,6 +130,11 @@ try {
   let writes = 0;
   let secondWrites = 0;
   let groups = 0;
+  let resolveWrites = 0;
+  let resolveReads = 0;
+  let resolveSeconds = 0;
+  let resolveSecondWrites = 0;
+  let resolveSecondSeconds = 0;
   for (let round = 0; round < ROUNDS; round++) {
     const dir = path.join(work, `round-${round}`);
     mkdirSync(dir);
@@ -152,6 +158,16 @@ try {
     fake.clearRequests();
     await timedCli([...common, '--tag-only']);
     secondWrites = fake.writeRequests().length;
+    // Resolve in Immich: review page and similarity metadata for every group, then again.
+    fake.clearRequests();
+    const resolving = await timedCli([...common, '--immich-review', '--write-similarity']);
+    resolveWrites = fake.writeRequests().length;
+    resolveReads = fake.requests().length - resolveWrites;
+    resolveSeconds = resolving.seconds;
+    fake.clearRequests();
+    const again = await timedCli([...common, '--immich-review', '--write-similarity']);
+    resolveSecondWrites = fake.writeRequests().length;
+    resolveSecondSeconds = again.seconds;
   }
 
   const coldSeconds = spread(cold.map((r) => r.seconds));
@@ -181,6 +197,9 @@ try {
       'warm: thumbnail requests': warmThumbnails,
       [`tag ${groups} groups: writing requests`]: writes,
       'tag again (idempotent): writing requests': secondWrites,
+      [`--immich-review --write-similarity, ${groups} groups: writing requests`]: resolveWrites,
+      '--immich-review --write-similarity: other requests, seconds': `${resolveReads}, ${resolveSeconds.toFixed(1)} s`,
+      '--immich-review --write-similarity again: writing requests, seconds': `${resolveSecondWrites}, ${resolveSecondSeconds.toFixed(1)} s`,
     },
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -23,4 +23,9 @@ export interface ActionTarget<P = unknown> {
   /** The report's actions for a plan that is not applied. */
   planned(plan: P): ReportAction[];
   apply(plan: P, context: ApplyContext): Promise<ReportAction[]>;
+  /**
+   * A question to put to the person at the terminal before `apply` (e.g. before trashing photos),
+   * or undefined when the plan needs none.
+   */
+  question?(plan: P): string | undefined;
 }

@@ -7,6 +7,10 @@ export function combineTargets(targets: readonly ActionTarget[]): ActionTarget<u
     plan: async (groups) => Promise.all(targets.map((target) => target.plan(groups))),
     describe: (plans) => targets.flatMap((target, index) => target.describe(plans[index])),
     planned: (plans) => targets.flatMap((target, index) => target.planned(plans[index])),
+    question: (plans) => {
+      const questions = targets.map((target, index) => target.question?.(plans[index])).filter((question): question is string => question !== undefined);
+      return questions.length > 0 ? questions.join(' ') : undefined;
+    },
     apply: async (plans, context) => {
       const actions = [];
       for (const [index, target] of targets.entries()) actions.push(...(await target.apply(plans[index], context)));

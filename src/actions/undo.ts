@@ -7,10 +7,11 @@
  */
 
 import { throwIfCancelled, UsageError } from '../core/errors.js';
-import { ImmichHttpError, isGone, type ImmichClient, type TagDto } from '../sources/immich/index.js';
+import { ImmichHttpError, type ImmichClient, type TagDto } from '../sources/immich/index.js';
 import type { JournalEntry, RunRepository } from '../store/run-repository.js';
 import { chunked, TagCarriers, type ImmichServer } from './immich/tag-lookup.js';
 import { errorMessage, WRITE_CHUNK } from './immich/write-support.js';
+import { changesOf, RESOLVE_ACTIONS, RESOLVE_PERMISSIONS, reverseResolve, unlessGone, type Reversal } from './undo-resolve.js';
 
 export interface UndoOutcome {
   reversed: number;
@@ -35,6 +36,7 @@ const PERMISSIONS: Record<string, readonly string[]> = {
   'album.assets': ['albumAsset.delete'],
   'album.create': ['albumAsset.delete', 'album.read', 'album.delete'],
   'stack.create': ['stack.delete'],
+  ...RESOLVE_PERMISSIONS,
 };
 
 export function undoPermissions(entries: readonly JournalEntry[]): string[] {
@@ -78,13 +80,6 @@ export async function undoRun(runId: string, journal: RunRepository, server: Imm
 
 /** A write-ahead entry never settled: the run died while the server had the request. */
 const PENDING_NOTE = ' (sent as the run was cut off, so perhaps never applied: reversed in full)';
-
-interface Reversal {
-  /** What was (or would be) done, after "Did"/"Would". */
-  line?: string;
-  /** Why (part of) the entry is left as it is. */
-  kept?: string;
-}
 
 async function reverse(entry: JournalEntry, client: ImmichClient, tags: TagResolver, carriers: TagCarriers, dryRun: boolean, call: Call): Promise<Reversal> {
   const ids = () => JSON.parse(entry.subject) as string[];
@@ -139,7 +134,7 @@ async function reverse(entry: JournalEntry, client: ImmichClient, tags: TagResol
       if (!dryRun) await unlessGone(() => client.deleteStack(entry.target, call));
       return { line: `unstack '${name}'` };
     default:
-      return { kept: `unknown journal action ${entry.action}` };
+      return RESOLVE_ACTIONS.has(entry.action) ? reverseResolve(entry, client, dryRun, call) : { kept: `unknown journal action ${entry.action}` };
   }
 }
 
@@ -168,7 +163,7 @@ async function deleteUnusedByName(client: ImmichClient, tags: TagResolver, carri
  * deletes photos). None of them there means another server, or another user's key.
  */
 async function checkSameServer(runId: string, client: ImmichClient, entries: readonly JournalEntry[], call: Call): Promise<void> {
-  const sample = [...new Set(entries.filter((entry) => ASSET_LISTS.has(entry.action)).flatMap((entry) => (JSON.parse(entry.subject) as string[]).slice(0, 2)))].slice(0, 5);
+  const sample = [...new Set(entries.flatMap((entry) => assetIdsOf(entry).slice(0, 2)))].slice(0, 5);
   if (sample.length === 0) return;
   try {
     for (const id of sample) if (!(await unlessGone(() => client.getAsset(id, call)))) return;
@@ -181,6 +176,11 @@ async function checkSameServer(runId: string, client: ImmichClient, entries: rea
 }
 
 const ASSET_LISTS = new Set(['tag.assets', 'untag.assets', 'favorite', 'album.assets', 'album.create', 'stack.create']);
+
+function assetIdsOf(entry: JournalEntry): string[] {
+  if (ASSET_LISTS.has(entry.action)) return JSON.parse(entry.subject) as string[];
+  return RESOLVE_ACTIONS.has(entry.action) ? changesOf(entry).map((change) => change.id) : [];
+}
 
 /** Our photos out, then the album itself only if it is empty now: photos someone added since stay. */
 async function undoAlbumCreate(entry: JournalEntry, client: ImmichClient, call: Call): Promise<Reversal> {
@@ -199,17 +199,6 @@ async function unfavorite(client: ImmichClient, ids: string[], call: Call): Prom
   for (const chunk of chunked(ids, WRITE_CHUNK)) {
     const whole = await unlessGone(() => client.updateAssets({ ids: chunk, isFavorite: false }, call));
     if (whole) for (const id of chunk) await unlessGone(() => client.updateAssets({ ids: [id], isFavorite: false }, call));
-  }
-}
-
-/** Runs a call; true when the object is no longer there (Immich answers 400 "Not found or no ... access"). */
-async function unlessGone(call: () => Promise<unknown>): Promise<boolean> {
-  try {
-    await call();
-    return false;
-  } catch (error) {
-    if (isGone(error)) return true;
-    throw error;
   }
 }
 

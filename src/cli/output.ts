@@ -1,5 +1,6 @@
 /** What a person reads on stdout: the groups, one block each. */
 
+import { formatBytes } from '../core/format-bytes.js';
 import type { Report } from '../core/report.js';
 
 export function formatGroups(report: Report): string {
@@ -14,16 +15,4 @@ export function formatGroups(report: Report): string {
     }
   }
   return `${lines.join('\n')}\n`;
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
 }

@@ -33,7 +33,7 @@ export interface ReportGroup {
   items: ReportItem[];
 }
 
-export type ActionType = 'tag' | 'untag' | 'album' | 'favorite' | 'stack' | 'copy';
+export type ActionType = 'tag' | 'untag' | 'album' | 'favorite' | 'stack' | 'copy' | 'review' | 'metadata' | 'inherit' | 'archive' | 'trash';
 export type ActionStatus = 'done' | 'planned' | 'failed' | 'unchanged';
 
 export interface ReportAction {
@@ -42,6 +42,8 @@ export interface ReportAction {
   count: number;
   status: ActionStatus;
   error?: string;
+  /** For `archive` and `trash`: the bytes of the photos concerned. */
+  bytes?: number;
 }
 
 export interface ReportStats {

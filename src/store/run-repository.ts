@@ -1,6 +1,13 @@
 /** Runs and their journal: the only module that reads or writes the `runs` and `journal` tables. */
 
+import { randomUUID } from 'node:crypto';
 import type { StoreDatabase } from './open-store.js';
+
+/** Sortable and readable: `20261122-081500-ab12cd`. */
+export function newRunId(): string {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${stamp}-${randomUUID().slice(0, 6)}`;
+}
 
 export type RunStatus = 'running' | 'done' | 'partial' | 'failed' | 'cancelled';
 

@@ -109,3 +109,28 @@ export function journalState(before: IdState, storeFile: string): IdState {
   }
   return state;
 }
+
+/**
+ * Every asset by name with all the resolve actions may change: duplicateId, the `photo-organizer`
+ * metadata value, visibility, trash membership, and what a kept photo may inherit.
+ */
+export function resolveSnapshot(fake: FakeImmich) {
+  const albumsOf = (id: string) => [...fake.state.albums.values()].filter((album) => album.assetIds.has(id)).map((album) => album.albumName).sort();
+  return Object.fromEntries(
+    [...fake.state.assets.values()]
+      .map((asset) => [
+        asset.originalFileName,
+        {
+          duplicateId: asset.duplicateId,
+          metadata: fake.state.metadata.get(asset.id)?.get('photo-organizer')?.value ?? null,
+          visibility: asset.visibility,
+          trashed: asset.deletedAt !== null,
+          favorite: asset.isFavorite,
+          rating: asset.exif?.rating ?? null,
+          description: asset.exif?.description ?? '',
+          albums: albumsOf(asset.id),
+        },
+      ] as const)
+      .sort(([a], [b]) => a.localeCompare(b)),
+  );
+}

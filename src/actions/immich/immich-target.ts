@@ -5,11 +5,15 @@
  */
 
 import { CapabilityError } from '../../core/errors.js';
-import { keyAllows, requireCapability, type ImmichClient, type ProbedCapability, type ServerCapabilities } from '../../sources/immich/index.js';
+import { formatVersion, keyAllows, requireCapability, type ImmichClient, type ProbedCapability, type ServerCapabilities } from '../../sources/immich/index.js';
 import type { ActionTarget } from '../action-target.js';
 import { combineTargets } from '../combined-target.js';
 import { albumTarget } from './album-target.js';
+import { AssetStates } from './asset-state.js';
 import { favoriteTarget } from './favorite-target.js';
+import { othersTarget, type OthersMode } from './others-target.js';
+import { reviewTarget } from './review-target.js';
+import { similarityTarget } from './similarity-target.js';
 import { stackTarget } from './stack-target.js';
 import { immichTagTarget } from './tag-target.js';
 
@@ -19,11 +23,19 @@ export type ImmichAction =
   | { kind: 'untag'; tagName: string; deleteTag: boolean }
   | { kind: 'groups'; albumPrefix?: string; favorite: boolean; stack: boolean };
 
+/** The resolve actions, which go with any of the above but `untag`: applied after it, in this order. */
+export interface ResolveActions {
+  similarity: boolean;
+  review: boolean;
+  others?: OthersMode;
+}
+
 export interface ImmichTargetOptions {
   client: ImmichClient;
   capabilities: ServerCapabilities;
   includeSimilar: boolean;
-  action: ImmichAction;
+  action?: ImmichAction;
+  resolve?: ResolveActions;
 }
 
 /** What each action needs: the API to be there, and these key permissions (API-NOTES §2.1). */
@@ -47,7 +59,58 @@ function instead(capabilities: ServerCapabilities, need: Needs, asked: readonly 
 }
 
 export function immichActionTarget(options: ImmichTargetOptions): ActionTarget | undefined {
-  const { client, capabilities, includeSimilar, action } = options;
+  const resolve = options.resolve ? resolveTargets(options, options.resolve) : [];
+  const main = options.action ? mainTarget(options, options.action) : undefined;
+  const targets = [...(main ? [main] : []), ...resolve];
+  if (targets.length <= 1) return targets[0];
+  return combineTargets(targets);
+}
+
+/**
+ * `--write-similarity`, `--immich-review`, `--archive-others` / `--trash-others`. Each needs its
+ * server feature and key permissions, checked here before anything is scanned or changed (exit 2).
+ */
+function resolveTargets(options: ImmichTargetOptions, resolve: ResolveActions): ActionTarget[] {
+  const { client, capabilities, includeSimilar } = options;
+  const server = describeServer(capabilities);
+  const needs: Needs[] = [];
+  const targets: ActionTarget[] = [];
+  const states = new AssetStates(client);
+  if (resolve.similarity) {
+    if (!capabilities.assetMetadata) {
+      throw new CapabilityError(`This Immich server (${server}) has no asset metadata (it came with Immich v3.0), which --write-similarity needs; nothing was changed. Upgrade Immich, or leave out --write-similarity.`);
+    }
+    needs.push({ flag: '--write-similarity', api: 'search', permissions: ['asset.read', 'asset.update'] });
+    targets.push(similarityTarget(client, states, includeSimilar));
+  }
+  if (resolve.review) {
+    needs.push({ flag: '--immich-review', api: 'search', permissions: ['asset.read', 'asset.update', 'duplicate.read'] });
+    targets.push(reviewTarget(client, states, includeSimilar));
+  }
+  if (resolve.others) {
+    const flag = `--${resolve.others}-others`;
+    if (!capabilities.visibilityFilter) {
+      throw new CapabilityError(`This Immich server (${server}) has no asset visibility (it came with Immich v1.133), which ${flag} needs; nothing was changed.`);
+    }
+    if (resolve.others === 'trash' && !capabilities.trash) {
+      throw new CapabilityError(
+        `This Immich server (${server}) ${capabilities.features['trash'] === false ? 'has its trash turned off, so removing a photo would delete it for good' : 'does not say whether its trash is on (GET /api/server/features)'}; --trash-others only ever moves photos to the trash, so nothing was changed. Use --archive-others instead, or turn the trash on in Immich (Administration → Settings → Trash).`,
+      );
+    }
+    const permissions = ['asset.read', 'asset.update', 'album.read', 'albumAsset.create', ...(resolve.others === 'trash' ? ['asset.delete'] : [])];
+    needs.push({ flag, api: 'albums', permissions });
+    targets.push(othersTarget(client, states, includeSimilar, resolve.others));
+  }
+  requireAll(capabilities, needs);
+  return targets;
+}
+
+function describeServer(capabilities: ServerCapabilities): string {
+  return capabilities.versionKnown ? formatVersion(capabilities.version) : 'version unknown';
+}
+
+function mainTarget(options: ImmichTargetOptions, action: ImmichAction): ActionTarget | undefined {
+  const { client, capabilities, includeSimilar } = options;
   switch (action.kind) {
     case 'tag':
     case 'tag-duplicates-of-local':

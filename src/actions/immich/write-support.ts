@@ -37,8 +37,13 @@ export function writeCall(context: Pick<ApplyContext, 'signal'>): Readonly<Recor
  * (or tags) that were not yet in the wanted state when read just before. Settle it with `settleWrite`.
  */
 export function beginWrite(context: ApplyContext, entry: { action: string; target: string; detail: string | undefined; items: readonly string[] }): JournalEntry {
+  return beginJournal(context, { ...entry, subject: JSON.stringify(entry.items) });
+}
+
+/** `beginWrite` with a subject of any shape (the resolve actions journal each asset's state before and after). */
+export function beginJournal(context: ApplyContext, entry: { action: string; target: string; detail: string | undefined; subject: string }): JournalEntry {
   throwIfCancelled(context.signal);
-  return context.journal.intend({ runId: context.runId, action: entry.action, target: entry.target, subject: JSON.stringify(entry.items), detail: entry.detail });
+  return context.journal.intend({ runId: context.runId, action: entry.action, target: entry.target, subject: entry.subject, detail: entry.detail });
 }
 
 /**

@@ -41,12 +41,18 @@ export interface OrganizeFlags {
   stack?: boolean;
   takenAfter?: Date;
   takenBefore?: Date;
+  immichReview?: boolean;
+  writeSimilarity?: boolean;
+  archiveOthers?: boolean;
+  trashOthers?: boolean;
+  yes?: boolean;
 }
 
 /** Flags that only mean something with `--source immich`. */
 export const IMMICH_ONLY_FLAGS: readonly (keyof OrganizeFlags)[] = [
   'immichUrl', 'immichApiKey', 'immichAlbum', 'cacheDir', 'cacheSizeMb', 'streamMode', 'caCert', 'insecure',
   'tagOnly', 'duplicateTag', 'removeTag', 'tagDuplicatesOfLocal', 'tagPerGroup', 'deleteTag', 'createAlbums', 'albumPrefix', 'markBestFavorite', 'stack',
+  'immichReview', 'writeSimilarity', 'archiveOthers', 'trashOthers', 'yes',
 ];
 
 export function integer(name: string, min: number, max: number) {
@@ -98,7 +104,15 @@ export function addOrganizeOptions(command: Command): Command {
     .option('--create-albums', 'one Immich album per group: <prefix>0001, <prefix>0002, ... (reused when it exists)')
     .option('--album-prefix <prefix>', 'album name prefix for --create-albums (default duplicates-)')
     .option('--mark-best-favorite', 'mark the best photo of each group as favorite')
-    .option('--stack', 'stack each group in Immich, the best photo on top')
+    .addOption(new Option('--stack', 'stack each group in Immich, the best photo on top').conflicts('immichReview'))
+    .addOption(
+      new Option('--immich-review', 'put each group on Immich\'s own "Review duplicates" page (one duplicateId per group; Immich\'s own groups are kept whole)')
+        .conflicts(['trashOthers', 'removeTag']),
+    )
+    .addOption(new Option('--write-similarity', 'write the asset metadata key photo-organizer (group, best, reason, distance) on every grouped photo (Immich 3.x)').conflicts('removeTag'))
+    .addOption(new Option('--archive-others', 'archive every photo of a group but the best (off the timeline; kept in albums and search)').conflicts(['trashOthers', 'removeTag']))
+    .addOption(new Option('--trash-others', "move every photo of a group but the best to Immich's trash (never deleted for good); asks first on a terminal").conflicts('removeTag'))
+    .addOption(new Option('-y, --yes', 'with --trash-others: do not ask (needed without a terminal, e.g. from cron)'))
     .option('--dry-run', 'print the plan, change nothing')
     .option('--report <file...>', 'write a report: .json, .html or .csv, by extension')
     .option('--json', 'print the JSON report on stdout, and nothing else there')

@@ -1,5 +1,6 @@
 /** `photo-organizer organize`: resolve settings, build the source and target, run the flow, print. */
 
+import { createInterface } from 'node:readline/promises';
 import { Command } from 'commander';
 import picomatch from 'picomatch';
 import { localOutputTarget } from '../../actions/local-target.js';
@@ -15,7 +16,7 @@ import { formatGroups } from '../output.js';
 import { createProgressDisplay } from '../progress-bar.js';
 import { addOrganizeOptions, IMMICH_ONLY_FLAGS, type OrganizeFlags } from './organize-options.js';
 import { openImmichSource, type ImmichSetup } from './immich-source-setup.js';
-import { immichActionTarget, type ImmichAction } from '../../actions/immich/immich-target.js';
+import { immichActionTarget, type ImmichAction, type ResolveActions } from '../../actions/immich/immich-target.js';
 import type { ActionTarget } from '../../actions/action-target.js';
 import type { UserConfig } from '../../config/config-schema.js';
 import { loadReferenceLibraries } from '../../store/reference-library.js';
@@ -31,6 +32,8 @@ Examples:
   $ photo-organizer organize -s ~/Pictures --report groups.html   # contact sheet to look at
   $ photo-organizer organize -s ~/Pictures --json > report.json   # for scripts
   $ IMMICH_URL=http://immich:2283 IMMICH_API_KEY=... photo-organizer organize --source immich --report groups.html
+  $ photo-organizer organize --source immich --tag-only --immich-review   # then Immich: Utilities → Review duplicates
+  $ photo-organizer organize --source immich --archive-others --dry-run   # which copies would be archived
   $ photo-organizer organize -s ~/Pictures --save-hashes local.db   # then compare Immich with it:
   $ photo-organizer organize --source immich --load-hashes local.db --json | jq -r '.references.unmatched[]'`;
 
@@ -91,6 +94,7 @@ export async function runOrganize(flags: OrganizeFlags, signal: AbortSignal): Pr
       onProgress: progress.listener,
       logger,
       onPlan: (lines) => lines.forEach((line) => logger.info(line)),
+      ...(flags.trashOthers && !flags.yes ? { confirm: askOnTerminal } : {}),
     });
     await writeReports(result.report, reportFiles, result.groups, source);
   } finally {
@@ -135,13 +139,42 @@ function checkSourceFlags(flags: OrganizeFlags): void {
   if (flags.removeTag !== undefined && !isTagName(flags.removeTag)) throw new UsageError(`--remove-tag needs a tag name, got "${flags.removeTag}"`);
   if (flags.duplicateTag !== undefined && !isTagName(flags.duplicateTag)) throw new UsageError(`--duplicate-tag needs a tag name, got "${flags.duplicateTag}"`);
   if (flags.tagDuplicatesOfLocal && !flags.loadHashes?.length) throw new UsageError('--tag-duplicates-of-local needs --load-hashes <local.db>');
+  if (flags.yes && !flags.trashOthers) throw new UsageError('--yes only goes with --trash-others');
+  if (flags.trashOthers && !flags.dryRun && !flags.yes && !isInteractive()) {
+    throw new UsageError("--trash-others needs --yes when not run from a terminal (cron, scripts): it moves photos to Immich's trash. Try --dry-run first to see which.");
+  }
+}
+
+/** A person can answer a question: stdin and stderr (where the question goes) are a terminal. */
+function isInteractive(): boolean {
+  return process.stdin.isTTY === true && process.stderr.isTTY === true;
+}
+
+/** The one question before trashing: on stderr, answered on stdin; anything but y/yes is no. */
+async function askOnTerminal(question: string): Promise<boolean> {
+  const terminal = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = (await terminal.question(`${question} [y/N] `)).trim().toLowerCase();
+    if (answer === 'y' || answer === 'yes') return true;
+    process.stderr.write('Nothing was changed.\n');
+    return false;
+  } finally {
+    terminal.close();
+  }
 }
 
 function immichTarget(flags: OrganizeFlags, config: UserConfig, opened: ImmichSetup): ActionTarget | undefined {
   const action = immichAction(flags, config);
-  if (!action) return undefined;
+  const resolve = resolveActions(flags);
+  if (!action && !resolve) return undefined;
   const { client, capabilities } = opened.source;
-  return immichActionTarget({ client, capabilities, includeSimilar: Boolean(flags.includeSimilar), action });
+  return immichActionTarget({ client, capabilities, includeSimilar: Boolean(flags.includeSimilar), ...(action ? { action } : {}), ...(resolve ? { resolve } : {}) });
+}
+
+function resolveActions(flags: OrganizeFlags): ResolveActions | undefined {
+  if (!flags.immichReview && !flags.writeSimilarity && !flags.archiveOthers && !flags.trashOthers) return undefined;
+  const others = flags.trashOthers ? 'trash' : flags.archiveOthers ? 'archive' : undefined;
+  return { review: Boolean(flags.immichReview), similarity: Boolean(flags.writeSimilarity), ...(others ? { others } : {}) };
 }
 
 /** The one Immich action this run asks for (checkSourceFlags has refused combinations). */

@@ -7,7 +7,7 @@ import { DEFAULTS } from '../../config/defaults.js';
 import { CapabilityError, UsageError } from '../../core/errors.js';
 import { keyAllows } from '../../sources/immich/index.js';
 import { openStore } from '../../store/open-store.js';
-import { RunRepository } from '../../store/run-repository.js';
+import { newRunId, RunRepository } from '../../store/run-repository.js';
 import { lockStore } from '../../store/store-lock.js';
 import { createLogger } from '../logger.js';
 import { openImmichSource, type ImmichSetup } from './immich-source-setup.js';
@@ -25,7 +25,7 @@ interface UndoFlags {
 
 export function undoCommand(run: (task: (signal: AbortSignal) => Promise<number>) => void): Command {
   return new Command('undo')
-    .description('reverse what a run changed in Immich: tags, albums, favorites and stacks it added, removed or created')
+    .description('reverse what a run changed in Immich: tags, albums, favorites, stacks, review groups, metadata, archived and trashed photos')
     .argument('<run-id>', 'a run id from `photo-organizer runs`')
     .option('--save-hashes <db>', 'hash database holding the journal (default: under the user data dir)')
     .option('--dry-run', 'print what would be reversed, change nothing')
@@ -47,6 +47,9 @@ async function undo(runId: string, flags: UndoFlags, signal: AbortSignal): Promi
     const journal = new RunRepository(db);
     const record = journal.get(runId);
     if (!record) throw new UsageError(`no run ${runId} in ${file}; see photo-organizer runs`);
+    if (record.command === 'undo') {
+      throw new UsageError(`run ${runId} is itself an undo (${record.summary ?? 'of an earlier run'}); an undo cannot be undone: run the original organize command again to make those changes again. Nothing was changed.`);
+    }
     let opened: ImmichSetup | undefined;
     if (record.source === 'immich') {
       const { config } = await loadConfig(flags.config, logger);
@@ -60,14 +63,23 @@ async function undo(runId: string, flags: UndoFlags, signal: AbortSignal): Promi
         throw new CapabilityError(`The API key lacks ${missing.join(', ')}, which undoing run ${runId} needs; nothing was changed.`);
       }
     }
+    // The undo is a run of its own (listed by `runs`), so that undoing it can be refused by name.
+    const undoId = newRunId();
+    journal.start({ id: undoId, command: 'undo', source: record.source, dryRun: Boolean(flags.dryRun) });
+    let summary = `undo of run ${runId}: stopped`;
     try {
       const outcome = await undoRun(runId, journal, opened?.source, Boolean(flags.dryRun), signal);
       for (const line of outcome.lines) process.stdout.write(`${line}\n`);
       for (const { reason } of outcome.skipped) logger.warn(reason);
       for (const { reason } of outcome.failed) logger.warn(`not reversed: ${reason}`);
       const failed = outcome.failed.length > 0 ? `; ${outcome.failed.length} could not be (run undo again to retry them)` : '';
-      process.stderr.write(`${flags.dryRun ? '[dry run] ' : ''}${outcome.reversed} changes of run ${runId} ${flags.dryRun ? 'would be' : 'were'} reversed${failed}\n`);
+      summary = `undo of run ${runId}: ${outcome.reversed} changes ${flags.dryRun ? 'would be' : 'were'} reversed${failed}`;
+      process.stderr.write(`${flags.dryRun ? '[dry run] ' : ''}${outcome.reversed} changes of run ${runId} ${flags.dryRun ? 'would be' : 'were'} reversed${failed} (undo run ${undoId})\n`);
+      journal.finish(undoId, outcome.failed.length > 0 ? 'partial' : 'done', summary);
       return outcome.failed.length > 0 ? 3 : 0;
+    } catch (error) {
+      journal.finish(undoId, 'failed', `${summary}: ${error instanceof Error ? error.message : String(error)}`);
+      throw error;
     } finally {
       await opened?.source.close();
     }

@@ -11,6 +11,7 @@ import {
   assetSchema,
   bulkIdResultSchema,
   bulkTagResultSchema,
+  metadataItemSchema,
   pingSchema,
   searchPageSchema,
   serverAboutSchema,
@@ -19,11 +20,13 @@ import {
   stackSchema,
   statisticsSchema,
   tagSchema,
+  trashCountSchema,
   userSchema,
   type AlbumDto,
   type ApiKeyDto,
   type AssetDto,
   type BulkIdResultDto,
+  type MetadataItemDto,
   type MetadataSearchBody,
   type ServerAboutDto,
   type ServerFeaturesDto,
@@ -39,6 +42,22 @@ export type ImmichClientOptions = ImmichHttpOptions;
 export type { RequestOptions, RetryEvent } from './immich-http.js';
 
 export type ThumbnailSize = 'thumbnail' | 'preview';
+
+/** The `PUT /assets` fields this tool sends (AssetBulkUpdateDto; `visibility` from v1.133). */
+export interface AssetUpdate {
+  ids: string[];
+  isFavorite?: boolean;
+  duplicateId?: string | null;
+  visibility?: 'timeline' | 'archive' | 'hidden';
+  rating?: number | null;
+  description?: string;
+  latitude?: number;
+  longitude?: number;
+  dateTimeOriginal?: string;
+}
+
+const duplicateGroupSchema = z.object({ duplicateId: z.string(), assets: z.array(z.object({ id: z.string() })) });
+export type DuplicateGroupDto = z.infer<typeof duplicateGroupSchema>;
 
 export interface SearchPage {
   /** Raw items: check each with `parseAsset`, so one odd asset does not sink the page. */
@@ -122,9 +141,42 @@ export class ImmichClient {
     return this.http.request('GET', path`/assets/${assetId}/thumbnail`, 'buffer', { ...options, query: { size } });
   }
 
-  /** `PUT /assets` (204). All or nothing on the server: one foreign id fails the batch. */
-  updateAssets(update: { ids: string[]; isFavorite: boolean }, options?: CallOptions): Promise<void> {
-    return this.http.request('PUT', '/assets', 'none', { ...options, body: { ids: update.ids, isFavorite: update.isFavorite } });
+  /**
+   * `PUT /assets` (204). All or nothing on the server: one foreign id fails the batch. Only the
+   * fields given are sent; `duplicateId: null` and `rating: null` clear them.
+   */
+  updateAssets(update: AssetUpdate, options?: CallOptions): Promise<void> {
+    return this.http.request('PUT', '/assets', 'none', { ...options, body: update });
+  }
+
+  /** `DELETE /assets` without `force` (204): into the server's trash, never deleted for good. All or nothing. */
+  trashAssets(ids: string[], options?: CallOptions): Promise<void> {
+    return this.http.request('DELETE', '/assets', 'none', { ...options, body: { ids, force: false } });
+  }
+
+  /** `POST /trash/restore/assets`: out of the trash again. Idempotent in effect, so retried like a PUT. */
+  async restoreFromTrash(ids: string[], options?: CallOptions): Promise<void> {
+    await this.http.request('POST', '/trash/restore/assets', { json: trashCountSchema }, { retry: true, ...options, body: { ids } });
+  }
+
+  /** `GET /assets/{id}/metadata` (3.x): every metadata item of the asset. */
+  getAssetMetadata(id: string, options?: CallOptions): Promise<MetadataItemDto[]> {
+    return this.http.request('GET', path`/assets/${id}/metadata`, { json: z.array(metadataItemSchema) }, options);
+  }
+
+  /** `PUT /assets/metadata` (3.x): upserts one item per (asset, key); all or nothing. */
+  async upsertAssetMetadata(items: { assetId: string; key: string; value: Record<string, unknown> }[], options?: CallOptions): Promise<void> {
+    await this.http.request('PUT', '/assets/metadata', { json: z.array(z.unknown()) }, { ...options, body: { items } });
+  }
+
+  /** `DELETE /assets/metadata` (3.x, 204): removes these (asset, key) items. */
+  deleteAssetMetadata(items: { assetId: string; key: string }[], options?: CallOptions): Promise<void> {
+    return this.http.request('DELETE', '/assets/metadata', 'none', { ...options, body: { items } });
+  }
+
+  /** `GET /duplicates`: Immich's duplicate groups (its ML job's and any set through `duplicateId`). */
+  getDuplicates(options?: CallOptions): Promise<DuplicateGroupDto[]> {
+    return this.http.request('GET', '/duplicates', { json: z.array(duplicateGroupSchema) }, options);
   }
 
   // Tags ----------------------------------------------------------------------------------------
@@ -165,9 +217,10 @@ export class ImmichClient {
    * `GET /albums`. `name` is an exact server-side filter on v3 only; older servers ignore it and
    * return every owned album, so callers match names themselves as well. `shared` exists on v1/v2
    * only (there, no parameter means "owned albums only"; `shared=true` adds shared-with-me ones).
+   * `assetId` (every version): only the albums holding that asset.
    */
-  getAlbums(filter: { name?: string; shared?: boolean } = {}, options?: CallOptions): Promise<AlbumDto[]> {
-    const query = { name: filter.name, shared: filter.shared === undefined ? undefined : String(filter.shared) };
+  getAlbums(filter: { name?: string; shared?: boolean; assetId?: string } = {}, options?: CallOptions): Promise<AlbumDto[]> {
+    const query = { name: filter.name, shared: filter.shared === undefined ? undefined : String(filter.shared), assetId: filter.assetId };
     return this.http.request('GET', '/albums', { json: z.array(albumSchema) }, { ...options, query });
   }
 

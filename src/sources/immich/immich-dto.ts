@@ -46,6 +46,11 @@ export const exifSchema = z.object({
   dateTimeOriginal: nullableString,
   // A string ("6") in every version seen; tolerate a number from compatible servers.
   orientation: z.union([z.string(), z.number()]).nullish(),
+  // What a kept photo inherits from a copy (`--archive-others`, `--trash-others`).
+  rating: nullableNumber,
+  description: nullableString,
+  latitude: nullableNumber,
+  longitude: nullableNumber,
 });
 export type ExifDto = z.infer<typeof exifSchema>;
 
@@ -71,6 +76,7 @@ export const assetSchema = z.object({
   height: nullableNumber,
   exifInfo: exifSchema.nullish(),
   stack: z.object({ id: z.string(), primaryAssetId: z.string() }).nullish(),
+  duplicateId: nullableString,
   tags: z.array(z.object({ id: z.string(), value: z.string() })).nullish(),
 });
 export type AssetDto = z.infer<typeof assetSchema>;
@@ -121,6 +127,12 @@ export const albumSchema = z.object({
   assets: z.array(z.unknown()).nullish(), // v1/v2 GET /albums/{id} only
 });
 export type AlbumDto = z.infer<typeof albumSchema>;
+
+/** One asset-metadata item (3.x): `value` is always a JSON object. */
+export const metadataItemSchema = z.object({ key: z.string(), value: z.record(z.string(), z.unknown()) });
+export type MetadataItemDto = z.infer<typeof metadataItemSchema>;
+
+export const trashCountSchema = z.object({ count: z.number() });
 
 export const stackSchema = z.object({
   id: z.string(),

@@ -1,8 +1,8 @@
 /** The Immich source and client: what the rest of photo-organizer imports. */
 
 export { normalizeBaseUrl } from './base-url.js';
-export { ImmichClient, type ImmichClientOptions, type RequestOptions, type RetryEvent, type SearchPage, type ThumbnailSize } from './immich-client.js';
-export type { AlbumDto, ApiKeyDto, AssetDto, BulkIdResultDto, MetadataSearchBody, StackDto, TagDto, UserDto } from './immich-dto.js';
+export { ImmichClient, type AssetUpdate, type DuplicateGroupDto, type ImmichClientOptions, type RequestOptions, type RetryEvent, type SearchPage, type ThumbnailSize } from './immich-client.js';
+export type { AlbumDto, ApiKeyDto, AssetDto, BulkIdResultDto, MetadataItemDto, MetadataSearchBody, StackDto, TagDto, UserDto } from './immich-dto.js';
 export { parseAsset } from './immich-dto.js';
 export { ImmichHttpError, isGone, type ImmichFailureKind } from './immich-errors.js';
 export { ImmichPhotoSource, THUMBNAIL_SIZE, type ImmichListStats, type ImmichSourceOptions } from './immich-photo-source.js';

@@ -32,6 +32,10 @@ export interface ServerCapabilities {
   stacks: boolean;
   /** Immich's own CLIP duplicate groups: `GET /duplicates` with detection enabled. */
   duplicates: boolean;
+  /** Free-form per-asset metadata (`PUT /assets/metadata`), from v3.0 (a beta before, not used). */
+  assetMetadata: boolean;
+  /** `DELETE /assets` moves to the trash (features.trash); false or unknown: it would delete for good. */
+  trash: boolean;
   /** Search takes `visibility` (v1.133+); before, archived assets need `withArchived`. */
   visibilityFilter: boolean;
   /** Search takes `albumIds` (v1.135+); before, an album's assets come embedded in `GET /albums/{id}`. */
@@ -77,6 +81,8 @@ export function capabilitiesForVersion(reported: SemVer, versionKnown: boolean, 
     stacks: true,
     // The route exists throughout; it only has content when CLIP duplicate detection is on.
     duplicates: features['duplicateDetection'] === true,
+    assetMetadata: atLeast(version, 3, 0),
+    trash: features['trash'] === true,
     visibilityFilter: atLeast(version, 1, 133),
     searchAlbumIds: atLeast(version, 1, 135),
     searchStatistics: atLeast(version, 1, 135),

@@ -11,6 +11,7 @@ import { albumRoutes } from './routes/album-routes.js';
 import { assetRoutes } from './routes/asset-routes.js';
 import { duplicateRoutes } from './routes/duplicate-routes.js';
 import { mediaRoutes } from './routes/media-routes.js';
+import { metadataRoutes } from './routes/metadata-routes.js';
 import { searchRoutes } from './routes/search-routes.js';
 import { serverRoutes } from './routes/server-routes.js';
 import { stackRoutes } from './routes/stack-routes.js';
@@ -133,7 +134,7 @@ export async function startFakeImmich(options: FakeImmichOptions = {}): Promise<
   const jobs = new JobQueue(() => config.thumbnailJobDelayMs);
   const routes = new RouteTable().add([
     ...serverRoutes, ...searchRoutes, ...assetRoutes, ...mediaRoutes(jobs, faults.thumbnail404), ...tagRoutes,
-    ...albumRoutes, ...stackRoutes, ...duplicateRoutes,
+    ...albumRoutes, ...stackRoutes, ...duplicateRoutes, ...metadataRoutes,
   ]);
   const pipeline = createPipeline({
     state, config, routes, recorder, faults,

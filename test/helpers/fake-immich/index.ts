@@ -20,6 +20,8 @@
  *   fake.state.upsertTag(user.id, 'a/b'); fake.state.tagAsset(tagId, assetId);
  *   fake.state.addAlbum({ ownerId, albumName, assetIds }); fake.state.addStack(ownerId, [primary, ...]);
  *   fake.state.addPartner(otherUser.id, user.id);                // other user's assets appear in user's search
+ *   fake.state.setMetadata(assetId, 'key', { ... });             // asset metadata (3.x routes /assets/{id}/metadata, /assets/metadata)
+ *   fake.state.trashDays = 30; fake.state.purgeTrash(now?);      // Immich's trash retention: trashed longer than trashDays → deleted
  *
  * INSPECTING
  *   fake.requests(filter?)  fake.thumbnailRequests()  fake.writeRequests()  fake.clearRequests()

@@ -3,7 +3,7 @@
  * (Immich validates v4 strictly, so anything else would be rejected by a real server).
  */
 import { createHash, randomUUID } from 'node:crypto';
-import type { FakeAlbum, FakeApiKey, FakeAsset, FakeExif, FakeMedia, FakePartner, FakeStack, FakeTag, FakeUser } from './types.js';
+import type { FakeAlbum, FakeApiKey, FakeAsset, FakeExif, FakeMedia, FakeMetadataItem, FakePartner, FakeStack, FakeTag, FakeUser } from './types.js';
 
 export interface SeedUser extends Partial<FakeUser> {
   email?: string;
@@ -84,6 +84,10 @@ export class FakeState {
   readonly albums = new Map<string, FakeAlbum>();
   readonly stacks = new Map<string, FakeStack>();
   readonly partners: FakePartner[] = [];
+  /** assetId → key → item (asset metadata, 3.x). */
+  readonly metadata = new Map<string, Map<string, FakeMetadataItem>>();
+  /** `trash.days` of the server's config (Immich's default 30): how long a trashed asset is kept. */
+  trashDays = 30;
 
   addUser(seed: SeedUser = {}): FakeUser {
     const time = nowIso();
@@ -287,6 +291,38 @@ export class FakeState {
       if (asset && asset.stackId === stackId) asset.stackId = null;
     }
     this.stacks.delete(stackId);
+  }
+
+  /** Upserts one metadata item (Immich stores the value as given and stamps `updatedAt`). */
+  setMetadata(assetId: string, key: string, value: Record<string, unknown>): FakeMetadataItem {
+    let items = this.metadata.get(assetId);
+    if (!items) this.metadata.set(assetId, (items = new Map<string, FakeMetadataItem>()));
+    const item = { value: structuredClone(value), updatedAt: nowIso() };
+    items.set(key, item);
+    return item;
+  }
+
+  deleteMetadata(assetId: string, key: string): void {
+    this.metadata.get(assetId)?.delete(key);
+  }
+
+  /**
+   * Immich's nightly "asset deletion check": assets trashed more than `trashDays` ago are deleted for
+   * good (with their album, tag and metadata links). Returns the ids removed. `now` lets tests move time.
+   */
+  purgeTrash(now: Date = new Date()): string[] {
+    const cutoff = now.getTime() - this.trashDays * 86_400_000;
+    const purged = [...this.assets.values()].filter((asset) => asset.deletedAt !== null && Date.parse(asset.deletedAt) <= cutoff).map((asset) => asset.id);
+    for (const id of purged) this.deleteAssetForGood(id);
+    return purged;
+  }
+
+  /** A hard delete (`force`, trash disabled, or the trash emptied): the asset and every link to it go. */
+  deleteAssetForGood(id: string): void {
+    this.assets.delete(id);
+    this.metadata.delete(id);
+    for (const set of this.tagAssets.values()) set.delete(id);
+    for (const album of this.albums.values()) album.assetIds.delete(id);
   }
 
   addPartner(sharedById: string, sharedWithId: string): void {

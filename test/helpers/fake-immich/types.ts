@@ -98,6 +98,12 @@ export interface FakeAsset {
   original: FakeMedia | null;
 }
 
+/** One asset-metadata item (3.x `PUT /assets/{id}/metadata`): any key, a JSON object value. */
+export interface FakeMetadataItem {
+  value: Record<string, unknown>;
+  updatedAt: string;
+}
+
 export interface FakeTag {
   id: string;
   userId: string;

@@ -77,9 +77,7 @@ export const assetRoutes: RouteDef[] = [
       const hardDelete = force === true || ctx.config.features.trash === false;
       for (const asset of assets) {
         if (hardDelete) {
-          ctx.state.assets.delete(asset.id);
-          for (const set of ctx.state.tagAssets.values()) set.delete(asset.id);
-          for (const album of ctx.state.albums.values()) album.assetIds.delete(asset.id);
+          ctx.state.deleteAssetForGood(asset.id);
         } else {
           asset.deletedAt = new Date().toISOString();
         }
@@ -92,12 +90,9 @@ export const assetRoutes: RouteDef[] = [
     template: '/trash/restore/assets',
     handler: (ctx) => {
       const { ids } = bodyOf<{ ids: string[] }>(ctx);
-      let count = 0;
-      for (const asset of requireAllOwned(ctx, ids, 'asset.delete')) {
-        if (asset.deletedAt !== null) count += 1;
-        asset.deletedAt = null;
-      }
-      return json(200, { count });
+      // Immich restores only trashed ones but answers the number of ids it was given (TrashService.restoreAssets).
+      for (const asset of requireAllOwned(ctx, ids, 'asset.delete')) asset.deletedAt = null;
+      return json(200, { count: ids.length });
     },
   },
   {
