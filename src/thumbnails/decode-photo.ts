@@ -1,0 +1,60 @@
+/**
+ * Which decoder a photo needs, by its content: sharp for what it decodes (JPEG, PNG, WebP, TIFF,
+ * AVIF, GIF), libheif in worker threads for HEIC/HEIF, and a RAW file's own embedded JPEG preview
+ * for camera RAW (no RAW developing). Every path ends in the same hash input and photo metadata.
+ */
+
+import type { ImageFormat, PhotoMeta } from '../core/photo.js';
+import { sniffFormat } from '../core/image-format.js';
+import { decodeWithHeader, hashInputFromPixels, MAX_INPUT_PIXELS, MIN_EMBEDDED_SIDE, type HashInput, type ImageInput } from './hash-input.js';
+import { metaFromExif, photoMetaOf } from './image-metadata.js';
+import { decodeHeif } from './heif/heif-decoder.js';
+import { extractRawPreview } from './raw/raw-preview.js';
+
+export interface DecodedPhoto {
+  input: HashInput;
+  /** What the file itself says: displayed size, format, date and camera. */
+  meta: Partial<PhotoMeta>;
+}
+
+/** Formats decoded from the file's bytes (read whole), not handed to sharp by path. */
+export function decodesFromBytes(format: ImageFormat | 'unknown'): boolean {
+  return format === 'heic' || format === 'raw';
+}
+
+/** Content decides; `claimed` (from the file name) only tells a TIFF-based RAW file from a TIFF image. */
+export async function decodePhoto(image: ImageInput, claimed: ImageFormat | 'unknown'): Promise<DecodedPhoto> {
+  if (typeof image !== 'string') {
+    const sniffed = sniffFormat(image);
+    if (sniffed === 'heic') return decodeHeifPhoto(image);
+    if (claimed === 'raw' && (sniffed === undefined || sniffed === 'tiff' || sniffed === 'raw')) return decodeRawPhoto(image);
+  }
+  const { input, header } = await decodeWithHeader(image);
+  return { input, meta: photoMetaOf(header) };
+}
+
+async function decodeHeifPhoto(bytes: Buffer): Promise<DecodedPhoto> {
+  const picture = await decodeHeif(bytes, { minThumbnailSide: MIN_EMBEDDED_SIDE, maxPixels: MAX_INPUT_PIXELS });
+  const { width, height } = picture;
+  const input = await hashInputFromPixels({ data: picture.pixels, width: picture.pixelWidth, height: picture.pixelHeight, channels: 3 }, { width, height });
+  // libheif turned the pixels as `irot`/`imir` say, as viewers do; HEIF's EXIF orientation only
+  // repeats that turn (an iPhone writes both), so it is not applied a second time: stored as 1.
+  const meta: Partial<PhotoMeta> = { width, height, orientation: 1, format: 'heic' };
+  if (picture.exif) Object.assign(meta, metaFromExif(Buffer.from(picture.exif.buffer, picture.exif.byteOffset, picture.exif.byteLength)));
+  return { input, meta };
+}
+
+async function decodeRawPhoto(bytes: Buffer): Promise<DecodedPhoto> {
+  const preview = extractRawPreview(bytes);
+  const { input, header } = await decodeWithHeader(preview.jpeg, preview.orientation);
+  const fromPreview = photoMetaOf(header);
+  // The preview's own size is the picture's; its own EXIF (when it has one) yields to the RAW file's.
+  const turned = (preview.orientation ?? 1) >= 5;
+  const meta: Partial<PhotoMeta> = {
+    ...fromPreview,
+    ...(preview.orientation !== undefined ? { orientation: preview.orientation, width: turned ? header.height ?? 0 : header.width ?? 0, height: turned ? header.width ?? 0 : header.height ?? 0 } : {}),
+    ...preview.meta,
+    format: 'raw',
+  };
+  return { input, meta };
+}
