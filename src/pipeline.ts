@@ -17,6 +17,7 @@ import { groupPhotos, type PhotoGroup } from './grouping/group-engine.js';
 import { confirmWithStoredThumbnails } from './grouping/stored-thumbnails.js';
 import { buildReport } from './report/build-report.js';
 import type { PhotoSource } from './sources/photo-source.js';
+import type { Photo } from './core/photo.js';
 import { HashRepository } from './store/hash-repository.js';
 import { openStore } from './store/open-store.js';
 import { RunRepository, type RunStatus } from './store/run-repository.js';
@@ -77,6 +78,7 @@ export async function organize(request: OrganizeRequest): Promise<OrganizeResult
   runs.start({ id: runId, command: 'organize', source: request.source.kind, dryRun: request.dryRun });
   try {
     const hashed = await hashStage(request, hashes, runId, account);
+    for (const file of account.ignored) logger.debug(`ignored (not a photo): ${file}`);
     // Assets deleted or trashed since the last run leave the store (only a complete listing can tell).
     if (request.source.listsWholeLibrary && account.failed.length === 0) {
       const forgotten = hashes.forgetUnseen(request.source.kind, runId);
@@ -84,7 +86,12 @@ export async function organize(request: OrganizeRequest): Promise<OrganizeResult
     }
     const inScope = request.takenRange ? withinRange(hashed, request.takenRange, account) : hashed;
     const references = referencesBesides(inScope, request.references ?? []);
-    await completeChecksums(inScope, references, { store: hashes, concurrency: request.concurrency, ...(request.signal ? { signal: request.signal } : {}) });
+    await completeChecksums(inScope, references, {
+      store: hashes,
+      concurrency: request.concurrency,
+      readOriginal: (photo) => originalOf(request.source, photo),
+      ...(request.signal ? { signal: request.signal } : {}),
+    });
     const groups = groupStage([...inScope, ...references], request, hashes, decisions.ignoredPairs(request.source.kind));
     decisions.saveRunGroups(runId, request.source.kind, groups.map((group) => ({ id: group.id, photoIds: group.members.map((m) => m.photo.id) })));
     const actions = await actionStage(groups, request, runs, runId, logger);
@@ -150,6 +157,11 @@ function referencesBesides(hashed: readonly HashedPhoto[], references: readonly 
   return references.filter((item) => !ours.has(`${item.photo.source}\u0000${item.photo.id}`));
 }
 
+/** Only the source a photo comes from can vouch for its bytes (a local reference library of a local run, too). */
+async function originalOf(source: PhotoSource, photo: Photo): Promise<Buffer | undefined> {
+  return photo.source === source.kind && source.unchangedOriginal ? source.unchangedOriginal(photo) : undefined;
+}
+
 function groupStage(hashed: readonly HashedPhoto[], request: OrganizeRequest, store: HashRepository, isIgnored: (a: string, b: string) => boolean): PhotoGroup[] {
   throwIfCancelled(request.signal);
   request.onProgress?.({ stage: 'group', done: 0, total: hashed.length });
@@ -189,8 +201,9 @@ function newRunId(): string {
 
 export function summaryLine(report: Report): string {
   const { stats } = report;
+  const ignored = stats.ignored > 0 ? `; ${stats.ignored} other ${stats.ignored === 1 ? 'file' : 'files'} ignored` : '';
   return (
     `${stats.photos} photos, ${stats.hashed} hashed, ${stats.reused} reused, ${stats.skipped} skipped, ` +
-    `${stats.failed} failed; ${stats.groups} groups (${stats.grouped} photos) in ${stats.seconds.toFixed(1)} s`
+    `${stats.failed} failed; ${stats.groups} groups (${stats.grouped} photos) in ${stats.seconds.toFixed(1)} s${ignored}`
   );
 }

@@ -88,6 +88,10 @@ async function* filterPhotos(entries: AsyncIterable<SourceEntry>, account: RunAc
       account.skip(entry.skipped);
       continue;
     }
+    if (entry.kind === 'ignored') {
+      account.ignored.push(entry.path);
+      continue;
+    }
     account.photos++;
     onListed();
     yield entry.photo;

@@ -27,7 +27,7 @@ export async function decodePhoto(image: ImageInput, claimed: ImageFormat | 'unk
   if (typeof image !== 'string') {
     const sniffed = sniffFormat(image);
     if (sniffed === 'heic') return decodeHeifPhoto(image);
-    if (claimed === 'raw' && (sniffed === undefined || sniffed === 'tiff' || sniffed === 'raw')) return decodeRawPhoto(image);
+    if (sniffed === 'raw' || (claimed === 'raw' && (sniffed === undefined || sniffed === 'tiff'))) return decodeRawPhoto(image);
   }
   const { input, header } = await decodeWithHeader(image);
   return { input, meta: photoMetaOf(header) };
