@@ -106,7 +106,7 @@ export function buildHeif(parts: HeifParts): Buffer {
   if (parts.exif) items.push({ id: 3, type: 'Exif', data: Buffer.concat([u32(0), parts.exif]) });
 
   const properties: Buffer[] = [];
-  const property = (bytes: Buffer) => properties.push(bytes) as number;
+  const property = (bytes: Buffer) => properties.push(bytes);
   const ispe = (image: HevcImage) => fullBox('ispe', 0, u32(image.width), u32(image.height));
   const transforms: number[] = [];
   if (parts.rotate) transforms.push(property(box('irot', u8(parts.rotate))));

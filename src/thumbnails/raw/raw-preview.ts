@@ -19,6 +19,8 @@ export interface RawPreview {
   orientation?: number;
   /** Date and camera from the RAW file's own metadata. */
   meta: Partial<PhotoMeta>;
+  /** Named by the container's structure, or found by its JPEG markers (a maker note's preview). */
+  foundBy: 'structure' | 'markers';
 }
 
 const RAF_MAGIC = 'FUJIFILMCCD-RAW';
@@ -27,12 +29,14 @@ const MAX_SCANNED_STARTS = 256;
 
 export function extractRawPreview(bytes: Buffer): RawPreview {
   const container = readContainer(bytes);
-  const preview = largest(container.candidates) ?? largest(scanForJpegs(bytes));
+  const named = largest(container.candidates);
+  const preview = named ?? largest(scanForJpegs(bytes));
   if (!preview) throw new PhotoUnreadableError('no preview in this RAW file');
   return {
     jpeg: bytes.subarray(preview.offset, preview.offset + preview.length),
     ...(container.orientation !== undefined ? { orientation: container.orientation } : {}),
     meta: container.meta,
+    foundBy: named ? 'structure' : 'markers',
   };
 }
 
