@@ -80,7 +80,7 @@ export interface HeifParts {
   thumbnail?: HevcImage;
   /** Anti-clockwise quarter turns (`irot`), applied to the primary image and its thumbnail. */
   rotate?: 0 | 1 | 2 | 3;
-  /** `imir` axis: 0 mirrors left and right, 1 top and bottom. Applied after the rotation. */
+  /** `imir` axis, as libheif and the current HEIF edition read it: 0 mirrors top and bottom, 1 left and right. After the rotation. */
   mirror?: 0 | 1;
   /** A bare TIFF-structured EXIF block for an `Exif` item. */
   exif?: Buffer;

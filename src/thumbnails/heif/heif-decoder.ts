@@ -49,10 +49,9 @@ function dispatch(): void {
     const job = queue.shift() as Job;
     idle.job = job;
     idle.worker.ref();
-    // The bytes are the caller's copy of the file: moved, not copied, to the worker.
-    const buffer = job.request.bytes.buffer;
-    const movable = buffer instanceof ArrayBuffer && job.request.bytes.byteLength === buffer.byteLength;
-    idle.worker.postMessage(job.request, movable ? [buffer] : []);
+    // Copied, not moved: the caller keeps its bytes (a failed decode looks at them again), and
+    // copying a few megabytes costs little next to decoding them.
+    idle.worker.postMessage(job.request);
   }
 }
 
