@@ -6,7 +6,8 @@
 
 import type { ImageFormat, PhotoMeta } from '../core/photo.js';
 import { sniffFormat } from '../core/image-format.js';
-import { decodeWithHeader, hashInputFromPixels, MAX_INPUT_PIXELS, MIN_EMBEDDED_SIDE, type HashInput, type ImageInput } from './hash-input.js';
+import sharp from 'sharp';
+import { decodeWithHeader, hashInputFromPixels, MAX_INPUT_PIXELS, MIN_EMBEDDED_SIDE, orient, type HashInput, type ImageInput } from './hash-input.js';
 import { metaFromExif, photoMetaOf } from './image-metadata.js';
 import { decodeHeif } from './heif/heif-decoder.js';
 import { extractRawPreview } from './raw/raw-preview.js';
@@ -27,10 +28,37 @@ export async function decodePhoto(image: ImageInput, claimed: ImageFormat | 'unk
   if (typeof image !== 'string') {
     const sniffed = sniffFormat(image);
     if (sniffed === 'heic') return decodeHeifPhoto(image);
-    if (sniffed === 'raw' || (claimed === 'raw' && (sniffed === undefined || sniffed === 'tiff'))) return decodeRawPhoto(image);
+    if (isRaw(sniffed, claimed)) return decodeRawPhoto(image);
   }
   const { input, header } = await decodeWithHeader(image);
   return { input, meta: photoMetaOf(header) };
+}
+
+/** RAW by its magic, or named RAW with a TIFF structure or a header of its own (not a JPEG named .NEF). */
+function isRaw(sniffed: ImageFormat | undefined, claimed: ImageFormat | 'unknown'): boolean {
+  return sniffed === 'raw' || (claimed === 'raw' && (sniffed === undefined || sniffed === 'tiff'));
+}
+
+/** Longest side of a preview made for a report: the contact sheet shows 160 px. */
+const PREVIEW_SIDE = 320;
+
+/**
+ * Bytes a report can show for a photo: a small upright WebP for HEIC (which browsers and sharp
+ * cannot read) and RAW (its preview, turned as the RAW file says); any other image as it is.
+ */
+export async function viewableImage(bytes: Buffer, claimed: ImageFormat | 'unknown'): Promise<Buffer> {
+  const sniffed = sniffFormat(bytes);
+  if (sniffed === 'heic') {
+    const picture = await decodeHeif(bytes, { minThumbnailSide: MIN_EMBEDDED_SIDE, maxPixels: MAX_INPUT_PIXELS });
+    const raw = { width: picture.pixelWidth, height: picture.pixelHeight, channels: 3 as const };
+    return sharp(picture.pixels, { raw }).resize(PREVIEW_SIDE, PREVIEW_SIDE, { fit: 'inside', withoutEnlargement: true }).webp().toBuffer();
+  }
+  if (isRaw(sniffed, claimed)) {
+    const preview = extractRawPreview(bytes);
+    const image = sharp(preview.jpeg, { failOn: 'none' });
+    return orient(image, preview.orientation).resize(PREVIEW_SIDE, PREVIEW_SIDE, { fit: 'inside', withoutEnlargement: true }).webp().toBuffer();
+  }
+  return bytes;
 }
 
 async function decodeHeifPhoto(bytes: Buffer): Promise<DecodedPhoto> {

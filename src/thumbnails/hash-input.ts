@@ -45,7 +45,7 @@ export async function decodeWithHeader(image: ImageInput, orientation?: number):
   const pipeline = sharp(image, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' });
   const meta = await pipeline.metadata();
   const turn = orientation ?? meta.orientation ?? 1;
-  const upright = orientation === undefined ? pipeline.rotate() : orient(pipeline, turn);
+  const upright = orient(pipeline, orientation);
   const quarterTurn = turn >= 5;
   const width = meta.width ?? DECODE_SIZE;
   const height = meta.height ?? DECODE_SIZE;
@@ -72,11 +72,12 @@ async function shrink(pipeline: Sharp, sourceWidth: number, sourceHeight: number
 }
 
 /**
- * EXIF orientation as sharp operations (sharp rotates, then flips, then flops): what `rotate()`
- * does from the image's own EXIF, for an orientation that comes from elsewhere.
+ * Turns the picture upright: by its own EXIF (`rotate()`) when `orientation` is undefined, else by
+ * that EXIF orientation as sharp operations (sharp rotates, then flips, then flops).
  */
-function orient(pipeline: Sharp, orientation: number): Sharp {
+export function orient(pipeline: Sharp, orientation: number | undefined): Sharp {
   switch (orientation) {
+    case undefined: return pipeline.rotate();
     case 2: return pipeline.flop();
     case 3: return pipeline.rotate(180);
     case 4: return pipeline.flip();

@@ -106,6 +106,12 @@ describe('camera and phone files', () => {
     expect(verbose.stderr).not.toMatch(/ignored \(not a photo\): .*IMG_0200\.MOV/);
   });
 
+  it('shows HEIC and RAW photos in the contact sheet through previews made from them', () => {
+    const html = readFileSync(path.join(folder, 'reports', 'groups.html'), 'utf8');
+    // 10 photos in groups; the two copies of IMG_0200.HEIC share one thumbnail.
+    expect(html.match(/\{"src":"data:image\//g)).toHaveLength(9);
+  });
+
   it('skips only the photos it cannot read, each with one line', () => {
     const skipped = Object.fromEntries(report.skipped.map((item) => [path.basename(item.path), item.reason]));
     expect(Object.keys(skipped).sort()).toEqual(['DSC_0002.NEF', 'broken.heic']);
