@@ -41,6 +41,11 @@ export interface OrganizeRequest {
   takenRange?: { after?: Date | undefined; before?: Date | undefined };
   /** Photos of other libraries (`--load-hashes`): grouped with ours, never acted on. */
   references?: readonly HashedPhoto[];
+  /**
+   * Where reference photos of another kind than `source` can be read back for a checksum (local
+   * files next to an Immich run), so a byte-identical pair is still `exact`.
+   */
+  referenceSource?: Pick<PhotoSource, 'kind' | 'unchangedOriginal'>;
   /** Called with the dry-run lines of the plan (dry-run only). */
   onPlan?: (lines: string[]) => void;
 }
@@ -89,7 +94,7 @@ export async function organize(request: OrganizeRequest): Promise<OrganizeResult
     await completeChecksums(inScope, references, {
       store: hashes,
       concurrency: request.concurrency,
-      readOriginal: (photo) => originalOf(request.source, photo),
+      readOriginal: (photo) => originalOf([request.source, request.referenceSource], photo),
       ...(request.signal ? { signal: request.signal } : {}),
     });
     const groups = groupStage([...inScope, ...references], request, hashes, decisions.ignoredPairs(request.source.kind));
@@ -157,9 +162,10 @@ function referencesBesides(hashed: readonly HashedPhoto[], references: readonly 
   return references.filter((item) => !ours.has(`${item.photo.source}\u0000${item.photo.id}`));
 }
 
-/** Only the source a photo comes from can vouch for its bytes (a local reference library of a local run, too). */
-async function originalOf(source: PhotoSource, photo: Photo): Promise<Buffer | undefined> {
-  return photo.source === source.kind && source.unchangedOriginal ? source.unchangedOriginal(photo) : undefined;
+/** Only a source of the photo's own kind can vouch for its bytes. */
+async function originalOf(sources: readonly (Pick<PhotoSource, 'kind' | 'unchangedOriginal'> | undefined)[], photo: Photo): Promise<Buffer | undefined> {
+  const source = sources.find((candidate) => candidate?.kind === photo.source && candidate.unchangedOriginal);
+  return source?.unchangedOriginal?.(photo);
 }
 
 function groupStage(hashed: readonly HashedPhoto[], request: OrganizeRequest, store: HashRepository, isIgnored: (a: string, b: string) => boolean): PhotoGroup[] {
