@@ -4,9 +4,9 @@
  * for camera RAW (no RAW developing). Every path ends in the same hash input and photo metadata.
  */
 
+import sharp from 'sharp';
 import type { ImageFormat, PhotoMeta } from '../core/photo.js';
 import { sniffFormat } from '../core/image-format.js';
-import sharp from 'sharp';
 import { decodeWithHeader, hashInputFromPixels, MAX_INPUT_PIXELS, MIN_EMBEDDED_SIDE, orient, type HashInput, type ImageInput } from './hash-input.js';
 import { metaFromExif, photoMetaOf } from './image-metadata.js';
 import { decodeHeif } from './heif/heif-decoder.js';
@@ -75,14 +75,7 @@ async function decodeHeifPhoto(bytes: Buffer): Promise<DecodedPhoto> {
 async function decodeRawPhoto(bytes: Buffer): Promise<DecodedPhoto> {
   const preview = extractRawPreview(bytes);
   const { input, header } = await decodeWithHeader(preview.jpeg, preview.orientation);
-  const fromPreview = photoMetaOf(header);
-  // The preview's own size is the picture's; its own EXIF (when it has one) yields to the RAW file's.
-  const turned = (preview.orientation ?? 1) >= 5;
-  const meta: Partial<PhotoMeta> = {
-    ...fromPreview,
-    ...(preview.orientation !== undefined ? { orientation: preview.orientation, width: turned ? header.height ?? 0 : header.width ?? 0, height: turned ? header.width ?? 0 : header.height ?? 0 } : {}),
-    ...preview.meta,
-    format: 'raw',
-  };
+  // The preview's size is the picture's, turned as the RAW file says; its date and camera win over the preview's EXIF.
+  const meta = { ...photoMetaOf({ ...header, orientation: preview.orientation ?? header.orientation }), ...preview.meta, format: 'raw' as const };
   return { input, meta };
 }

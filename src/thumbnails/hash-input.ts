@@ -53,7 +53,7 @@ export async function decodeWithHeader(image: ImageInput, orientation?: number):
   return { input, header: meta };
 }
 
-/** Pixels decoded elsewhere (a HEIF thumbnail), upright already; `displayed` is the photo's own size. */
+/** Pixels decoded elsewhere (by libheif), upright already; `displayed` is the photo's own size. */
 export interface RawPixels {
   data: Uint8Array;
   width: number;

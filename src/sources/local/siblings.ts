@@ -23,7 +23,7 @@ export interface SiblingGrouping {
   unclaimed: WalkedFile[];
 }
 
-/** Which sibling to decode for hashing: the most widely decodable first; RAW never. */
+/** Which sibling to decode for hashing: the most widely decodable first; RAW (its embedded preview) last. */
 const DECODE_PREFERENCE: readonly ImageFormat[] = ['jpeg', 'png', 'webp', 'tiff', 'avif', 'gif', 'heic', 'raw'];
 
 export function groupSiblings(candidates: readonly Candidate[], others: readonly WalkedFile[] = []): SiblingGrouping {
