@@ -17,6 +17,7 @@ import { groupPhotos, type PhotoGroup } from './grouping/group-engine.js';
 import { confirmWithStoredThumbnails } from './grouping/stored-thumbnails.js';
 import { buildReport } from './report/build-report.js';
 import type { PhotoSource } from './sources/photo-source.js';
+import type { Photo } from './core/photo.js';
 import { HashRepository } from './store/hash-repository.js';
 import { openStore } from './store/open-store.js';
 import { newRunId, RunRepository, type RunStatus } from './store/run-repository.js';
@@ -40,6 +41,11 @@ export interface OrganizeRequest {
   takenRange?: { after?: Date | undefined; before?: Date | undefined };
   /** Photos of other libraries (`--load-hashes`): grouped with ours, never acted on. */
   references?: readonly HashedPhoto[];
+  /**
+   * Where reference photos of another kind than `source` can be read back for a checksum (local
+   * files next to an Immich run), so a byte-identical pair is still `exact`.
+   */
+  referenceSource?: Pick<PhotoSource, 'kind' | 'unchangedOriginal'>;
   /** Called with the dry-run lines of the plan (dry-run only). */
   onPlan?: (lines: string[]) => void;
   /**
@@ -82,6 +88,7 @@ export async function organize(request: OrganizeRequest): Promise<OrganizeResult
   runs.start({ id: runId, command: 'organize', source: request.source.kind, dryRun: request.dryRun });
   try {
     const hashed = await hashStage(request, hashes, runId, account);
+    for (const file of account.ignored) logger.debug(`ignored (not a photo): ${file}`);
     // Assets deleted or trashed since the last run leave the store (only a complete listing can tell).
     if (request.source.listsWholeLibrary && account.failed.length === 0) {
       const forgotten = hashes.forgetUnseen(request.source.kind, runId);
@@ -89,7 +96,12 @@ export async function organize(request: OrganizeRequest): Promise<OrganizeResult
     }
     const inScope = request.takenRange ? withinRange(hashed, request.takenRange, account) : hashed;
     const references = referencesBesides(inScope, request.references ?? []);
-    await completeChecksums(inScope, references, { store: hashes, concurrency: request.concurrency, ...(request.signal ? { signal: request.signal } : {}) });
+    await completeChecksums(inScope, references, {
+      store: hashes,
+      concurrency: request.concurrency,
+      readOriginal: (photo) => originalOf([request.source, request.referenceSource], photo),
+      ...(request.signal ? { signal: request.signal } : {}),
+    });
     const groups = groupStage([...inScope, ...references], request, hashes, decisions.ignoredPairs(request.source.kind));
     decisions.saveRunGroups(runId, request.source.kind, groups.map((group) => ({ id: group.id, photoIds: group.members.map((m) => m.photo.id) })));
     const actions = await actionStage(groups, request, runs, runId, logger);
@@ -155,6 +167,12 @@ function referencesBesides(hashed: readonly HashedPhoto[], references: readonly 
   return references.filter((item) => !ours.has(`${item.photo.source}\u0000${item.photo.id}`));
 }
 
+/** Only a source of the photo's own kind can vouch for its bytes. */
+async function originalOf(sources: readonly (Pick<PhotoSource, 'kind' | 'unchangedOriginal'> | undefined)[], photo: Photo): Promise<Buffer | undefined> {
+  const source = sources.find((candidate) => candidate?.kind === photo.source && candidate.unchangedOriginal);
+  return source?.unchangedOriginal?.(photo);
+}
+
 function groupStage(hashed: readonly HashedPhoto[], request: OrganizeRequest, store: HashRepository, isIgnored: (a: string, b: string) => boolean): PhotoGroup[] {
   throwIfCancelled(request.signal);
   request.onProgress?.({ stage: 'group', done: 0, total: hashed.length });
@@ -190,9 +208,10 @@ async function actionStage(groups: PhotoGroup[], request: OrganizeRequest, journ
 
 export function summaryLine(report: Report): string {
   const { stats } = report;
+  const ignored = stats.ignored > 0 ? `; ${stats.ignored} other ${stats.ignored === 1 ? 'file' : 'files'} ignored` : '';
   return (
     `${stats.photos} photos, ${stats.hashed} hashed, ${stats.reused} reused, ${stats.skipped} skipped, ` +
-    `${stats.failed} failed; ${stats.groups} groups (${stats.grouped} photos) in ${stats.seconds.toFixed(1)} s` +
+    `${stats.failed} failed; ${stats.groups} groups (${stats.grouped} photos) in ${stats.seconds.toFixed(1)} s${ignored}` +
     removalSummary(report)
   );
 }

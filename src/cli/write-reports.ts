@@ -10,6 +10,7 @@ import { renderCsvReport } from '../report/csv-report.js';
 import { renderHtmlReportChunks } from '../report/html-report.js';
 import { renderJsonReport, reportFormatOf } from '../report/write-report.js';
 import type { PhotoSource } from '../sources/photo-source.js';
+import { viewableImage } from '../thumbnails/decode-photo.js';
 
 export async function writeReports(report: Report, files: readonly string[], groups: readonly PhotoGroup[], source: PhotoSource): Promise<void> {
   for (const file of files) {
@@ -26,7 +27,10 @@ function thumbnailsOf(groups: readonly PhotoGroup[], source: PhotoSource) {
   const photos = new Map(groups.flatMap((group) => group.members.map((member) => [member.photo.id, member.photo] as const)));
   return async (id: string) => {
     const photo = photos.get(id);
-    return photo ? source.thumbnail(photo) : undefined;
+    if (!photo) return undefined;
+    const bytes = await source.thumbnail(photo);
+    // A local HEIC or RAW is its original file: shown through a preview made from it.
+    return source.thumbnailsAreOriginals ? viewableImage(bytes, photo.meta.format) : bytes;
   };
 }
 

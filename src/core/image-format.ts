@@ -26,6 +26,8 @@ export function sniffFormat(header: Uint8Array): ImageFormat | undefined {
   if (ascii(0, 4) === 'GIF8') return 'gif';
   if (ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WEBP') return 'webp';
   if (ascii(0, 4) === 'II*\0' || ascii(0, 4) === 'MM\0*') return 'tiff';
+  // RAW formats with a magic of their own: Fujifilm RAF, Olympus ORF, Panasonic RW2.
+  if (ascii(0, 15) === 'FUJIFILMCCD-RAW' || ['IIRO', 'IIRS', 'MMOR', 'IIU\0'].includes(ascii(0, 4))) return 'raw';
   if (ascii(4, 8) === 'ftyp') {
     const brands = ascii(8, Math.min(header.length, SNIFF_BYTES));
     if (/avi[fs]/.test(brands)) return 'avif';

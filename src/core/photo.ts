@@ -2,7 +2,7 @@
 
 export type SourceKind = 'local' | 'immich';
 
-/** Image formats we recognise by content. `raw` is never decoded: it rides along with its JPEG sibling. */
+/** Image formats we recognise. `raw` is hashed from its embedded JPEG preview, never developed. */
 export type ImageFormat =
   | 'jpeg'
   | 'png'
@@ -39,7 +39,7 @@ export interface Photo {
   /** A content checksum known without reading the file (Immich's SHA-1), if trustworthy. */
   knownChecksum?: string;
   meta: PhotoMeta;
-  /** Other files that are the same shot (RAW+JPEG, HEIC+JPEG with one stem): never duplicates of this one. */
+  /** Other files that are the same shot (RAW+JPEG, HEIC+JPEG, a Live Photo's video, with one stem): never duplicates of this one. */
   siblings?: string[];
   /** Photos under a reference folder: compared against, always kept as best, never acted on. */
   isReference?: boolean;
@@ -52,7 +52,8 @@ export interface SkippedPhoto {
   reason: string;
 }
 
-/** What a source yields while listing: a photo to hash, or a file it had to skip. */
+/** What a source yields while listing: a photo to hash, a photo it had to skip, or a file that is no photo. */
 export type SourceEntry =
   | { kind: 'photo'; photo: Photo }
-  | { kind: 'skipped'; skipped: SkippedPhoto };
+  | { kind: 'skipped'; skipped: SkippedPhoto }
+  | { kind: 'ignored'; path: string };

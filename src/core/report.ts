@@ -52,6 +52,8 @@ export interface ReportStats {
   reused: number;
   skipped: number;
   failed: number;
+  /** Files met that are not photos (videos, sidecars, documents): not in `photos`, not in `skipped`. */
+  ignored: number;
   groups: number;
   grouped: number;
   seconds: number;

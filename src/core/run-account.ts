@@ -10,6 +10,8 @@ export type FinalState = 'grouped' | 'unique' | 'skipped' | 'failed';
 export class RunAccount {
   readonly skipped: SkippedPhoto[] = [];
   readonly failed: SkippedPhoto[] = [];
+  /** Files that are not photos (videos, sidecars, documents): neither photos nor skipped. */
+  readonly ignored: string[] = [];
   photos = 0;
   hashed = 0;
   reused = 0;

@@ -93,7 +93,8 @@ function formatRank(photo: Photo): number {
 }
 
 function formatLabel(photo: Photo): string {
-  const siblingFormats = (photo.siblings ?? []).map((sibling) => formatFromExtension(sibling) ?? 'unknown');
+  // A Live Photo's video is a sibling too, but no image format.
+  const siblingFormats = (photo.siblings ?? []).flatMap((sibling) => formatFromExtension(sibling) ?? []);
   return [photo.meta.format, ...siblingFormats].join('+').toUpperCase();
 }
 

@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import pLimit from 'p-limit';
 import { CancelledError } from '../core/errors.js';
-import { readUnchangedOriginal } from '../sources/local/original-file.js';
+import type { Photo } from '../core/photo.js';
 import type { HashRepository, StoredChecksum } from '../store/hash-repository.js';
 import type { HashedPhoto } from './hash-stage.js';
 
@@ -17,6 +17,8 @@ export interface ExactChecksumOptions {
   /** Where the run's own photos are stored; reference libraries are only read. */
   store: HashRepository;
   concurrency: number;
+  /** The photo's bytes if it is unchanged since it was hashed, else undefined (from the photo's source). */
+  readOriginal: (photo: Photo) => Promise<Buffer | undefined>;
   signal?: AbortSignal;
 }
 
@@ -30,7 +32,7 @@ export async function completeChecksums(ours: readonly HashedPhoto[], references
   const limit = pLimit(options.concurrency);
   const compute = async (hashed: HashedPhoto) => {
     if (options.signal?.aborted) return;
-    const checksum = await checksumOf(hashed);
+    const checksum = await checksumOf(hashed, options.readOriginal);
     // A file that vanished or changed since it was hashed is not vouched for: it stays out of the exact tier.
     if (checksum === undefined) return;
     hashed.checksum = checksum;
@@ -59,7 +61,7 @@ function needingChecksum(photos: readonly HashedPhoto[]): HashedPhoto[] {
   return missing;
 }
 
-async function checksumOf({ photo }: HashedPhoto): Promise<string | undefined> {
-  const bytes = await readUnchangedOriginal(photo.id, photo.changeKey);
+async function checksumOf({ photo }: HashedPhoto, readOriginal: ExactChecksumOptions['readOriginal']): Promise<string | undefined> {
+  const bytes = await readOriginal(photo);
   return bytes && createHash('sha1').update(bytes).digest('base64');
 }

@@ -11,8 +11,8 @@ import type { RunAccount } from '../core/run-account.js';
 import type { ProgressListener } from '../core/progress.js';
 import type { PhotoSource } from '../sources/photo-source.js';
 import type { HashRepository, StoredPhoto } from '../store/hash-repository.js';
-import { decodeWithHeader, type ImageInput } from '../thumbnails/hash-input.js';
-import { photoMetaOf } from '../thumbnails/image-metadata.js';
+import type { ImageInput } from '../thumbnails/hash-input.js';
+import { decodePhoto, decodesFromBytes } from '../thumbnails/decode-photo.js';
 import { sniffFormat } from '../core/image-format.js';
 import { HashArena } from './hash-arena.js';
 import { computeFingerprint, decodeFingerprint, encodeFingerprint, FINGERPRINT_VERSION, withoutThumbnail, type Fingerprint } from './fingerprint.js';
@@ -88,6 +88,10 @@ async function* filterPhotos(entries: AsyncIterable<SourceEntry>, account: RunAc
       account.skip(entry.skipped);
       continue;
     }
+    if (entry.kind === 'ignored') {
+      account.ignored.push(entry.path);
+      continue;
+    }
     account.photos++;
     onListed();
     yield entry.photo;
@@ -110,14 +114,15 @@ async function hashOne(photo: Photo, options: HashStageOptions, arena: HashArena
 
   let image: ImageInput;
   try {
-    image = source.originalInput ? await source.originalInput(photo, options.signal) : await source.thumbnail(photo, options.signal);
+    // HEIC and RAW are decoded from their bytes (libheif, the RAW's preview); the rest by sharp from the file.
+    image = source.originalInput && !decodesFromBytes(photo.meta.format) ? await source.originalInput(photo, options.signal) : await source.thumbnail(photo, options.signal);
   } catch (error) {
     return failure(photo, error);
   }
   try {
-    const { input, header } = await decodeWithHeader(image);
+    const { input, meta } = await decodePhoto(image, photo.meta.format);
     const fingerprint = computeFingerprint(input);
-    if (source.thumbnailsAreOriginals) photo.meta = { ...photo.meta, ...photoMetaOf(header) };
+    if (source.thumbnailsAreOriginals) photo.meta = { ...photo.meta, ...meta };
     // A local original's content checksum is left to the exact-checksum stage: only photos that
     // share a byte size with another can be byte-identical, so most never need one.
     const checksum = photo.knownChecksum;
@@ -139,6 +144,7 @@ async function hashOne(photo: Photo, options: HashStageOptions, arena: HashArena
 
 /** A corrupt image and a file that is no image at all get different reasons: its header tells which. */
 async function decodeFailure(photo: Photo, image: ImageInput, error: unknown, source: PhotoSource): Promise<Outcome> {
+  if (error instanceof PhotoUnreadableError) return failure(photo, error);
   let bytes: Buffer;
   try {
     bytes = typeof image === 'string' ? await source.thumbnail(photo) : image;
@@ -154,6 +160,8 @@ function failure(photo: Photo, error: unknown): Outcome {
   return { kind: 'error', photo, reason: messageOf(error), unreadable: error instanceof PhotoUnreadableError };
 }
 
+/** One line: libvips explains a failure over several lines, the first says what happened. */
 function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n').find((line) => line.trim() !== '')?.trim() ?? message;
 }

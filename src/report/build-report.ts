@@ -37,6 +37,7 @@ export function buildReport(input: ReportInput): Report {
       reused: input.account.reused,
       skipped: input.account.skipped.length,
       failed: input.account.failed.length,
+      ignored: input.account.ignored.length,
       groups: groups.length,
       grouped: groups.reduce((sum, group) => sum + group.items.length, 0),
       seconds: Math.round(input.seconds * 1000) / 1000,

@@ -27,6 +27,12 @@ export interface PhotoSource {
    * Rejects like `thumbnail()`. Without it, `thumbnail()` is decoded.
    */
   originalInput?(photo: Photo, signal?: AbortSignal): Promise<Buffer | string>;
+  /**
+   * The original's bytes when it is unchanged since `photo.changeKey` was taken (so they are the
+   * bytes that were hashed), else undefined; for a content checksum. Sources without local files
+   * leave it out: their checksum comes with the listing.
+   */
+  unchangedOriginal?(photo: Photo): Promise<Buffer | undefined>;
   /** Releases connections and files. */
   close(): Promise<void>;
 }

@@ -3,7 +3,7 @@
  * means a 12 MP JPEG is never decoded at full size here.
  */
 
-import sharp, { type Metadata } from 'sharp';
+import sharp, { type Metadata, type Sharp } from 'sharp';
 
 /** Image bytes, or the path of a file sharp reads itself (no copy of a 4 MB original in our heap). */
 export type ImageInput = Buffer | string;
@@ -23,6 +23,13 @@ export const HASH_INPUT_SIZE = 32;
 /** sharp resizes to twice that and we average 2×2 blocks: a true area average, steadier than a 32 px lanczos. */
 const DECODE_SIZE = HASH_INPUT_SIZE * 2;
 
+/**
+ * An embedded picture (a HEIF thumbnail, a RAW file's preview) stands in for the photo when its
+ * shorter side has this many pixels: hashing reads a 64×64 shrink of it. Phones write 320×240 and
+ * more; the 160×120 EXIF thumbnails of RAW files, often letterboxed, are passed over.
+ */
+export const MIN_EMBEDDED_SIDE = 128;
+
 /** Refuse decompression bombs: anything above this many pixels is skipped, not decoded. */
 export const MAX_INPUT_PIXELS = 200_000_000;
 
@@ -30,27 +37,56 @@ export async function decodeHashInput(image: ImageInput): Promise<HashInput> {
   return (await decodeWithHeader(image)).input;
 }
 
-/** The hash input and the header sharp read on the way (size, orientation, EXIF): one open, one parse. */
-export async function decodeWithHeader(image: ImageInput): Promise<{ input: HashInput; header: Metadata }> {
+/**
+ * The hash input and the header sharp read on the way (size, orientation, EXIF): one open, one parse.
+ * `orientation` overrides the image's own EXIF orientation (a RAW preview takes its RAW file's).
+ */
+export async function decodeWithHeader(image: ImageInput, orientation?: number): Promise<{ input: HashInput; header: Metadata }> {
   const pipeline = sharp(image, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' });
   const meta = await pipeline.metadata();
-  const { data } = await pipeline
-    .rotate()
-    .resize(DECODE_SIZE, DECODE_SIZE, { fit: 'fill' })
-    .greyscale()
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  const quarterTurn = (meta.orientation ?? 1) >= 5;
+  const turn = orientation ?? meta.orientation ?? 1;
+  const upright = orient(pipeline, orientation);
+  const quarterTurn = turn >= 5;
   const width = meta.width ?? DECODE_SIZE;
   const height = meta.height ?? DECODE_SIZE;
-  const input = {
-    width: HASH_INPUT_SIZE,
-    height: HASH_INPUT_SIZE,
-    data: halve(data, DECODE_SIZE),
-    sourceWidth: quarterTurn ? height : width,
-    sourceHeight: quarterTurn ? width : height,
-  };
+  const input = await shrink(upright, quarterTurn ? height : width, quarterTurn ? width : height);
   return { input, header: meta };
+}
+
+/** Pixels decoded elsewhere (by libheif), upright already; `displayed` is the photo's own size. */
+export interface RawPixels {
+  data: Uint8Array;
+  width: number;
+  height: number;
+  channels: 1 | 3 | 4;
+}
+
+export async function hashInputFromPixels(pixels: RawPixels, displayed: { width: number; height: number }): Promise<HashInput> {
+  const { width, height, channels } = pixels;
+  return shrink(sharp(pixels.data, { raw: { width, height, channels } }), displayed.width, displayed.height);
+}
+
+async function shrink(pipeline: Sharp, sourceWidth: number, sourceHeight: number): Promise<HashInput> {
+  const { data } = await pipeline.resize(DECODE_SIZE, DECODE_SIZE, { fit: 'fill' }).greyscale().raw().toBuffer({ resolveWithObject: true });
+  return { width: HASH_INPUT_SIZE, height: HASH_INPUT_SIZE, data: halve(data, DECODE_SIZE), sourceWidth, sourceHeight };
+}
+
+/**
+ * Turns the picture upright: by its own EXIF (`rotate()`) when `orientation` is undefined, else by
+ * that EXIF orientation as sharp operations (sharp rotates, then flips, then flops).
+ */
+export function orient(pipeline: Sharp, orientation: number | undefined): Sharp {
+  switch (orientation) {
+    case undefined: return pipeline.rotate();
+    case 2: return pipeline.flop();
+    case 3: return pipeline.rotate(180);
+    case 4: return pipeline.flip();
+    case 5: return pipeline.rotate(90).flop();
+    case 6: return pipeline.rotate(90);
+    case 7: return pipeline.rotate(90).flip();
+    case 8: return pipeline.rotate(270);
+    default: return pipeline;
+  }
 }
 
 /** 2×2 box average of a square single-channel raster. */

@@ -20,15 +20,17 @@ export function photoMetaOf(info: Metadata): Partial<PhotoMeta> {
   };
   const format = info.format === 'heif' && info.compression === 'av1' ? 'avif' : SHARP_FORMATS[info.format ?? ''];
   if (format) meta.format = format;
-  if (info.exif) Object.assign(meta, readExif(info.exif));
+  if (info.exif) Object.assign(meta, metaFromExif(info.exif));
   return meta;
 }
 
-function readExif(exif: Buffer): Partial<PhotoMeta> {
+/** Date taken and camera from an EXIF block (`Exif\0\0` and a TIFF structure, or the bare TIFF structure); {} when unreadable. */
+export function metaFromExif(exif: Buffer): Partial<PhotoMeta> {
   try {
     const tags = exifReader(exif);
     const meta: Partial<PhotoMeta> = {};
-    const taken = tags.Photo?.DateTimeOriginal ?? tags.Image?.DateTime;
+    // CR3 keeps its EXIF directory as a TIFF structure of its own: the date is then in its first directory.
+    const taken = tags.Photo?.DateTimeOriginal ?? tags.Image?.DateTimeOriginal ?? tags.Image?.DateTime;
     if (taken instanceof Date && !Number.isNaN(taken.getTime())) meta.takenAt = taken.toISOString();
     const camera = [tags.Image?.Make, tags.Image?.Model].filter((part) => typeof part === 'string' && part.trim()).join(' ').trim();
     if (camera) meta.camera = camera.replace(/\0/g, '');

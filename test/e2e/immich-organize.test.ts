@@ -253,6 +253,9 @@ describe('workflow 3: local hashes, then tag the Immich duplicates of local phot
       expect(names).toEqual(['moose.jpg', 'yellow-flower-upload.jpg']);
       const report = JSON.parse(result.stdout) as Report;
       expect(report.references?.matched.map((p) => path.basename(p)).sort()).toEqual(['moose.jpg', 'yellow-flower.jpg']);
+      // The local file is read back for its checksum: byte-identical to the asset, so exact.
+      const moose = report.groups.find((group) => group.items.some((item) => item.path.endsWith('moose.jpg') && item.isReference));
+      expect(moose?.kind).toBe('exact');
       expect(fake.violations()).toEqual([]);
     } finally {
       await fake.close();

@@ -45,11 +45,14 @@ describe('bad input', () => {
       const reason = skipped.get(paths[index] as string);
       if (input.expect === 'skipped' && (reason === undefined || !input.reason?.test(reason))) wrong.push(`${input.what}: expected skipped (${String(input.reason)}), got ${reason ?? 'hashed'}`);
       if (input.expect === 'hashed' && reason !== undefined) wrong.push(`${input.what}: expected hashed, got skipped: ${reason}`);
+      if (input.expect === 'ignored' && reason !== undefined) wrong.push(`${input.what}: expected ignored, got skipped: ${reason}`);
       if (reason !== undefined && reason.trim() === '') wrong.push(`${input.what}: skipped without a reason`);
     });
     expect(wrong).toEqual([]);
-    // Every file is accounted for exactly once: hashed, or skipped with a reason.
-    expect(report.stats.hashed + report.skipped.length).toBe(corpus.length + 1);
+    // Every file is accounted for exactly once: hashed, skipped with a reason, or ignored as no photo.
+    const ignored = corpus.filter((input) => input.expect === 'ignored').length;
+    expect(report.stats.ignored).toBe(ignored);
+    expect(report.stats.hashed + report.skipped.length + report.stats.ignored).toBe(corpus.length + 1);
     expect(report.skipped.every((item) => paths.includes(item.path))).toBe(true);
     expect(peakRssMb(result.stderr)).toBeLessThan(400);
     writeFigures('bad-input', {

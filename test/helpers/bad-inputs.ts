@@ -17,8 +17,9 @@ export interface BadInput {
    * `skipped`: must be in the report's skipped list with a reason matching `reason`.
    * `hashed`: must be hashed like any photo (the oddity is harmless).
    * `either`: damaged in a way a decoder may or may not tolerate; either way it is accounted for.
+   * `ignored`: not a photo at all: neither hashed nor skipped, only counted in `stats.ignored`.
    */
-  expect: 'skipped' | 'hashed' | 'either';
+  expect: 'skipped' | 'hashed' | 'either' | 'ignored';
   reason?: RegExp;
   what: string;
 }
@@ -131,7 +132,7 @@ export async function badInputCorpus(): Promise<BadInput[]> {
   }
   const jpeg = images.jpeg;
   corpus.push(
-    { name: 'empty-no-extension', bytes: Buffer.alloc(0), expect: 'skipped', reason: /empty file/, what: 'zero-byte file without extension' },
+    { name: 'empty-no-extension', bytes: Buffer.alloc(0), expect: 'ignored', what: 'zero-byte file without extension (nothing says it is a photo)' },
     { name: 'bomb.png', bytes: pngBomb(), expect: 'skipped', reason: /pixel limit/, what: '30000x30000 PNG of a few hundred bytes' },
     { name: 'bomb.gif', bytes: gifBomb(), expect: 'skipped', reason: /pixel limit/, what: '65535x65535 GIF of a few dozen bytes' },
     { name: 'huge-exif.jpg', bytes: await hugeExifJpeg(), expect: 'hashed', what: 'JPEG with a 60 KB EXIF description' },
@@ -141,7 +142,10 @@ export async function badInputCorpus(): Promise<BadInput[]> {
     { name: 'jpeg-named.txt', bytes: jpeg, expect: 'hashed', what: 'a JPEG named .txt (recognised by content)' },
     { name: 'text.jpg', bytes: Buffer.from('this is not a photo\n'), expect: 'skipped', reason: /not a valid JPEG/, what: 'text named .jpg' },
     { name: 'html.webp', bytes: Buffer.from('<html><body>404</body></html>'), expect: 'skipped', reason: /not a valid WEBP/, what: 'HTML named .webp' },
-    { name: 'notes.txt', bytes: Buffer.from('shopping list\n'), expect: 'skipped', reason: /not an image/, what: 'a text file' },
+    { name: 'notes.txt', bytes: Buffer.from('shopping list\n'), expect: 'ignored', what: 'a text file' },
+    { name: 'IMG_0001.xmp', bytes: Buffer.from('<x:xmpmeta xmlns:x="adobe:ns:meta/"/>'), expect: 'ignored', what: 'an XMP sidecar' },
+    { name: 'IMG_0001.jpg.json', bytes: Buffer.from('{"title":"IMG_0001.jpg"}'), expect: 'ignored', what: 'a Google Takeout sidecar' },
+    { name: 'clip.mp4', bytes: Buffer.concat([Buffer.from([0, 0, 0, 24]), Buffer.from('ftypisom\0\0\0\0isommp42')]), expect: 'ignored', what: 'a video without a photo of its name' },
     { name: 'line\nbreak.jpg', bytes: jpeg, expect: 'hashed', what: 'newline in the name' },
     { name: 'tab\tand\rreturn.png', bytes: images.png, expect: 'hashed', what: 'tab and carriage return in the name' },
     { name: '-rf.jpg', bytes: jpeg, expect: 'hashed', what: 'name starting with a dash' },

@@ -43,7 +43,7 @@ function baseReport(groups: ReportGroup[], extra: Partial<Report> = {}): Report 
     groups,
     skipped: [],
     actions: [],
-    stats: { photos: 100, hashed: 100, reused: 0, skipped: 0, failed: 0, groups: groups.length, grouped: 0, seconds: 1 },
+    stats: { photos: 100, hashed: 100, reused: 0, skipped: 0, failed: 0, ignored: 0, groups: groups.length, grouped: 0, seconds: 1 },
     ...extra,
   };
 }

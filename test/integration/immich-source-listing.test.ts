@@ -27,7 +27,7 @@ async function open(options: { albumNames?: string[]; includeArchived?: boolean;
 async function collect(entries: AsyncIterable<SourceEntry>): Promise<Photo[]> {
   const photos: Photo[] = [];
   for await (const entry of entries) {
-    if (entry.kind !== 'photo') throw new Error(`unexpected skip: ${entry.skipped.reason}`);
+    if (entry.kind !== 'photo') throw new Error(`unexpected entry: ${entry.kind === 'skipped' ? entry.skipped.reason : entry.path}`);
     photos.push(entry.photo);
   }
   return photos;

@@ -80,7 +80,7 @@ function report(groups: ReportGroup[]): Report {
     groups,
     skipped: [],
     actions: [],
-    stats: { photos: 0, hashed: 0, reused: 0, skipped: 0, failed: 0, groups: 0, grouped: 0, seconds: 0 },
+    stats: { photos: 0, hashed: 0, reused: 0, skipped: 0, failed: 0, ignored: 0, groups: 0, grouped: 0, seconds: 0 },
   };
 }
 

@@ -24,6 +24,7 @@ import { writeReports } from '../write-reports.js';
 import type { PhotoSource } from '../../sources/photo-source.js';
 import type { SourceEntry } from '../../core/photo.js';
 import { disableDecodeCache } from '../../thumbnails/sharp-memory.js';
+import { closeHeifDecoders } from '../../thumbnails/heif/heif-decoder.js';
 
 export const ORGANIZE_EXAMPLES = `
 Examples:
@@ -87,6 +88,8 @@ export async function runOrganize(flags: OrganizeFlags, signal: AbortSignal): Pr
       ...(target ? { target } : {}),
       ...('serverUrl' in opened ? { serverUrl: opened.serverUrl } : {}),
       references,
+      // Local reference libraries next to an Immich run: their files are read back for checksums.
+      ...('serverUrl' in opened && references.length > 0 ? { referenceSource: new LocalPhotoSource({ folders: [] }) } : {}),
       ...(flags.takenAfter || flags.takenBefore ? { takenRange: { after: flags.takenAfter, before: flags.takenBefore } } : {}),
       dryRun: Boolean(flags.dryRun),
       concurrency: flags.concurrency ?? config.concurrency ?? DEFAULTS.concurrency,
@@ -100,6 +103,7 @@ export async function runOrganize(flags: OrganizeFlags, signal: AbortSignal): Pr
   } finally {
     progress.stop();
     await source.close();
+    await closeHeifDecoders();
   }
   printResult(result.report, flags);
   return result.status === 'partial' ? 3 : 0;

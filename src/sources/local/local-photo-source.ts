@@ -7,8 +7,9 @@ import { SourceUnavailableError } from '../../core/errors.js';
 import type { PhotoSource } from '../photo-source.js';
 import { formatFromExtension, sniffFormat, SNIFF_BYTES } from '../../core/image-format.js';
 import { describeFsError, walkFolders, type WalkedFile } from './walk.js';
-import { groupSiblings } from './siblings.js';
-import { localChangeKey, MAX_FILE_BYTES, originalInput, readOriginal } from './original-file.js';
+import { groupSiblings, type SiblingUnit } from './siblings.js';
+import { isOtherFile } from './other-files.js';
+import { localChangeKey, MAX_FILE_BYTES, originalInput, readOriginal, readUnchangedOriginal } from './original-file.js';
 
 export interface LocalFolder {
   path: string;
@@ -43,23 +44,17 @@ export class LocalPhotoSource implements PhotoSource {
           yield { kind: 'skipped', skipped: { id: problem.path, path: problem.path, reason: problem.reason } };
         }
         const candidates: Candidate[] = [];
+        const others: WalkedFile[] = [];
         for (const file of directory.files) {
           if (this.options.pathFilter && !this.options.pathFilter(file.path)) continue;
           const verdict = await classify(file);
-          if (typeof verdict === 'string') {
-            yield { kind: 'skipped', skipped: { id: file.path, path: file.path, reason: verdict } };
-          } else {
-            candidates.push(verdict);
-          }
+          if (verdict === OTHER) others.push(file);
+          else if (typeof verdict === 'string') yield { kind: 'skipped', skipped: { id: file.path, path: file.path, reason: verdict } };
+          else candidates.push(verdict);
         }
-        for (const unit of groupSiblings(candidates)) {
-          if (unit.primary.format === 'raw') {
-            const filePath = unit.primary.file.path;
-            yield { kind: 'skipped', skipped: { id: filePath, path: filePath, reason: 'RAW file without a JPEG/HEIC sibling: RAW is not decoded' } };
-            continue;
-          }
-          yield { kind: 'photo', photo: toPhoto(unit.primary, unit.siblings, folder.reference) };
-        }
+        const { units, unclaimed } = groupSiblings(candidates, others);
+        for (const file of unclaimed) yield { kind: 'ignored', path: file.path };
+        for (const unit of units) yield { kind: 'photo', photo: toPhoto(unit, folder.reference) };
       }
     }
   }
@@ -70,6 +65,11 @@ export class LocalPhotoSource implements PhotoSource {
 
   originalInput(photo: Photo): Promise<Buffer | string> {
     return originalInput(photo.id);
+  }
+
+  /** Any local photo's, reference libraries' too: their ids are absolute paths like ours. */
+  unchangedOriginal(photo: Photo): Promise<Buffer | undefined> {
+    return readUnchangedOriginal(photo.id, photo.changeKey);
   }
 
   async close(): Promise<void> {}
@@ -87,14 +87,20 @@ export class LocalPhotoSource implements PhotoSource {
   }
 }
 
+/** A file that is not a photo: counted and listed with -v, never reported as skipped. */
+const OTHER = Symbol('other file');
+
 /**
- * A candidate photo, or the reason the file is skipped. A file named like an image is not opened
- * here: its content is checked when it is decoded, so an unchanged library costs one stat per file.
+ * A candidate photo, another kind of file, or the reason a photo is skipped. A file named like an
+ * image is not opened here: its content is checked when it is decoded, so an unchanged library
+ * costs one stat per file. A file with any other name is a photo only if its header says so.
  */
-async function classify(file: WalkedFile): Promise<Candidate | string> {
+async function classify(file: WalkedFile): Promise<Candidate | typeof OTHER | string> {
+  if (isOtherFile(file.name)) return OTHER;
+  const byExtension = formatFromExtension(file.name);
+  if (!byExtension && (file.stats.size === 0 || file.stats.size > MAX_FILE_BYTES)) return OTHER;
   if (file.stats.size === 0) return 'empty file';
   if (file.stats.size > MAX_FILE_BYTES) return `file too large (${file.stats.size} bytes)`;
-  const byExtension = formatFromExtension(file.name);
   if (byExtension) return { file, format: byExtension };
   let header: Uint8Array;
   try {
@@ -103,7 +109,7 @@ async function classify(file: WalkedFile): Promise<Candidate | string> {
     return describeFsError(error);
   }
   const byContent = sniffFormat(header);
-  return byContent ? { file, format: byContent } : 'not an image';
+  return byContent ? { file, format: byContent } : OTHER;
 }
 
 async function readHeader(filePath: string): Promise<Uint8Array> {
@@ -117,8 +123,8 @@ async function readHeader(filePath: string): Promise<Uint8Array> {
   }
 }
 
-function toPhoto(primary: Candidate, siblings: readonly Candidate[], reference: boolean): Photo {
-  const { file, format } = primary;
+function toPhoto(unit: SiblingUnit, reference: boolean): Photo {
+  const { file, format } = unit.primary;
   const photo: Photo = {
     source: 'local',
     id: path.resolve(file.path),
@@ -126,7 +132,8 @@ function toPhoto(primary: Candidate, siblings: readonly Candidate[], reference: 
     changeKey: localChangeKey(file.stats),
     meta: { width: 0, height: 0, bytes: file.stats.size, format },
   };
-  if (siblings.length > 0) photo.siblings = siblings.map((sibling) => sibling.file.path);
+  const siblings = [...unit.siblings.map((sibling) => sibling.file.path), ...unit.companions.map((companion) => companion.path)];
+  if (siblings.length > 0) photo.siblings = siblings;
   if (reference) photo.isReference = true;
   return photo;
 }

@@ -1,0 +1,81 @@
+/**
+ * Which decoder a photo needs, by its content: sharp for what it decodes (JPEG, PNG, WebP, TIFF,
+ * AVIF, GIF), libheif in worker threads for HEIC/HEIF, and a RAW file's own embedded JPEG preview
+ * for camera RAW (no RAW developing). Every path ends in the same hash input and photo metadata.
+ */
+
+import sharp from 'sharp';
+import type { ImageFormat, PhotoMeta } from '../core/photo.js';
+import { sniffFormat } from '../core/image-format.js';
+import { decodeWithHeader, hashInputFromPixels, MAX_INPUT_PIXELS, MIN_EMBEDDED_SIDE, orient, type HashInput, type ImageInput } from './hash-input.js';
+import { metaFromExif, photoMetaOf } from './image-metadata.js';
+import { decodeHeif } from './heif/heif-decoder.js';
+import { extractRawPreview } from './raw/raw-preview.js';
+
+export interface DecodedPhoto {
+  input: HashInput;
+  /** What the file itself says: displayed size, format, date and camera. */
+  meta: Partial<PhotoMeta>;
+}
+
+/** Formats decoded from the file's bytes (read whole), not handed to sharp by path. */
+export function decodesFromBytes(format: ImageFormat | 'unknown'): boolean {
+  return format === 'heic' || format === 'raw';
+}
+
+/** Content decides; `claimed` (from the file name) only tells a TIFF-based RAW file from a TIFF image. */
+export async function decodePhoto(image: ImageInput, claimed: ImageFormat | 'unknown'): Promise<DecodedPhoto> {
+  if (typeof image !== 'string') {
+    const sniffed = sniffFormat(image);
+    if (sniffed === 'heic') return decodeHeifPhoto(image);
+    if (isRaw(sniffed, claimed)) return decodeRawPhoto(image);
+  }
+  const { input, header } = await decodeWithHeader(image);
+  return { input, meta: photoMetaOf(header) };
+}
+
+/** RAW by its magic, or named RAW with a TIFF structure or a header of its own (not a JPEG named .NEF). */
+function isRaw(sniffed: ImageFormat | undefined, claimed: ImageFormat | 'unknown'): boolean {
+  return sniffed === 'raw' || (claimed === 'raw' && (sniffed === undefined || sniffed === 'tiff'));
+}
+
+/** Longest side of a preview made for a report: the contact sheet shows 160 px. */
+const PREVIEW_SIDE = 320;
+
+/**
+ * Bytes a report can show for a photo: a small upright WebP for HEIC (which browsers and sharp
+ * cannot read) and RAW (its preview, turned as the RAW file says); any other image as it is.
+ */
+export async function viewableImage(bytes: Buffer, claimed: ImageFormat | 'unknown'): Promise<Buffer> {
+  const sniffed = sniffFormat(bytes);
+  if (sniffed === 'heic') {
+    const picture = await decodeHeif(bytes, { minThumbnailSide: MIN_EMBEDDED_SIDE, maxPixels: MAX_INPUT_PIXELS });
+    const raw = { width: picture.pixelWidth, height: picture.pixelHeight, channels: 3 as const };
+    return sharp(picture.pixels, { raw }).resize(PREVIEW_SIDE, PREVIEW_SIDE, { fit: 'inside', withoutEnlargement: true }).webp().toBuffer();
+  }
+  if (isRaw(sniffed, claimed)) {
+    const preview = extractRawPreview(bytes);
+    const image = sharp(preview.jpeg, { failOn: 'none' });
+    return orient(image, preview.orientation).resize(PREVIEW_SIDE, PREVIEW_SIDE, { fit: 'inside', withoutEnlargement: true }).webp().toBuffer();
+  }
+  return bytes;
+}
+
+async function decodeHeifPhoto(bytes: Buffer): Promise<DecodedPhoto> {
+  const picture = await decodeHeif(bytes, { minThumbnailSide: MIN_EMBEDDED_SIDE, maxPixels: MAX_INPUT_PIXELS });
+  const { width, height } = picture;
+  const input = await hashInputFromPixels({ data: picture.pixels, width: picture.pixelWidth, height: picture.pixelHeight, channels: 3 }, { width, height });
+  // libheif turned the pixels as `irot`/`imir` say, as viewers do; HEIF's EXIF orientation only
+  // repeats that turn (an iPhone writes both), so it is not applied a second time: stored as 1.
+  const meta: Partial<PhotoMeta> = { width, height, orientation: 1, format: 'heic' };
+  if (picture.exif) Object.assign(meta, metaFromExif(Buffer.from(picture.exif.buffer, picture.exif.byteOffset, picture.exif.byteLength)));
+  return { input, meta };
+}
+
+async function decodeRawPhoto(bytes: Buffer): Promise<DecodedPhoto> {
+  const preview = extractRawPreview(bytes);
+  const { input, header } = await decodeWithHeader(preview.jpeg, preview.orientation);
+  // The preview's size is the picture's, turned as the RAW file says; its date and camera win over the preview's EXIF.
+  const meta = { ...photoMetaOf({ ...header, orientation: preview.orientation ?? header.orientation }), ...preview.meta, format: 'raw' as const };
+  return { input, meta };
+}
