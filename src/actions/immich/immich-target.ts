@@ -65,7 +65,7 @@ export function immichActionTarget(options: ImmichTargetOptions): ActionTarget |
       }
       if (action.favorite) {
         needs.push({ flag: '--mark-best-favorite', api: 'search', permissions: ['asset.update'] });
-        targets.push(favoriteTarget(client, includeSimilar));
+        targets.push(favoriteTarget({ client, capabilities }, includeSimilar));
       }
       if (action.stack) {
         needs.push({ flag: '--stack', api: 'stacks', permissions: ['stack.read', 'stack.create'] });

@@ -91,14 +91,24 @@ export async function assetsInAlbum(server: ImmichServer, albumId: string, signa
   return new Set((album.assets ?? []).map((asset) => (asset as { id?: unknown }).id).filter((id): id is string => typeof id === 'string'));
 }
 
-async function searchIds(server: ImmichServer, filter: { tagIds?: string[]; albumIds?: string[] }, signal?: AbortSignal): Promise<Set<string>> {
+/**
+ * Which of `ids` are favorites now: one `isFavorite` search (per scope), each answer checked on the
+ * asset itself too, so a server that ignores the filter cannot make every asset look like one.
+ */
+export async function favoritesAmong(server: ImmichServer, ids: readonly string[]): Promise<Set<string>> {
+  const wanted = new Set(ids);
+  const favorites = await searchIds(server, { isFavorite: true }, undefined, (item) => (item as { isFavorite?: unknown }).isFavorite === true);
+  return new Set([...favorites].filter((id) => wanted.has(id)));
+}
+
+async function searchIds(server: ImmichServer, filter: Pick<MetadataSearchBody, 'tagIds' | 'albumIds' | 'isFavorite'>, signal?: AbortSignal, accept: (item: unknown) => boolean = () => true): Promise<Set<string>> {
   const ids = new Set<string>();
   for (const scope of searchScopes(server.capabilities)) {
     for (let page: number | null = 1; page !== null; ) {
       const result = await server.client.searchMetadataPage({ ...filter, ...scope, page, size: 1000, withDeleted: false }, signal ? { signal } : {});
       for (const item of result.items) {
         const id = (item as { id?: unknown }).id;
-        if (typeof id === 'string') ids.add(id);
+        if (typeof id === 'string' && accept(item)) ids.add(id);
       }
       page = result.nextPage;
     }

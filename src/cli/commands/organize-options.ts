@@ -39,6 +39,8 @@ export interface OrganizeFlags {
   albumPrefix?: string;
   markBestFavorite?: boolean;
   stack?: boolean;
+  /** False with `--no-verify`: trust the server's 2xx answers instead of reading each batch back. */
+  verify: boolean;
   takenAfter?: Date;
   takenBefore?: Date;
 }
@@ -99,6 +101,7 @@ export function addOrganizeOptions(command: Command): Command {
     .option('--album-prefix <prefix>', 'album name prefix for --create-albums (default duplicates-)')
     .option('--mark-best-favorite', 'mark the best photo of each group as favorite')
     .option('--stack', 'stack each group in Immich, the best photo on top')
+    .option('--no-verify', 'trust the server: count an Immich change as done on its 2xx answer, without reading it back')
     .option('--dry-run', 'print the plan, change nothing')
     .option('--report <file...>', 'write a report: .json, .html or .csv, by extension')
     .option('--json', 'print the JSON report on stdout, and nothing else there')

@@ -50,7 +50,7 @@ async function undo(runId: string, flags: UndoFlags, signal: AbortSignal): Promi
     let opened: ImmichSetup | undefined;
     if (record.source === 'immich') {
       const { config } = await loadConfig(flags.config, logger);
-      const asOrganize: OrganizeFlags = { source: 'immich', progress: false, streamMode: true, ...flags };
+      const asOrganize: OrganizeFlags = { source: 'immich', progress: false, streamMode: true, verify: true, ...flags };
       const setup = await openImmichSource(asOrganize, config, logger, signal);
       opened = setup;
       const missing = undoPermissions(journal.journal(runId)).filter((permission) => keyAllows(setup.source.capabilities, permission) === false);

@@ -33,6 +33,7 @@
  *   fake.faults.rateLimit(times, retryAfterSeconds, match?)     // 429 + Retry-After
  *   fake.faults.add({ kind: 'reset' | 'truncate' | 'malformed-json', match?, times? })
  *   fake.faults.add({ kind: 'stall', ms: 2000, match?, times? })
+ *   fake.faults.add({ kind: 'forget', match?, times? })            // answered as done, then the change is dropped
  *   fake.faults.add({ kind: 'status', status: 502, body?, headers?, match?, times? })
  *   fake.faults.thumbnail404.add(assetId)                          // 404 "Asset media not found"
  *   await fake.goAway(); await fake.comeBack();                    // same port

@@ -161,11 +161,13 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
       reply = { status: 404, json: { message: `Cannot ${method} ${url.pathname}` } };
     } else {
       const ctx = { method, path: apiPath, query: url.searchParams, headers: req.headers, body: jsonBody, rawBody, params: {}, state, config, apiKey: undefined } as unknown as RequestContext;
+      const restore = fault?.kind === 'forget' ? state.checkpoint() : undefined;
       try {
         reply = await dispatch(ctx, parseError);
       } catch (error) {
         reply = error instanceof HttpError ? { status: error.status, json: error.body } : { status: 500, json: { message: 'Internal server error' } };
       }
+      restore?.();
     }
     if (config.errorFormat === 'v2' && reply.status >= 400 && reply.json && typeof reply.json === 'object') {
       reply = { ...reply, json: toV2ErrorBody(reply.status, reply.json as Record<string, unknown>, STATUS_CODES[reply.status] ?? 'Error') };

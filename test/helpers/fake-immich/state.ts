@@ -289,6 +289,32 @@ export class FakeState {
     this.stacks.delete(stackId);
   }
 
+  /**
+   * What a client may change (tags and their links, albums, stacks, the asset flags), saved so that
+   * `restore()` puts it back: a server that answers a write as done and then drops it.
+   */
+  checkpoint(): () => void {
+    const tags = new Map([...this.tags].map(([id, tag]) => [id, { ...tag }]));
+    const tagAssets = new Map([...this.tagAssets].map(([id, set]) => [id, new Set(set)]));
+    const albums = new Map([...this.albums].map(([id, album]) => [id, { ...album, assetIds: new Set(album.assetIds) }]));
+    const stacks = new Map([...this.stacks].map(([id, stack]) => [id, { ...stack, assetIds: [...stack.assetIds] }]));
+    const flags = new Map([...this.assets].map(([id, asset]) => [id, { isFavorite: asset.isFavorite, stackId: asset.stackId, visibility: asset.visibility, duplicateId: asset.duplicateId, deletedAt: asset.deletedAt }]));
+    const replace = <K, V>(target: Map<K, V>, source: Map<K, V>): void => {
+      target.clear();
+      for (const [key, value] of source) target.set(key, value);
+    };
+    return () => {
+      replace(this.tags, tags);
+      replace(this.tagAssets, tagAssets);
+      replace(this.albums, albums);
+      replace(this.stacks, stacks);
+      for (const [id, saved] of flags) {
+        const asset = this.assets.get(id);
+        if (asset) Object.assign(asset, saved);
+      }
+    };
+  }
+
   addPartner(sharedById: string, sharedWithId: string): void {
     this.partners.push({ sharedById, sharedWithId });
   }
