@@ -9,6 +9,7 @@ import { isThumbnailRequest, isWriteRequest, RequestRecorder, type RecordedReque
 import { RouteTable } from './router.js';
 import { albumRoutes } from './routes/album-routes.js';
 import { assetRoutes } from './routes/asset-routes.js';
+import { COMPATIBLE_SERVER_ROUTES } from './routes/compatible-servers.js';
 import { duplicateRoutes } from './routes/duplicate-routes.js';
 import { mediaRoutes } from './routes/media-routes.js';
 import { searchRoutes } from './routes/search-routes.js';
@@ -134,7 +135,7 @@ export async function startFakeImmich(options: FakeImmichOptions = {}): Promise<
   const routes = new RouteTable().add([
     ...serverRoutes, ...searchRoutes, ...assetRoutes, ...mediaRoutes(jobs, faults.thumbnail404), ...tagRoutes,
     ...albumRoutes, ...stackRoutes, ...duplicateRoutes,
-  ]);
+  ]).add(config.imitates ? COMPATIBLE_SERVER_ROUTES[config.imitates] : []);
   const pipeline = createPipeline({
     state, config, routes, recorder, faults,
     strictValidator: strict,

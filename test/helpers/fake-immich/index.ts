@@ -51,6 +51,8 @@
  *   strictValidation: true          // answer 400 on any OpenAPI violation (incl. unknown fields)
  *   errorFormat: 'v2'               // NestJS error bodies {message, error, statusCode, correlationId}
  *   thumbnailJobDelayMs: 1000       // uploads' thumbnails 404 for this long ('manual': until fake.waitForJobs())
+ *   searchPageCap: 200, searchPaging: 'filtered-ends-after-one-page' | 'filtered-repeats-page'   // paging that cannot be trusted
+ *   imitates: 'adapter' | 'go-backend'   // an Immich-compatible server that is not Immich (COMPATIBLE_PROFILES)
  *
  * Not modelled: sessions/cookies, shared links, albums shared with other users, people; for older APIs
  * only the response fields this tool reads or that changed visibly (album `assets`/`ownerId`/`owner`,
@@ -62,5 +64,5 @@ export { makeImmichThumbnail, makeImmichPreview, readImageInfo, type ImageInfo }
 export { isThumbnailRequest, isWriteRequest, type RecordedRequest } from './recorder.js';
 export type { FaultKind, FaultRule, FaultTarget, FaultController } from './faults.js';
 export type { Capabilities, FakeImmichConfig, FakeImmichOptions, ServerVersion, SpecVersion } from './config.js';
-export { PARTIAL_CAPABILITIES, PARTIAL_PROFILES, VERSION_PROFILES, type FakeProfile, type PartialCapability, type PartialProfile, type VersionProfile } from './profiles.js';
+export { COMPATIBLE_PROFILES, PARTIAL_CAPABILITIES, PARTIAL_PROFILES, VERSION_PROFILES, type FakeProfile, type PartialCapability, type PartialProfile, type VersionProfile } from './profiles.js';
 export type * from './types.js';
