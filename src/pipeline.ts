@@ -76,7 +76,7 @@ export async function organize(request: OrganizeRequest): Promise<OrganizeResult
     lock.release();
     throw error;
   }
-  runs.start({ id: runId, command: 'organize', source: request.source.kind, dryRun: request.dryRun });
+  runs.start({ id: runId, command: 'organize', source: request.source.kind, dryRun: request.dryRun, serverUrl: request.serverUrl });
   try {
     const hashed = await hashStage(request, hashes, runId, account);
     // Assets deleted or trashed since the last run leave the store (only a complete listing can tell).

@@ -8,6 +8,8 @@ export interface RunRecord {
   id: string;
   command: string;
   source: string;
+  /** Immich runs: the server's web address (no key), as the run reached it. Absent for runs before it was recorded. */
+  serverUrl: string | undefined;
   dryRun: boolean;
   startedAt: string;
   finishedAt: string | undefined;
@@ -40,6 +42,7 @@ interface RunRow {
   id: string;
   command: string;
   source: string;
+  server_url: string | null;
   dry_run: number;
   started_at: string;
   finished_at: string | null;
@@ -62,10 +65,10 @@ interface JournalRow {
 export class RunRepository {
   constructor(private readonly db: StoreDatabase) {}
 
-  start(run: { id: string; command: string; source: string; dryRun: boolean }): void {
+  start(run: { id: string; command: string; source: string; dryRun: boolean; serverUrl?: string | undefined }): void {
     this.db
-      .prepare('INSERT INTO runs (id, command, source, dry_run, started_at, status) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(run.id, run.command, run.source, run.dryRun ? 1 : 0, new Date().toISOString(), 'running');
+      .prepare('INSERT INTO runs (id, command, source, server_url, dry_run, started_at, status) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(run.id, run.command, run.source, run.serverUrl ?? null, run.dryRun ? 1 : 0, new Date().toISOString(), 'running');
   }
 
   finish(id: string, status: RunStatus, summary: string): void {
@@ -125,6 +128,7 @@ function toRun(row: RunRow): RunRecord {
     id: row.id,
     command: row.command,
     source: row.source,
+    serverUrl: row.server_url ?? undefined,
     dryRun: row.dry_run === 1,
     startedAt: row.started_at,
     finishedAt: row.finished_at ?? undefined,

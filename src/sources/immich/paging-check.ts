@@ -5,7 +5,8 @@
  * ends after one full page is checked against an unfiltered search of one item more: if that one
  * pages on where the filtered one stopped, the filtered answer is cut short and the caller lists
  * without filters and filters on the client. The probe is tiny (at most one page's items plus one)
- * and its lessons are kept, so a trusted server costs at most a request or two per run.
+ * and its lessons are kept (as are those of every search that paged), so a trusted server costs at
+ * most a request or two per run, and none once a search has paged past a page of that size.
  */
 
 import type { ImmichClient } from './immich-client.js';
@@ -17,10 +18,12 @@ export interface PageTrail {
   lastItems: number;
   /** The server answered a `nextPage` that was not ahead of the page it came with. */
   repeated: boolean;
+  /** The fullest page that had more after it: pages of this server hold at least that many. */
+  pagedAt: number;
 }
 
 export function newTrail(): PageTrail {
-  return { pages: 0, lastItems: 0, repeated: false };
+  return { pages: 0, lastItems: 0, repeated: false, pagedAt: 0 };
 }
 
 /** Records one page of a search; returns the page to ask for next, or null (also when the server repeats itself). */
@@ -32,6 +35,7 @@ export function followPage(trail: PageTrail, page: number, items: number, nextPa
     trail.repeated = true;
     return null;
   }
+  trail.pagedAt = Math.max(trail.pagedAt, items);
   return nextPage;
 }
 
@@ -51,6 +55,7 @@ export class PagingCheck {
 
   /** True when the search the trail describes can be trusted to be complete; says once in the log when not. */
   async complete(trail: PageTrail, signal?: AbortSignal): Promise<boolean> {
+    this.#atLeast = Math.max(this.#atLeast, trail.pagedAt);
     if (trail.repeated) return this.#distrust(`POST /api/search/metadata answered a nextPage it had already given`);
     if (trail.pages !== 1 || trail.lastItems === 0) return true;
     if (await this.#fullPage(trail.lastItems, signal)) {
