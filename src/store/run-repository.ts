@@ -94,6 +94,16 @@ export class RunRepository {
     return this.insert(entry, true);
   }
 
+  /**
+   * Names the object a pending intent made, once the server's answer says it (a new album's or
+   * stack's id); it stays pending until settled. An intent whose answer never came keeps an empty
+   * target, and undo finds the object by what the entry says instead.
+   */
+  identify(intent: JournalEntry, target: string): JournalEntry {
+    this.db.prepare('UPDATE journal SET target = ? WHERE run_id = ? AND seq = ?').run(target, intent.runId, intent.seq);
+    return { ...intent, target };
+  }
+
   /** Settles an intent with the subject the server confirmed, or drops it when nothing changed. */
   settle(intent: JournalEntry, subject: string | undefined): void {
     if (subject === undefined) {

@@ -15,7 +15,7 @@ import { planGroups, type GroupActionsPlan, type GroupPlan } from './group-plan.
 import { albumsWeCreated, matchAlbums } from './our-albums.js';
 import { notKeptAction, WrittenBatch } from './read-back.js';
 import { assetsInAlbum, chunked, type ImmichServer } from './tag-lookup.js';
-import { beginWrite, errorMessage, limitLines, mapLimited, UNCANCELLABLE, withSignal, WRITE_CHUNK, writeCall } from './write-support.js';
+import { beginWrite, errorMessage, limitLines, mapLimited, refusedOutright, UNCANCELLABLE, withSignal, WRITE_CHUNK } from './write-support.js';
 
 export interface AlbumTargetOptions {
   client: ImmichClient;
@@ -161,21 +161,29 @@ async function ownedAlbums(client: ImmichClient, context: ApplyContext): Promise
   });
 }
 
-/** Journaled pending as soon as the server names the album; settled by the read-back. */
+/**
+ * Journaled ahead (pending, its id not known yet), named once the server answers, settled by the
+ * read-back. A refusal drops the intent; an answer lost with the server gone leaves it pending and
+ * without an id: undo then finds the album by its name and photos.
+ */
 async function createAlbum(client: ImmichClient, group: GroupPlan, knownIds: Set<string>, context: ApplyContext): Promise<AlbumWrite> {
+  const intent = beginWrite(context, { action: 'album.create', target: '', detail: group.label, items: group.assetIds });
   let album: AlbumDto | undefined;
   try {
     // Not retried blindly: a retried POST /albums could make a second album of that name.
-    album = await client.createAlbum(group.label, group.assetIds, { ...writeCall(context), retry: false });
+    album = await client.createAlbum(group.label, group.assetIds, { ...UNCANCELLABLE, retry: false });
   } catch (error) {
-    if (error instanceof CancelledError) throw error;
     // The answer may be lost after the server made the album: adopt a new album of that name.
-    album = (await client.getAlbums({}, UNCANCELLABLE).catch(() => [])).find((candidate) => candidate.albumName === group.label && !knownIds.has(candidate.id));
-    if (!album) throw error;
+    const listed = refusedOutright(error) ? [] : await client.getAlbums({}, UNCANCELLABLE).catch(() => undefined);
+    album = listed?.find((candidate) => candidate.albumName === group.label && !knownIds.has(candidate.id));
+    if (!album) {
+      // Not there, or refused: nothing was made. Not known (the server is gone): left pending.
+      if (listed !== undefined) context.journal.settle(intent, undefined);
+      throw error;
+    }
   }
   knownIds.add(album.id);
-  const intent = context.journal.intend({ runId: context.runId, action: 'album.create', target: album.id, subject: JSON.stringify(group.assetIds), detail: group.label });
-  return { kind: 'create', intent, albumId: album.id, ids: group.assetIds };
+  return { kind: 'create', intent: context.journal.identify(intent, album.id), albumId: album.id, ids: group.assetIds };
 }
 
 async function addToAlbum(server: ImmichServer, album: { id: string; name: string }, missing: readonly string[], before: number, readBack: AlbumReadBack, context: ApplyContext): Promise<AlbumWrite> {

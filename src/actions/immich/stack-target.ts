@@ -12,7 +12,7 @@ import type { JournalEntry } from '../../store/run-repository.js';
 import type { ActionTarget, ApplyContext } from '../action-target.js';
 import { planGroups, type GroupActionsPlan, type GroupPlan } from './group-plan.js';
 import { notKeptAction } from './read-back.js';
-import { errorMessage, UNCANCELLABLE, withSignal, writeCall } from './write-support.js';
+import { beginWrite, errorMessage, refusedOutright, UNCANCELLABLE, withSignal } from './write-support.js';
 
 export function stackTarget(client: ImmichClient, includeSimilar: boolean): ActionTarget<GroupActionsPlan> {
   return {
@@ -112,19 +112,23 @@ async function stacksHeld(client: ImmichClient, written: readonly StackWrite[], 
   return held;
 }
 
-/** Journaled pending as soon as the server names the stack; settled by the read-back. */
+/** Journaled ahead like an album (album-target.ts): named once the server answers, settled by the read-back. */
 async function createStack(client: ImmichClient, group: GroupPlan, context: ApplyContext): Promise<StackDto & { intent: JournalEntry }> {
   const [primary] = group.assetIds as [string];
+  const intent = beginWrite(context, { action: 'stack.create', target: '', detail: group.label, items: group.assetIds });
   let stack: StackDto | undefined;
   try {
     // Not retried blindly: POST /stacks is not idempotent.
-    stack = await client.createStack(group.assetIds, { ...writeCall(context), retry: false });
+    stack = await client.createStack(group.assetIds, { ...UNCANCELLABLE, retry: false });
   } catch (error) {
-    if (error instanceof CancelledError) throw error;
     // The answer may be lost after the server made the stack: adopt it if it is there.
-    stack = (await client.getStacks({ primaryAssetId: primary }, UNCANCELLABLE).catch(() => []))[0];
-    if (!stack) throw error;
+    const listed = refusedOutright(error) ? [] : await client.getStacks({ primaryAssetId: primary }, UNCANCELLABLE).catch(() => undefined);
+    stack = listed?.[0];
+    if (!stack) {
+      // Not there, or refused: nothing was made. Not known (the server is gone): left pending.
+      if (listed !== undefined) context.journal.settle(intent, undefined);
+      throw error;
+    }
   }
-  const intent = context.journal.intend({ runId: context.runId, action: 'stack.create', target: stack.id, subject: JSON.stringify(group.assetIds), detail: group.label });
-  return { ...stack, intent };
+  return { ...stack, intent: context.journal.identify(intent, stack.id) };
 }

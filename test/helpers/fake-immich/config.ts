@@ -2,6 +2,7 @@
 
 import type { SpecVersion } from '../openapi-validator.js';
 import type { CompatibleServer } from './routes/compatible-servers.js';
+import type { FakeState } from './state.js';
 
 export type { SpecVersion } from '../openapi-validator.js';
 
@@ -62,6 +63,10 @@ export interface FakeImmichOptions {
    * `'manual'`: jobs run only when `fake.waitForJobs()` is called.
    */
   thumbnailJobDelayMs?: number | 'manual';
+  /** Listen on this port (default: any free one). */
+  port?: number;
+  /** Start from this state instead of an empty one (e.g. one saved with `FakeState.toBytes`). */
+  state?: FakeState;
   /** Lay the routes of an Immich-compatible server that is not Immich over the v3.1 ones (routes/compatible-servers.ts). */
   imitates?: CompatibleServer;
   /**

@@ -9,7 +9,7 @@ import { authenticate, checkPermission } from './auth.js';
 import type { FakeImmichConfig } from './config.js';
 import type { FaultController, FaultKind } from './faults.js';
 import { HttpError, toV2ErrorBody, type Reply, type RequestContext } from './http.js';
-import type { RequestRecorder } from './recorder.js';
+import type { RecordedRequest, RequestRecorder } from './recorder.js';
 import { routeSwitchedOff, type RouteTable } from './router.js';
 import type { FakeState } from './state.js';
 import { toZodIssue } from './zod-issues.js';
@@ -24,6 +24,8 @@ export interface PipelineDeps {
   lenientValidator: OpenApiValidator;
   recorder: RequestRecorder;
   faults: FaultController;
+  /** Told of each handled request before its answer goes out. */
+  replies?: ((request: RecordedRequest) => void)[];
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -174,6 +176,7 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
     }
     const encoded = encodeReply(reply);
     record.status = encoded.status;
+    for (const listener of deps.replies ?? []) listener(record);
     if (fault?.kind === 'malformed-json') {
       encoded.body = Buffer.from(encoded.body.toString('utf8').slice(0, Math.max(1, Math.floor(encoded.body.length / 2))) || '{');
       encoded.headers['content-type'] = 'application/json; charset=utf-8';

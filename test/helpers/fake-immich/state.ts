@@ -3,6 +3,7 @@
  * (Immich validates v4 strictly, so anything else would be rejected by a real server).
  */
 import { createHash, randomUUID } from 'node:crypto';
+import { deserialize, serialize } from 'node:v8';
 import type { FakeAlbum, FakeApiKey, FakeAsset, FakeExif, FakeMedia, FakePartner, FakeStack, FakeTag, FakeUser } from './types.js';
 
 export interface SeedUser extends Partial<FakeUser> {
@@ -313,6 +314,27 @@ export class FakeState {
         if (asset) Object.assign(asset, saved);
       }
     };
+  }
+
+  /** Everything the fake holds, as bytes: what a server that is stopped and started again keeps on disk. */
+  toBytes(): Buffer {
+    return serialize({ users: this.users, apiKeys: this.apiKeys, assets: this.assets, tags: this.tags, tagAssets: this.tagAssets, albums: this.albums, stacks: this.stacks, partners: this.partners });
+  }
+
+  /** A state saved with `toBytes`. */
+  static fromBytes(bytes: Buffer): FakeState {
+    const saved = deserialize(bytes) as Pick<FakeState, 'users' | 'apiKeys' | 'assets' | 'tags' | 'tagAssets' | 'albums' | 'stacks' | 'partners'>;
+    const state = new FakeState();
+    const media = (value: FakeMedia | null): FakeMedia | null => (value ? { ...value, bytes: Buffer.from(value.bytes) } : null);
+    for (const [id, user] of saved.users) state.users.set(id, user);
+    for (const [id, key] of saved.apiKeys) state.apiKeys.set(id, key);
+    for (const [id, asset] of saved.assets) state.assets.set(id, { ...asset, thumbnail: media(asset.thumbnail), preview: media(asset.preview), original: media(asset.original) });
+    for (const [id, tag] of saved.tags) state.tags.set(id, tag);
+    for (const [id, ids] of saved.tagAssets) state.tagAssets.set(id, ids);
+    for (const [id, album] of saved.albums) state.albums.set(id, album);
+    for (const [id, stack] of saved.stacks) state.stacks.set(id, stack);
+    state.partners.push(...saved.partners);
+    return state;
   }
 
   addPartner(sharedById: string, sharedWithId: string): void {
