@@ -191,7 +191,7 @@ async function probe(name: ProbedCapability, call: () => Promise<unknown>): Prom
     if (error.isRouteMissing) return { state: 'missing', answer: `${route} answered ${error.status}` };
     if (error.status === 403) return { state: 'forbidden', message: error.serverMessage ?? 'forbidden' };
     // An answer in another shape: a server that only looks like Immich.
-    if (error.kind === 'invalid-response') return { state: 'foreign', answer: `${route} answered in another shape (${error.reason ?? 'unreadable'})` };
+    if (error.kind === 'invalid-response' && error.unexpectedShape) return { state: 'foreign', answer: `${route} answered in another shape (${error.reason ?? 'unreadable'})` };
     // The search probe is a valid request on every Immich version: a 400 means the server wants another request shape.
     if (name === 'search' && error.kind === 'http' && error.status === 400) {
       return { state: 'foreign', answer: `${route} refused Immich's search request with HTTP 400${error.serverMessage !== undefined ? ` (${error.serverMessage})` : ''}` };
