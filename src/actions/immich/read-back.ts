@@ -9,6 +9,15 @@
  * (written ahead of each request) until the read-back settles them with the ids seen: a change the
  * server did not keep is never journaled as done, and a run cut off before the read-back leaves
  * pending entries that undo reverses whole.
+ *
+ * A write kind plugs in with a `ReadBack` (how to see its change for many ids at once) and a batch:
+ *
+ *   const batch = new WrittenBatch({ seen: (ids) => archivedAmong(server, ids), behaviour: 'the server answered 2xx to PUT /assets {visibility: "archive"} but the photos are not archived' });
+ *   for (const chunk of chunked(ids, WRITE_CHUNK)) {
+ *     const intent = beginWrite(context, { action: 'archive', target: 'assets', detail: undefined, items: chunk });
+ *     try { await write(chunk); batch.add(intent, chunk); } catch (error) { batch.add(intent, chunk, errorMessage(error)); }
+ *   }
+ *   const { done, notKept, failed } = await batch.settle(context);   // then notKeptAction(...) for the report
  */
 
 import type { ReportAction } from '../../core/report.js';
