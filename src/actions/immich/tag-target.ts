@@ -210,11 +210,11 @@ async function untagOne(client: ImmichClient, carriers: TagCarriers, tag: TagDto
   const carrying = [...(await carriers.of(tag, { exact: true, signal: context.signal }))].sort();
   for (const id of carrying) carried.add(id);
   const tally = emptyTally();
-  const stillCarrying = async (ids: readonly string[]): Promise<Set<string>> => {
+  const untaggedNow = async (ids: readonly string[]): Promise<Set<string>> => {
     const now = await carriers.of(tag, { among: ids, exact: true });
     return new Set(ids.filter((id) => !now.has(id)));
   };
-  const batch = new WrittenBatch({ seen: stillCarrying, behaviour: TAG_STILL_CARRIED });
+  const batch = new WrittenBatch({ seen: untaggedNow, behaviour: TAG_STILL_CARRIED });
   for (const chunk of chunked(carrying, WRITE_CHUNK)) {
     const intent = beginWrite(context, { action: 'untag.assets', target: tag.id, detail: tag.value, items: chunk });
     try {
