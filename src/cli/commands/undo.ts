@@ -46,13 +46,20 @@ export function undoCommand(run: (task: (signal: AbortSignal) => Promise<number>
  * Runs recorded before the server was kept use the given address (and undo checks their photos are there).
  */
 function serverOf(record: RunRecord, flags: UndoFlags, config: UserConfig): string | undefined {
-  const env = readEnvironment();
-  const given = flags.immichUrl !== undefined ? { url: flags.immichUrl, from: '--immich-url' } : env.immichUrl !== undefined ? { url: env.immichUrl, from: 'IMMICH_URL' } : config.immich?.url !== undefined ? { url: config.immich.url, from: 'immich.url in the config file' } : undefined;
+  const given = givenAddress(flags, config);
   if (record.serverUrl === undefined) return given?.url;
   if (given !== undefined && normalizeBaseUrl(given.url) !== normalizeBaseUrl(record.serverUrl)) {
     throw new UsageError(`run ${record.id} changed the Immich server at ${record.serverUrl}, but ${given.from} names ${given.url}; undo acts only on the run's own server (leave the address out to use it). Nothing was changed.`);
   }
   return record.serverUrl;
+}
+
+/** The address the user gave, and where: flag, then environment, then config file. */
+function givenAddress(flags: UndoFlags, config: UserConfig): { url: string; from: string } | undefined {
+  if (flags.immichUrl !== undefined) return { url: flags.immichUrl, from: '--immich-url' };
+  const fromEnv = readEnvironment().immichUrl;
+  if (fromEnv !== undefined) return { url: fromEnv, from: process.env['IMMICH_URL'] ? 'IMMICH_URL' : 'IMMICH_INSTANCE_URL' };
+  return config.immich?.url !== undefined ? { url: config.immich.url, from: 'immich.url in the config file' } : undefined;
 }
 
 async function undo(runId: string, flags: UndoFlags, signal: AbortSignal): Promise<number> {
