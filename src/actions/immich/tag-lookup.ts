@@ -38,7 +38,8 @@ type TagRef = Pick<TagDto, 'id' | 'value'>;
 
 /**
  * Which assets carry a tag. From v1.126 a `tagIds` search, which also matches assets that carry only
- * a child of the tag, so it can over-count; callers that write use per-asset results to be exact.
+ * a child of the tag, so it can over-count: reading a parent tag back cannot tell an asset that carries
+ * only a child from one that carries the parent (this tool writes a parent before its children).
  * Before v1.126 search has no tag filter (an older server drops `tagIds` silently and would answer
  * "everything"): then each asset's `tags` come from `GET /assets/{id}`, for the candidates given, or
  * for every asset of the library, read once per lookup object and reused. The same happens on a
