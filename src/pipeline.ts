@@ -34,6 +34,8 @@ export interface OrganizeRequest {
   dryRun: boolean;
   concurrency: number;
   serverUrl?: string;
+  /** Read each batch of writes back from the server and count only what it shows (default true; `--no-verify` turns it off). */
+  verify?: boolean;
   signal?: AbortSignal;
   onProgress?: ProgressListener;
   logger?: Logger;
@@ -85,7 +87,7 @@ export async function organize(request: OrganizeRequest): Promise<OrganizeResult
     lock.release();
     throw error;
   }
-  runs.start({ id: runId, command: 'organize', source: request.source.kind, dryRun: request.dryRun });
+  runs.start({ id: runId, command: 'organize', source: request.source.kind, dryRun: request.dryRun, serverUrl: request.serverUrl });
   try {
     const hashed = await hashStage(request, hashes, runId, account);
     for (const file of account.ignored) logger.debug(`ignored (not a photo): ${file}`);
@@ -117,7 +119,7 @@ export async function organize(request: OrganizeRequest): Promise<OrganizeResult
       references,
       seconds: (performance.now() - started) / 1000,
     });
-    status = account.failed.length > 0 || actions.some((action) => action.status === 'failed') ? 'partial' : 'done';
+    status = account.failed.length > 0 || actions.some((action) => action.status === 'failed' || action.status === 'not kept') ? 'partial' : 'done';
     runs.finish(runId, status, summaryLine(report));
     return { report, groups, status };
   } catch (error) {
@@ -201,6 +203,7 @@ async function actionStage(groups: PhotoGroup[], request: OrganizeRequest, journ
     runId,
     journal,
     logger,
+    verify: request.verify !== false,
     ...(request.signal ? { signal: request.signal } : {}),
     ...(request.onProgress ? { onProgress: request.onProgress } : {}),
   });

@@ -6,6 +6,10 @@
  * (`--immich-review --write-similarity`), each twice, counting the writing requests. Each round starts cold in a fresh
  * folder; min/median/max over rounds (`PO_BENCH_ROUNDS`, default 3). Prints one JSON line.
  *
+ * The writing runs (tag 2,000 groups; albums + favorites + stacks for 2,000 groups) are timed with
+ * read-back and with `--no-verify`, interleaved in each round on a warm store, from the same server
+ * state: seconds and every request the run sends.
+ *
  * Next to the CLI, the floors it cannot beat at the same concurrency against the same server: paging
  * through the listing, and fetching every thumbnail without decoding it. CPU seconds (user + system)
  * of the CLI are reported too: on a busy machine they move far less than wall time.
@@ -90,6 +94,19 @@ async function fetchFloor(agent: Agent, origin: string, key: string, ids: string
   return (performance.now() - started) / 1000;
 }
 
+/** Back to the seeded state: no tag, album, stack or favorite. */
+function resetWrites(state: Awaited<ReturnType<typeof startFakeImmich>>['state']): void {
+  state.tags.clear();
+  state.tagAssets.clear();
+  state.albums.clear();
+  for (const stack of [...state.stacks.values()]) state.deleteStack(stack.id);
+  for (const asset of state.assets.values()) asset.isFavorite = false;
+}
+
+const WRITE_CASES = { tag: ['--tag-only'], groups: ['--create-albums', '--mark-best-favorite', '--stack'] } as const;
+type WriteCase = keyof typeof WRITE_CASES;
+type Mode = 'readBack' | 'noVerify';
+
 function spread(values: number[], digits = 1): { min: number; median: number; max: number } {
   const sorted = [...values].sort((a, b) => a - b);
   const round = (value: number): number => Math.round(value * 10 ** digits) / 10 ** digits;
@@ -135,6 +152,10 @@ try {
   let resolveSeconds = 0;
   let resolveSecondWrites = 0;
   let resolveSecondSeconds = 0;
+  const writeRuns: Record<WriteCase, Record<Mode, { seconds: number[]; requests: number; writes: number; exit: string }>> = {
+    tag: { readBack: { seconds: [], requests: 0, writes: 0, exit: '' }, noVerify: { seconds: [], requests: 0, writes: 0, exit: '' } },
+    groups: { readBack: { seconds: [], requests: 0, writes: 0, exit: '' }, noVerify: { seconds: [], requests: 0, writes: 0, exit: '' } },
+  };
   for (let round = 0; round < ROUNDS; round++) {
     const dir = path.join(work, `round-${round}`);
     mkdirSync(dir);
@@ -149,6 +170,22 @@ try {
     warm.push(await timedCli(common));
     warmThumbnails = fake.thumbnailRequests().length;
     log(`round ${round + 1}/${ROUNDS}: cold ${cold.at(-1)?.seconds.toFixed(1)} s ${cold.at(-1)?.peakRssMB} MB, warm ${warm.at(-1)?.seconds.toFixed(1)} s ${warm.at(-1)?.peakRssMB} MB`);
+    // With and without read-back, alternating which goes first, each from the seeded state.
+    const modes: Mode[] = round % 2 === 0 ? ['readBack', 'noVerify'] : ['noVerify', 'readBack'];
+    for (const name of Object.keys(WRITE_CASES) as WriteCase[]) {
+      for (const mode of modes) {
+        resetWrites(fake.state);
+        fake.clearRequests();
+        const timed = await timedCli([...common, ...WRITE_CASES[name], ...(mode === 'noVerify' ? ['--no-verify'] : [])]);
+        const entry = writeRuns[name][mode];
+        entry.seconds.push(timed.seconds);
+        entry.requests = fake.requests().length;
+        entry.writes = fake.writeRequests().length;
+        entry.exit = timed.report.groups.length === GROUPS ? 'ok' : `groups ${timed.report.groups.length}`;
+      }
+      log(`  ${name}: read-back ${writeRuns[name].readBack.seconds.at(-1)?.toFixed(1)} s / ${writeRuns[name].readBack.requests} requests, --no-verify ${writeRuns[name].noVerify.seconds.at(-1)?.toFixed(1)} s / ${writeRuns[name].noVerify.requests} requests`);
+    }
+    resetWrites(fake.state);
     if (round > 0) continue;
     // Writing requests do not change from round to round: counted once.
     fake.clearRequests();
@@ -200,7 +237,18 @@ try {
       [`--immich-review --write-similarity, ${groups} groups: writing requests`]: resolveWrites,
       '--immich-review --write-similarity: other requests, seconds': `${resolveReads}, ${resolveSeconds.toFixed(1)} s`,
       '--immich-review --write-similarity again: writing requests, seconds': `${resolveSecondWrites}, ${resolveSecondSeconds.toFixed(1)} s`,
+      ...Object.fromEntries(
+        (Object.keys(WRITE_CASES) as WriteCase[]).flatMap((name) => {
+          const { readBack, noVerify } = writeRuns[name];
+          const label = name === 'tag' ? `tag ${groups} groups` : `albums + favorites + stacks, ${groups} groups`;
+          return [
+            [`${label}, read-back: seconds / requests (writing)`, `${show(spread(readBack.seconds))} / ${readBack.requests} (${readBack.writes})`],
+            [`${label}, --no-verify: seconds / requests (writing)`, `${show(spread(noVerify.seconds))} / ${noVerify.requests} (${noVerify.writes})`],
+          ];
+        }),
+      ),
     },
+    writeRuns,
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
 } finally {

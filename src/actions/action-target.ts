@@ -12,6 +12,8 @@ export interface ApplyContext {
   runId: string;
   journal: RunRepository;
   logger: Logger;
+  /** Read each batch of writes back and count a change only when the server shows it (`--no-verify`: trust a 2xx answer). */
+  verify: boolean;
   signal?: AbortSignal;
   onProgress?: ProgressListener;
 }

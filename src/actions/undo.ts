@@ -128,11 +128,14 @@ async function reverse(entry: JournalEntry, client: ImmichClient, tags: TagResol
       return { line: `take ${list.length} assets out of album '${name}'` };
     }
     case 'album.create':
-      return dryRun ? { line: `take this run's photos out of album '${name}' and delete it if nothing else is in it` } : undoAlbumCreate(entry, client, call);
-    case 'stack.create':
-      // Members survive; only the grouping goes.
-      if (!dryRun) await unlessGone(() => client.deleteStack(entry.target, call));
+      if (dryRun) return { line: `take this run's photos out of album '${name}' and delete it if nothing else is in it` };
+      return entry.target === '' ? undoUnnamedAlbum(entry, client, call) : undoAlbumCreate(entry, client, call);
+    case 'stack.create': {
+      // Members survive; only the grouping goes. Cut off before the server named it: the stack with the group's best on top and only its photos.
+      const id = entry.target !== '' ? entry.target : await unnamedStack(entry, client, call);
+      if (!dryRun && id !== undefined) await unlessGone(() => client.deleteStack(id, call));
       return { line: `unstack '${name}'` };
+    }
     default:
       return RESOLVE_ACTIONS.has(entry.action) ? reverseResolve(entry, client, dryRun, call) : { kept: `unknown journal action ${entry.action}` };
   }
@@ -192,6 +195,40 @@ async function undoAlbumCreate(entry: JournalEntry, client: ImmichClient, call: 
   if (left > 0) return { line: `take this run's photos out of album '${name}'`, kept: `album '${name}' kept: ${left} photos were added to it by someone else` };
   await unlessGone(() => client.deleteAlbum(entry.target, call));
   return { line: `delete album '${name}' this run created` };
+}
+
+/**
+ * An album whose creation was cut off before the server named it: the albums of that name holding
+ * nothing but this run's photos (possibly none) are the one it made; any other album of the name is left alone.
+ */
+async function undoUnnamedAlbum(entry: JournalEntry, client: ImmichClient, call: Call): Promise<Reversal> {
+  const name = entry.detail ?? '';
+  const ours = new Set(JSON.parse(entry.subject) as string[]);
+  let deleted = 0;
+  for (const album of (await client.getAlbums({ name }, call)).filter((candidate) => candidate.albumName === name)) {
+    const members = await albumMembers(client, album.id, call);
+    if (!members.every((id) => ours.has(id))) continue;
+    if (members.length > 0) await unlessGone(() => client.removeAssetsFromAlbum(album.id, members, call));
+    await unlessGone(() => client.deleteAlbum(album.id, call));
+    deleted++;
+  }
+  return { line: deleted > 0 ? `delete album '${name}' this run created` : `find no album '${name}' left of this run` };
+}
+
+/** The album's photos: embedded before v3, else one album search. */
+async function albumMembers(client: ImmichClient, albumId: string, call: Call): Promise<string[]> {
+  const album = await client.getAlbum(albumId, call);
+  if (album.assets) return album.assets.map((asset) => (asset as { id: string }).id);
+  if ((album.assetCount ?? 0) === 0) return [];
+  const page = await client.searchMetadataPage({ albumIds: [albumId], size: 1000, withDeleted: false }, call);
+  return page.items.map((item) => (item as { id: string }).id);
+}
+
+/** The stack of a cut-off `stack.create`: the group's best on top and nothing but the group's photos. */
+async function unnamedStack(entry: JournalEntry, client: ImmichClient, call: Call): Promise<string | undefined> {
+  const group = JSON.parse(entry.subject) as string[];
+  const [stack] = await client.getStacks({ primaryAssetId: group[0] ?? '' }, call);
+  return stack && (stack.assets ?? []).every((asset) => group.includes(asset.id)) ? stack.id : undefined;
 }
 
 /** All or nothing on the server: if one asset is gone since, the rest are done one by one. */

@@ -34,7 +34,8 @@ export interface ReportGroup {
 }
 
 export type ActionType = 'tag' | 'untag' | 'album' | 'favorite' | 'stack' | 'copy' | 'review' | 'metadata' | 'inherit' | 'archive' | 'trash';
-export type ActionStatus = 'done' | 'planned' | 'failed' | 'unchanged';
+/** `not kept`: the server answered a write as done, but reading its state back does not show the change. */
+export type ActionStatus = 'done' | 'planned' | 'failed' | 'unchanged' | 'not kept';
 
 export interface ReportAction {
   type: ActionType;

@@ -100,6 +100,10 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE photos_v4 RENAME TO photos;
   CREATE INDEX photos_checksum ON photos (checksum);
   `,
+  // 5: the server an Immich run read and changed (its web address, never a key), so undo and runs know it.
+  `
+  ALTER TABLE runs ADD COLUMN server_url TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -15,6 +15,8 @@ export interface RunRecord {
   id: string;
   command: string;
   source: string;
+  /** Immich runs: the server's web address (no key), as the run reached it. Absent for runs before it was recorded. */
+  serverUrl: string | undefined;
   dryRun: boolean;
   startedAt: string;
   finishedAt: string | undefined;
@@ -47,6 +49,7 @@ interface RunRow {
   id: string;
   command: string;
   source: string;
+  server_url: string | null;
   dry_run: number;
   started_at: string;
   finished_at: string | null;
@@ -69,10 +72,10 @@ interface JournalRow {
 export class RunRepository {
   constructor(private readonly db: StoreDatabase) {}
 
-  start(run: { id: string; command: string; source: string; dryRun: boolean }): void {
+  start(run: { id: string; command: string; source: string; dryRun: boolean; serverUrl?: string | undefined }): void {
     this.db
-      .prepare('INSERT INTO runs (id, command, source, dry_run, started_at, status) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(run.id, run.command, run.source, run.dryRun ? 1 : 0, new Date().toISOString(), 'running');
+      .prepare('INSERT INTO runs (id, command, source, server_url, dry_run, started_at, status) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(run.id, run.command, run.source, run.serverUrl ?? null, run.dryRun ? 1 : 0, new Date().toISOString(), 'running');
   }
 
   finish(id: string, status: RunStatus, summary: string): void {
@@ -96,6 +99,16 @@ export class RunRepository {
   /** Records a change before its request is sent; `settle` it with what the server confirmed. */
   intend(entry: NewEntry): JournalEntry {
     return this.insert(entry, true);
+  }
+
+  /**
+   * Names the object a pending intent made, once the server's answer says it (a new album's or
+   * stack's id); it stays pending until settled. An intent whose answer never came keeps an empty
+   * target, and undo finds the object by what the entry says instead.
+   */
+  identify(intent: JournalEntry, target: string): JournalEntry {
+    this.db.prepare('UPDATE journal SET target = ? WHERE run_id = ? AND seq = ?').run(target, intent.runId, intent.seq);
+    return { ...intent, target };
   }
 
   /** Settles an intent with the subject the server confirmed, or drops it when nothing changed. */
@@ -132,6 +145,7 @@ function toRun(row: RunRow): RunRecord {
     id: row.id,
     command: row.command,
     source: row.source,
+    serverUrl: row.server_url ?? undefined,
     dryRun: row.dry_run === 1,
     startedAt: row.started_at,
     finishedAt: row.finished_at ?? undefined,

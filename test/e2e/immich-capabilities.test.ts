@@ -4,6 +4,8 @@
  * and the fake records no writing request.
  */
 
+import Database from 'better-sqlite3';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeImmich, type FakeImmich } from '../helpers/fake-immich/index.js';
 import { fromSample, lastChangingRun, organizeArgs, SAMPLE, SAMPLE_PHOTOS, seedAssets, snapshot, undoArgs } from '../helpers/immich-e2e.js';
@@ -67,11 +69,19 @@ describe('Immich capabilities and permissions are checked before anything change
     expect(refused.stderr).toMatch(/lacks tag\.delete, which undoing run .* needs; nothing was changed/);
     expect(fake.writeRequests()).toEqual([]);
     expect(snapshot(fake)).toEqual(tagged);
-    // Another server (the journal does not name one): refused before anything is marked undone.
+    // Another server than the one the run recorded: refused before anything is read there or marked undone.
     const other = await server();
     const elsewhere = await runCli([...undoArgs(fake, root, lastChangingRun(root)).slice(0, 5), other.fake.url], { env: { IMMICH_API_KEY: other.key } });
     expect(elsewhere.code).toBe(2);
-    expect(elsewhere.stderr).toMatch(/none of the photos run .* changed is on .* Nothing was changed/);
+    expect(elsewhere.stderr).toMatch(new RegExp(`changed the Immich server at ${fake.url}, but --immich-url names ${other.fake.url}; .*Nothing was changed`));
+    expect(other.fake.requests()).toEqual([]);
+    // A run recorded before the server was kept: the old check, none of its photos is on the server given.
+    const db = new Database(path.join(root, 'h.db'));
+    db.prepare('UPDATE runs SET server_url = NULL').run();
+    db.close();
+    const legacy = await runCli([...undoArgs(fake, root, lastChangingRun(root)).slice(0, 5), other.fake.url], { env: { IMMICH_API_KEY: other.key } });
+    expect(legacy.code).toBe(2);
+    expect(legacy.stderr).toMatch(/none of the photos run .* changed is on .* Nothing was changed/);
     expect(other.fake.writeRequests()).toEqual([]);
     expect((await runCli(undoArgs(fake, root, lastChangingRun(root)), { env: { IMMICH_API_KEY: key } })).code).toBe(0);
     expect(snapshot(fake).tags).toEqual({});

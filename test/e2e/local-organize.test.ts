@@ -170,11 +170,11 @@ describe('command line contract', () => {
     expect(badReport.stderr).toMatch(/\.json, \.html or \.csv/);
   });
 
-  it('exits 1 for a folder that does not exist', async () => {
+  it('exits 2 for a folder that does not exist, saying "no such folder"', async () => {
     const root = tempDir();
     const result = await runCli(['organize', '-s', path.join(root, 'nope'), '--save-hashes', path.join(root, 'h.db')]);
-    expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/cannot read folder .*nope: file vanished or is a dangling link/);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim()).toBe(`photo-organizer: no such folder: ${path.join(root, 'nope')}`);
   });
 
   it('prints --version and --help with examples', async () => {

@@ -21,9 +21,13 @@ export interface ServerState {
   stacks: Record<string, string[]>;
   /** Tag names by id: a pending `tag.upsert` entry knows its tags by name only. Not a fact of its own. */
   tagNames: Record<string, string>;
+  /** Album names and stack primaries by id: a creation cut off before the server named it is known by these. Not facts of their own. */
+  albumNames: Record<string, string>;
+  stackPrimaries: Record<string, string>;
 }
 
-export function serverState(fake: FakeImmich): ServerState {
+/** The server's writable state (a running fake, or a state read from a stopped one's file). */
+export function serverState(fake: Pick<FakeImmich, 'state'>): ServerState {
   const sorted = (ids: Iterable<string>) => [...ids].sort();
   return {
     tags: Object.fromEntries([...fake.state.tags.keys()].map((id) => [id, sorted(fake.state.tagAssets.get(id) ?? [])])),
@@ -31,13 +35,17 @@ export function serverState(fake: FakeImmich): ServerState {
     favorites: sorted([...fake.state.assets.values()].filter((asset) => asset.isFavorite).map((asset) => asset.id)),
     stacks: Object.fromEntries([...fake.state.stacks.values()].map((stack) => [stack.id, sorted(stack.assetIds)])),
     tagNames: Object.fromEntries([...fake.state.tags.values()].map((tag) => [tag.id, tag.value])),
+    albumNames: Object.fromEntries([...fake.state.albums.values()].map((album) => [album.id, album.albumName])),
+    stackPrimaries: Object.fromEntries([...fake.state.stacks.values()].map((stack) => [stack.id, stack.primaryAssetId])),
   };
 }
 
 interface JournalRow {
   action: string;
+  /** Empty for an album or stack creation cut off before the server named it. */
   target: string;
   subject: string;
+  detail: string | null;
   /** Recorded before its request and never settled (the run died meanwhile). */
   pending: boolean;
 }
@@ -48,7 +56,7 @@ export function journalRows(storeFile: string): JournalRow[] {
   const db = new Database(storeFile, { readonly: true });
   try {
     if (!hasTable(db, 'journal')) return [];
-    const rows = db.prepare('SELECT action, target, subject, pending FROM journal WHERE undone_at IS NULL ORDER BY applied_at, run_id, seq').all() as (Omit<JournalRow, 'pending'> & { pending: number })[];
+    const rows = db.prepare('SELECT action, target, subject, detail, pending FROM journal WHERE undone_at IS NULL ORDER BY applied_at, run_id, seq').all() as (Omit<JournalRow, 'pending'> & { pending: number })[];
     return rows.map((row) => ({ ...row, pending: row.pending === 1 }));
   } finally {
     db.close();
@@ -81,6 +89,8 @@ export function replayJournal(before: ServerState, rows: readonly JournalRow[]):
   const ids = (row: JournalRow) => JSON.parse(row.subject) as string[];
   const members = (map: Map<string, Set<string>>, key: string) => map.get(key) ?? map.set(key, new Set()).get(key) ?? new Set<string>();
   for (const row of rows) {
+    // A creation the server never named: see journalGap.
+    if (row.target === '' && (row.action === 'album.create' || row.action === 'stack.create')) continue;
     switch (row.action) {
       case 'tag.create':
         members(tags, row.target);
@@ -111,7 +121,7 @@ export function replayJournal(before: ServerState, rows: readonly JournalRow[]):
     }
   }
   const plain = (map: Map<string, Set<string>>) => Object.fromEntries([...map].map(([id, set]) => [id, [...set].sort()]));
-  return { tags: plain(tags), albums: plain(albums), favorites: [...favorites].sort(), stacks: plain(stacks), tagNames: before.tagNames };
+  return { tags: plain(tags), albums: plain(albums), favorites: [...favorites].sort(), stacks: plain(stacks), tagNames: before.tagNames, albumNames: before.albumNames, stackPrimaries: before.stackPrimaries };
 }
 
 /** Single facts (an asset in a tag, an album, a favorite, ...) of a state, as comparable strings. */
@@ -142,8 +152,18 @@ export function journalGap(server: ServerState, before: ServerState, rows: reado
   const upserted = new Set(rows.filter((row) => row.pending && row.action === 'tag.upsert').flatMap((row) => JSON.parse(row.subject) as string[]));
   // `tag <id>` alone is the tag's existence: explained when a pending upsert names it.
   const upsertedTag = (fact: string) => /^tag \S+$/.test(fact) && upserted.has(server.tagNames[fact.slice(4)] ?? '');
+  // An album or stack (and its photos) made by a creation cut off before the server named it: known by name, or by its top photo.
+  const unnamed = rows.filter((row) => row.pending && row.target === '');
+  const madeUnnamed = (fact: string): boolean => {
+    const [kind = '', id = '', asset] = fact.split(' ');
+    return unnamed.some((row) => {
+      const photos = JSON.parse(row.subject) as string[];
+      const same = kind === 'album' ? row.action === 'album.create' && server.albumNames[id] === row.detail : kind === 'stack' && row.action === 'stack.create' && server.stackPrimaries[id] === photos[0];
+      return same && (asset === undefined || photos.includes(asset));
+    });
+  };
   return {
-    unjournaled: [...onServer].filter((fact) => !settled.has(fact) && !withPending.has(fact) && !upsertedTag(fact)),
+    unjournaled: [...onServer].filter((fact) => !settled.has(fact) && !withPending.has(fact) && !upsertedTag(fact) && !madeUnnamed(fact)),
     phantom: [...settled].filter((fact) => withPending.has(fact) && !onServer.has(fact)),
   };
 }

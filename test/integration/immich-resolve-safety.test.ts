@@ -71,7 +71,7 @@ describe.each(['archive', 'trash'] as const)('--%s-others safety', (mode) => {
     const journal = new RunRepository(openStore(path.join(tempDir(), 'h.db')));
     journal.start({ id: 'run-1', command: 'organize', source: 'immich', dryRun: false });
     fake.clearRequests();
-    return target.apply(await target.plan(groups), { runId: 'run-1', journal, logger: silentLogger });
+    return target.apply(await target.plan(groups), { runId: 'run-1', journal, logger: silentLogger, verify: true });
   }
 
   const touched = (): Set<string> => {

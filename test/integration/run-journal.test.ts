@@ -54,4 +54,26 @@ describe('the run journal', () => {
     const journal = new RunRepository(openStore(file));
     expect(journal.journal('run-1')).toMatchObject([{ seq: 1, action: 'favorite', pending: false }]);
   });
+
+  it('keeps the server a run used; a run recorded before the server was kept reads as having none', () => {
+    const file = path.join(tempDir(), 'v4.db');
+    const old = new Database(file);
+    MIGRATIONS.slice(0, 4).forEach((sql, index) => {
+      old.exec(sql);
+      old.pragma(`user_version = ${index + 1}`);
+    });
+    old.prepare("INSERT INTO runs (id, command, source, dry_run, started_at, status) VALUES ('old-run', 'organize', 'immich', 0, '2026-01-01', 'done')").run();
+    old.close();
+    const journal = new RunRepository(openStore(file));
+    journal.start({ id: 'new-run', command: 'organize', source: 'immich', dryRun: false, serverUrl: 'https://photos.example/immich' });
+    expect(journal.get('old-run')?.serverUrl).toBeUndefined();
+    expect(journal.get('new-run')?.serverUrl).toBe('https://photos.example/immich');
+  });
+
+  it('names a pending intent once the server says what it made, and keeps it pending', () => {
+    const { journal } = freshJournal();
+    const intent = journal.intend({ ...entry, action: 'album.create', target: '' });
+    journal.identify(intent, 'album-9');
+    expect(journal.journal('run-1')).toMatchObject([{ action: 'album.create', target: 'album-9', pending: true }]);
+  });
 });

@@ -1,17 +1,18 @@
 /**
  * `--mark-best-favorite`: the best photo of each group becomes a favorite. Photos already favorite
  * (as listed this run) are left out of the write and of the journal, so undo never un-favorites them.
- * `PUT /assets` is all or nothing (API-NOTES §14.2); the source lists only the key owner's assets.
+ * `PUT /assets` is all or nothing (API-NOTES §14.2); the source lists only the key owner's assets. One
+ * favorites search reads the batch back: a server that ignores `isFavorite` is caught there.
  */
 
 import type { ReportAction } from '../../core/report.js';
-import type { ImmichClient } from '../../sources/immich/index.js';
 import type { ActionTarget, ApplyContext } from '../action-target.js';
 import { planGroups, type GroupActionsPlan } from './group-plan.js';
-import { chunked } from './tag-lookup.js';
-import { beginWrite, errorMessage, mapLimited, settleWrite, UNCANCELLABLE, WRITE_CHUNK } from './write-support.js';
+import { notKeptAction, WrittenBatch } from './read-back.js';
+import { chunked, favoritesAmong, type ImmichServer } from './tag-lookup.js';
+import { beginWrite, errorMessage, UNCANCELLABLE, WRITE_CHUNK } from './write-support.js';
 
-export function favoriteTarget(client: ImmichClient, includeSimilar: boolean): ActionTarget<GroupActionsPlan> {
+export function favoriteTarget(server: ImmichServer, includeSimilar: boolean): ActionTarget<GroupActionsPlan> {
   return {
     plan: (groups) => planGroups(groups, includeSimilar, ''),
     describe: (plan) => {
@@ -19,7 +20,7 @@ export function favoriteTarget(client: ImmichClient, includeSimilar: boolean): A
       return [`Would mark ${ids.length} best photos as favorite (${plan.groups.length - ids.length} already are)`];
     },
     planned: (plan) => [{ type: 'favorite', target: 'best photos', count: toFavorite(plan).length, status: 'planned' }],
-    apply: (plan, context) => applyFavorites(client, plan, context),
+    apply: (plan, context) => applyFavorites(server, plan, context),
   };
 }
 
@@ -29,29 +30,25 @@ export function toFavorite(plan: GroupActionsPlan): string[] {
   return [...new Set(best)];
 }
 
-async function applyFavorites(client: ImmichClient, plan: GroupActionsPlan, context: ApplyContext): Promise<ReportAction[]> {
+const NOT_FAVORITE = 'the server answered 2xx to PUT /assets {isFavorite: true} but the photos are not favorites';
+
+async function applyFavorites(server: ImmichServer, plan: GroupActionsPlan, context: ApplyContext): Promise<ReportAction[]> {
   const ids = toFavorite(plan);
-  let done = 0;
-  let failed = 0;
-  let firstError: string | undefined;
+  const batch = new WrittenBatch({ seen: (written) => favoritesAmong(server, written), behaviour: NOT_FAVORITE });
   for (const chunk of chunked(ids, WRITE_CHUNK)) {
     const intent = beginWrite(context, { action: 'favorite', target: 'assets', detail: undefined, items: chunk });
-    let made = chunk;
     try {
-      await client.updateAssets({ ids: chunk, isFavorite: true }, UNCANCELLABLE);
+      await server.client.updateAssets({ ids: chunk, isFavorite: true }, UNCANCELLABLE);
+      batch.add(intent, chunk);
     } catch (error) {
-      // All or nothing on the server, but the answer may be lost after it committed: ask.
-      const now = await mapLimited(chunk, (id) => client.getAsset(id, UNCANCELLABLE).then((asset) => asset.isFavorite === true)).catch(() => undefined);
-      made = now ? chunk.filter((_, index) => now[index]) : [];
-      failed += chunk.length - made.length;
-      firstError ??= errorMessage(error);
+      // All or nothing on the server, but the answer may be lost after it committed: the read-back tells.
+      batch.add(intent, chunk, errorMessage(error));
       context.logger.warn(`marking ${chunk.length} photos as favorite failed: ${errorMessage(error)}`);
-      if (!now) continue;
     }
-    settleWrite(context, intent, made);
-    done += made.length;
   }
+  const { done, notKept, failed, error } = await batch.settle(context);
   const actions: ReportAction[] = [{ type: 'favorite', target: 'best photos', count: done || plan.groups.length, status: done > 0 ? 'done' : 'unchanged' }];
-  if (failed > 0) actions.push({ type: 'favorite', target: 'best photos', count: failed, status: 'failed', ...(firstError ? { error: firstError } : {}) });
+  actions.push(...notKeptAction('favorite', 'best photos', notKept, NOT_FAVORITE));
+  if (failed > 0) actions.push({ type: 'favorite', target: 'best photos', count: failed, status: 'failed', ...(error ? { error } : {}) });
   return actions;
 }

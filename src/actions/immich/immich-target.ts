@@ -128,7 +128,7 @@ function mainTarget(options: ImmichTargetOptions, action: ImmichAction): ActionT
       }
       if (action.favorite) {
         needs.push({ flag: '--mark-best-favorite', api: 'search', permissions: ['asset.update'] });
-        targets.push(favoriteTarget(client, includeSimilar));
+        targets.push(favoriteTarget({ client, capabilities }, includeSimilar));
       }
       if (action.stack) {
         needs.push({ flag: '--stack', api: 'stacks', permissions: ['stack.read', 'stack.create'] });

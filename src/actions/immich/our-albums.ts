@@ -21,7 +21,8 @@ export function albumsWeCreated(journal: RunRepository): OurAlbum[] {
     if (run.source !== 'immich' || run.dryRun) continue;
     for (const entry of journal.journal(run.id).reverse()) {
       if (entry.undoneAt !== undefined) continue;
-      if (entry.action === 'album.create' && !albums.has(entry.target)) {
+      // An album whose creation was cut off before the server named it is found by name instead.
+      if (entry.action === 'album.create' && entry.target !== '' && !albums.has(entry.target)) {
         albums.set(entry.target, { id: entry.target, name: entry.detail ?? '', assetIds: new Set(JSON.parse(entry.subject) as string[]) });
       }
       if (entry.action === 'album.assets') additions.push({ id: entry.target, assetIds: JSON.parse(entry.subject) as string[] });

@@ -8,9 +8,11 @@
 import { CancelledError } from '../../core/errors.js';
 import type { ReportAction } from '../../core/report.js';
 import type { ImmichClient, StackDto } from '../../sources/immich/index.js';
+import type { JournalEntry } from '../../store/run-repository.js';
 import type { ActionTarget, ApplyContext } from '../action-target.js';
 import { planGroups, type GroupActionsPlan, type GroupPlan } from './group-plan.js';
-import { errorMessage, UNCANCELLABLE, withSignal, writeCall } from './write-support.js';
+import { notKeptAction } from './read-back.js';
+import { beginWrite, errorMessage, refusedOutright, UNCANCELLABLE, withSignal } from './write-support.js';
 
 export function stackTarget(client: ImmichClient, includeSimilar: boolean): ActionTarget<GroupActionsPlan> {
   return {
@@ -33,6 +35,14 @@ export function stackVerdict(group: GroupPlan, stackOf: ReadonlyMap<string, Stac
   return same ? 'done-before' : 'in-other-stack';
 }
 
+const STACK_NOT_LISTED = 'the server answered 2xx to POST /stacks but GET /stacks does not list the stack';
+
+interface StackWrite {
+  intent: JournalEntry;
+  stackId: string;
+  group: GroupPlan;
+}
+
 async function applyStacks(client: ImmichClient, plan: GroupActionsPlan, context: ApplyContext): Promise<ReportAction[]> {
   if (plan.groups.length === 0) return [];
   // One read of every stack the user has, instead of one per group.
@@ -41,8 +51,9 @@ async function applyStacks(client: ImmichClient, plan: GroupActionsPlan, context
     for (const asset of stack.assets ?? []) stackOf.set(asset.id, stack);
     stackOf.set(stack.primaryAssetId, stack);
   }
-  const counts = { created: 0, before: 0, leftAlone: 0, failed: 0 };
+  const counts = { created: 0, before: 0, leftAlone: 0, failed: 0, notKept: 0 };
   let firstError: string | undefined;
+  const written: StackWrite[] = [];
   for (const group of plan.groups) {
     const verdict = stackVerdict(group, stackOf);
     if (verdict === 'done-before') counts.before++;
@@ -51,7 +62,7 @@ async function applyStacks(client: ImmichClient, plan: GroupActionsPlan, context
     try {
       const stack = await createStack(client, group, context);
       for (const id of group.assetIds) stackOf.set(id, stack);
-      counts.created++;
+      written.push({ intent: stack.intent, stackId: stack.id, group });
     } catch (error) {
       if (error instanceof CancelledError) throw error;
       counts.failed++;
@@ -59,27 +70,65 @@ async function applyStacks(client: ImmichClient, plan: GroupActionsPlan, context
       context.logger.warn(`stacking ${group.assetIds.length} photos failed: ${errorMessage(error)}`);
     }
   }
+  if (written.length > 0) {
+    try {
+      const kept = await stacksHeld(client, written, context.verify);
+      for (const write of written) {
+        const members = kept.get(write.stackId);
+        context.journal.settle(write.intent, members ? JSON.stringify(members) : undefined);
+        if (members) counts.created++;
+        else counts.notKept++;
+      }
+    } catch (error) {
+      // Left pending: undo deletes those stacks (the photos stay).
+      counts.failed += written.length;
+      firstError ??= `reading the stacks back failed: ${errorMessage(error)}`;
+    }
+  }
   if (counts.leftAlone > 0) context.logger.warn(`${counts.leftAlone} groups have a photo already in another stack; left alone (stacking would merge or split that stack)`);
   const actions: ReportAction[] = [];
   if (counts.created > 0) actions.push({ type: 'stack', target: 'groups', count: counts.created, status: 'done' });
   if (counts.before > 0) actions.push({ type: 'stack', target: 'groups', count: counts.before, status: 'unchanged' });
   if (counts.leftAlone > 0) actions.push({ type: 'stack', target: 'groups already in another stack', count: counts.leftAlone, status: 'unchanged' });
+  actions.push(...notKeptAction('stack', 'groups', counts.notKept, STACK_NOT_LISTED));
   if (counts.failed > 0) actions.push({ type: 'stack', target: 'groups', count: counts.failed, status: 'failed', ...(firstError ? { error: firstError } : {}) });
   return actions;
 }
 
-async function createStack(client: ImmichClient, group: GroupPlan, context: ApplyContext): Promise<StackDto> {
+/**
+ * The members of each written stack that the server shows (one `GET /stacks` for them all), by
+ * stack id; a stack not listed, or without the best photo on top, is not there. Without `verify`, the answers are taken as they are.
+ */
+async function stacksHeld(client: ImmichClient, written: readonly StackWrite[], verify: boolean): Promise<Map<string, string[]>> {
+  if (!verify) return new Map(written.map((write) => [write.stackId, write.group.assetIds]));
+  const listed = new Map((await client.getStacks({}, UNCANCELLABLE)).map((stack) => [stack.id, stack]));
+  const held = new Map<string, string[]>();
+  for (const { stackId, group } of written) {
+    const stack = listed.get(stackId);
+    if (!stack || stack.primaryAssetId !== group.assetIds[0]) continue;
+    const members = new Set([stack.primaryAssetId, ...(stack.assets ?? []).map((asset) => asset.id)]);
+    held.set(stackId, group.assetIds.filter((id) => members.has(id)));
+  }
+  return held;
+}
+
+/** Journaled ahead like an album (album-target.ts): named once the server answers, settled by the read-back. */
+async function createStack(client: ImmichClient, group: GroupPlan, context: ApplyContext): Promise<StackDto & { intent: JournalEntry }> {
   const [primary] = group.assetIds as [string];
+  const intent = beginWrite(context, { action: 'stack.create', target: '', detail: group.label, items: group.assetIds });
   let stack: StackDto | undefined;
   try {
     // Not retried blindly: POST /stacks is not idempotent.
-    stack = await client.createStack(group.assetIds, { ...writeCall(context), retry: false });
+    stack = await client.createStack(group.assetIds, { ...UNCANCELLABLE, retry: false });
   } catch (error) {
-    if (error instanceof CancelledError) throw error;
     // The answer may be lost after the server made the stack: adopt it if it is there.
-    stack = (await client.getStacks({ primaryAssetId: primary }, UNCANCELLABLE).catch(() => []))[0];
-    if (!stack) throw error;
+    const listed = refusedOutright(error) ? [] : await client.getStacks({ primaryAssetId: primary }, UNCANCELLABLE).catch(() => undefined);
+    stack = listed?.[0];
+    if (!stack) {
+      // Not there, or refused: nothing was made. Not known (the server is gone): left pending.
+      if (listed !== undefined) context.journal.settle(intent, undefined);
+      throw error;
+    }
   }
-  context.journal.record({ runId: context.runId, action: 'stack.create', target: stack.id, subject: JSON.stringify(group.assetIds), detail: group.label });
-  return stack;
+  return { ...stack, intent: context.journal.identify(intent, stack.id) };
 }

@@ -4,7 +4,7 @@
  * an archived photo in a group is tagged and put in albums like the others, so it must be found too.
  */
 
-import { isGone, type ImmichClient, type MetadataSearchBody, type ServerCapabilities, type TagDto } from '../../sources/immich/index.js';
+import { followPage, isGone, newTrail, type ImmichClient, type MetadataSearchBody, type ServerCapabilities, type TagDto } from '../../sources/immich/index.js';
 import { mapLimited } from './write-support.js';
 
 export interface ImmichServer {
@@ -38,10 +38,12 @@ type TagRef = Pick<TagDto, 'id' | 'value'>;
 
 /**
  * Which assets carry a tag. From v1.126 a `tagIds` search, which also matches assets that carry only
- * a child of the tag, so it can over-count; callers that write use per-asset results to be exact.
+ * a child of the tag, so it can over-count: reading a parent tag back cannot tell an asset that carries
+ * only a child from one that carries the parent (this tool writes a parent before its children).
  * Before v1.126 search has no tag filter (an older server drops `tagIds` silently and would answer
  * "everything"): then each asset's `tags` come from `GET /assets/{id}`, for the candidates given, or
- * for every asset of the library, read once per lookup object and reused.
+ * for every asset of the library, read once per lookup object and reused. The same happens on a
+ * server whose filtered searches stop early (PagingCheck).
  */
 export class TagCarriers {
   #library: Promise<Map<string, TagRef[]>> | undefined;
@@ -53,7 +55,10 @@ export class TagCarriers {
    * assets that carry the tag itself, not just a child of it (the library read may predate untagging the children).
    */
   async of(tag: TagRef, options: { among?: readonly string[]; exact?: boolean; signal?: AbortSignal | undefined } = {}): Promise<Set<string>> {
-    if (this.server.capabilities.searchTagIds) return searchIds(this.server, { tagIds: [tag.id] }, options.signal);
+    if (this.server.capabilities.searchTagIds) {
+      const found = await searchIds(this.server, { tagIds: [tag.id] }, options.signal);
+      if (found !== undefined) return found;
+    }
     const tagsOf = options.among !== undefined ? await readTags(this.server.client, options.among, options.signal) : await this.#wholeLibrary(options.signal);
     const matches = (other: TagRef): boolean => other.id === tag.id || (options.exact !== true && other.value.startsWith(`${tag.value}/`));
     const carrying = new Set<string>();
@@ -62,7 +67,10 @@ export class TagCarriers {
   }
 
   #wholeLibrary(signal: AbortSignal | undefined): Promise<Map<string, TagRef[]>> {
-    this.#library ??= searchIds(this.server, {}, signal).then((ids) => readTags(this.server.client, [...ids], signal));
+    this.#library ??= searchIds(this.server, {}, signal).then((ids) => {
+      if (ids === undefined) throw new Error(`${this.server.client.baseUrl} cannot list its library completely`);
+      return readTags(this.server.client, [...ids], signal);
+    });
     return this.#library;
   }
 }
@@ -84,24 +92,49 @@ async function readTags(client: ImmichClient, ids: readonly string[], signal: Ab
   return new Map(ids.map((id, index) => [id, tags[index] ?? []]));
 }
 
-/** Ids of the assets in an album (v1.135+ search; older servers embed them in `GET /albums/{id}`). */
+/**
+ * Ids of the assets in an album (v1.135+ search; older servers embed them in `GET /albums/{id}`, as
+ * do some compatible servers whose searches stop early).
+ */
 export async function assetsInAlbum(server: ImmichServer, albumId: string, signal?: AbortSignal): Promise<Set<string>> {
-  if (server.capabilities.searchAlbumIds) return searchIds(server, { albumIds: [albumId] }, signal);
+  const found = server.capabilities.searchAlbumIds ? await searchIds(server, { albumIds: [albumId] }, signal) : undefined;
+  if (found !== undefined) return found;
   const album = await server.client.getAlbum(albumId, signal ? { signal } : {});
-  return new Set((album.assets ?? []).map((asset) => (asset as { id?: unknown }).id).filter((id): id is string => typeof id === 'string'));
+  if (!album.assets) throw new Error(`${server.client.baseUrl} cannot tell completely which photos album ${album.albumName} holds`);
+  return new Set(album.assets.map((asset) => (asset as { id?: unknown }).id).filter((id): id is string => typeof id === 'string'));
 }
 
-async function searchIds(server: ImmichServer, filter: { tagIds?: string[]; albumIds?: string[] }, signal?: AbortSignal): Promise<Set<string>> {
+/**
+ * Which of `ids` are favorites now: one `isFavorite` search (per scope), each answer checked on the
+ * asset itself too, so a server that ignores the filter cannot make every asset look like one.
+ */
+export async function favoritesAmong(server: ImmichServer, ids: readonly string[]): Promise<Set<string>> {
+  const wanted = new Set(ids);
+  const favorites = await searchIds(server, { isFavorite: true }, undefined, (item) => (item as { isFavorite?: unknown }).isFavorite === true);
+  if (favorites !== undefined) return new Set([...favorites].filter((id) => wanted.has(id)));
+  // The search cannot be trusted: each asset is asked (an asset gone since is no favorite).
+  const flags = await mapLimited(ids, (id) => server.client.getAsset(id).then((asset) => asset.isFavorite === true, (error: unknown) => {
+    if (isGone(error)) return false;
+    throw error;
+  }));
+  return new Set(ids.filter((_, index) => flags[index]));
+}
+
+/** The ids a search finds (over every scope), or undefined when the server's paging cannot be trusted to have listed them all. */
+async function searchIds(server: ImmichServer, filter: Pick<MetadataSearchBody, 'tagIds' | 'albumIds' | 'isFavorite'>, signal?: AbortSignal, accept: (item: unknown) => boolean = () => true): Promise<Set<string> | undefined> {
   const ids = new Set<string>();
+  const filtered = Object.keys(filter).length > 0;
   for (const scope of searchScopes(server.capabilities)) {
+    const trail = newTrail();
     for (let page: number | null = 1; page !== null; ) {
       const result = await server.client.searchMetadataPage({ ...filter, ...scope, page, size: 1000, withDeleted: false }, signal ? { signal } : {});
       for (const item of result.items) {
         const id = (item as { id?: unknown }).id;
-        if (typeof id === 'string') ids.add(id);
+        if (typeof id === 'string' && accept(item)) ids.add(id);
       }
-      page = result.nextPage;
+      page = followPage(trail, page, result.items.length, result.nextPage);
     }
+    if (trail.repeated || (filtered && !(await server.client.paging.complete(trail, signal)))) return undefined;
   }
   return ids;
 }

@@ -4,8 +4,9 @@
  * tags the assets that duplicate a photo of a loaded local library, and `--remove-tag` takes a tag
  * (and its children) off every asset that has it, then optionally deletes it (`--delete-tag`).
  * Writes are batched (one request per chunk of ids), skip what is already so (a second identical run
- * sends no writing request) and are journaled right after the server confirms them, from the
- * server's per-asset answer, so `undo` reverses exactly what was done.
+ * sends no writing request), and are journaled ahead of each request and settled once the tag is read
+ * back (read-back.ts): only assets the server shows carrying the tag count, so `undo` reverses exactly
+ * what was done.
  */
 
 import type { ReportAction } from '../../core/report.js';
@@ -15,7 +16,8 @@ import { requireCapability } from '../../sources/immich/index.js';
 import type { ActionTarget, ApplyContext } from '../action-target.js';
 import { actionableGroups } from '../plan.js';
 import { chunked, TagCarriers, tagSubtree } from './tag-lookup.js';
-import { beginWrite, errorMessage, limitLines, mapLimited, settleWrite, UNCANCELLABLE, withSignal, WRITE_CHUNK, writeCall } from './write-support.js';
+import { addOutcome, notKeptAction, WrittenBatch, type BatchOutcome } from './read-back.js';
+import { beginWrite, errorMessage, limitLines, mapLimited, UNCANCELLABLE, withSignal, WRITE_CHUNK, writeCall } from './write-support.js';
 
 export { WRITE_CHUNK } from './write-support.js';
 
@@ -84,40 +86,47 @@ export function planTagging(groups: readonly PhotoGroup[], options: Pick<TagTarg
   return { kind: 'tag', tagName: options.tagName, assetIds: [...ids].sort(), groups: count, perGroup };
 }
 
-interface Tally {
-  done: number;
+interface Tally extends BatchOutcome {
   unchanged: number;
-  failed: number;
-  error?: string;
 }
+
+const emptyTally = (unchanged = 0): Tally => ({ done: 0, notKept: 0, failed: 0, unchanged });
+
+const TAG_NOT_LISTED = 'the server answered 2xx to PUT /tags but GET /tags does not list the tag';
+const TAG_NOT_CARRIED = 'the server answered 2xx to PUT /tags/{id}/assets but the assets carry no tag';
+const TAG_STILL_CARRIED = 'the server answered 2xx to DELETE /tags/{id}/assets but the assets still carry the tag';
+const TAG_NOT_DELETED = 'the server answered 2xx to DELETE /tags/{id} but GET /tags still lists the tag';
 
 async function tagAssets(client: ImmichClient, carriers: TagCarriers, plan: Extract<TagPlan, { kind: 'tag' }>, context: ApplyContext): Promise<ReportAction[]> {
   if (plan.assetIds.length === 0) return [];
   const { tags, createdNow } = await ensureTags(client, [plan.tagName, ...plan.perGroup.map((group) => group.tagName)], context);
-  const tagOf = (name: string): TagDto => {
-    const tag = tags.get(name);
-    if (!tag) throw new Error(`Immich did not create the tag '${name}'`);
-    return tag;
-  };
-  const main = tagOf(plan.tagName);
+  const main = tags.get(plan.tagName);
+  // Answered as made, yet not listed: nothing can carry it (a stub tag route).
+  if (!main) return notKeptAction('tag', plan.tagName, plan.assetIds.length, TAG_NOT_LISTED);
   const mainTally = await tagMissing(client, carriers, main, plan.assetIds, createdNow.has(main.id), context, true);
   const actions = tallyActions('tag', plan.tagName, mainTally);
   if (plan.perGroup.length > 0) {
+    const listed = plan.perGroup.filter((group) => tags.has(group.tagName));
     const tallies = await mapLimited(
-      plan.perGroup,
-      (group) => tagMissing(client, carriers, tagOf(group.tagName), group.assetIds, createdNow.has(tagOf(group.tagName).id), context, false),
+      listed,
+      (group) => {
+        const tag = tags.get(group.tagName) as TagDto;
+        return tagMissing(client, carriers, tag, group.assetIds, createdNow.has(tag.id), context, false);
+      },
       context.signal,
     );
-    actions.push(...tallyActions('tag', `${plan.tagName}/group-*`, sumTallies(tallies)));
+    const unlisted = plan.perGroup.filter((group) => !tags.has(group.tagName)).reduce((sum, group) => sum + group.assetIds.length, 0);
+    actions.push(...tallyActions('tag', `${plan.tagName}/group-*`, sumTallies(tallies)), ...notKeptAction('tag', `${plan.tagName}/group-*`, unlisted, TAG_NOT_LISTED));
   }
   return actions;
 }
 
 /**
- * The tags by value, creating the missing ones with one upsert. Every tag that exists afterwards and
- * did not before (parents of `a/b` included) is journaled, even when the upsert failed: its answer
- * can be lost after the server committed. Until then a pending `tag.upsert` entry names them, so a
- * run killed in between still lets undo find and delete them by name.
+ * The tags by value, creating the missing ones with one upsert; a tag the upsert answered but the
+ * listing after it lacks was not kept, and is left out. Every tag that exists afterwards and did not
+ * before (parents of `a/b` included) is journaled, even when the upsert failed: its answer can be
+ * lost after the server committed. Until then a pending `tag.upsert` entry names them, so a run
+ * killed in between still lets undo find and delete them by name.
  */
 async function ensureTags(client: ImmichClient, names: readonly string[], context: ApplyContext): Promise<{ tags: Map<string, TagDto>; createdNow: Set<string> }> {
   const before = await client.listTags(withSignal(context));
@@ -150,33 +159,31 @@ async function ensureTags(client: ImmichClient, names: readonly string[], contex
   return { tags, createdNow };
 }
 
-/** Tags the assets not yet tagged, a chunk per request; journals the ids the server says it tagged. */
+/** Tags the assets not yet tagged, a chunk per request, then reads the tag back once and journals the ids that carry it. */
 async function tagMissing(client: ImmichClient, carriers: TagCarriers, tag: TagDto, assetIds: readonly string[], isNew: boolean, context: ApplyContext, progress: boolean): Promise<Tally> {
   const already = isNew ? new Set<string>() : await carriers.of(tag, { among: assetIds, exact: true, signal: context.signal });
   const missing = assetIds.filter((id) => !already.has(id));
-  const tally: Tally = { done: 0, unchanged: assetIds.length - missing.length, failed: 0 };
+  const tally = emptyTally(assetIds.length - missing.length);
+  const batch = new WrittenBatch({ seen: (ids) => carriers.of(tag, { among: ids, exact: true }), behaviour: TAG_NOT_CARRIED });
+  let sent = 0;
   for (const chunk of chunked(missing, WRITE_CHUNK)) {
     const intent = beginWrite(context, { action: 'tag.assets', target: tag.id, detail: tag.value, items: chunk });
-    let tagged: string[];
     try {
       const results = await client.tagAssets(tag.id, chunk, UNCANCELLABLE);
-      // `duplicate` for an id that was untagged a moment ago means a retried request whose first
-      // answer was lost after the server tagged it: that link is ours too.
-      tagged = results.filter((result) => result.success || result.error === 'duplicate').map((result) => result.id);
-      const refused = results.filter((result) => !result.success && result.error !== 'duplicate');
-      if (refused.length > 0) noteFailure(tally, refused.length, `Immich refused ${refused.length} assets: ${refused[0]?.error ?? 'unknown'}`);
+      // Only an explicit refusal counts against an id (`duplicate` for an id untagged a moment ago is a
+      // retried request whose first answer was lost: that link is ours too); the read-back decides the rest.
+      const refused = new Set(results.filter((result) => !result.success && result.error !== 'duplicate').map((result) => result.id));
+      if (refused.size > 0) noteFailure(tally, refused.size, `Immich refused ${refused.size} assets: ${results.find((result) => refused.has(result.id))?.error ?? 'unknown'}`);
+      batch.add(intent, chunk.filter((id) => !refused.has(id)));
     } catch (error) {
-      // The answer may be lost after the server tagged: journal what it holds now, count the rest failed.
-      const now = await carriers.of(tag, { among: chunk, exact: true }).catch(() => undefined);
-      tagged = now ? chunk.filter((id) => now.has(id)) : [];
-      noteFailure(tally, chunk.length - tagged.length, errorMessage(error));
+      // The answer may be lost after the server tagged: the read-back tells what it holds.
+      batch.add(intent, chunk, errorMessage(error));
       context.logger.warn(`tagging ${chunk.length} assets with '${tag.value}' failed: ${errorMessage(error)}`);
-      if (!now) continue;
     }
-    settleWrite(context, intent, tagged);
-    tally.done += tagged.length;
-    if (progress) context.onProgress?.({ stage: 'apply', done: tally.done + tally.failed, total: missing.length });
+    sent += chunk.length;
+    if (progress) context.onProgress?.({ stage: 'apply', done: sent, total: missing.length });
   }
+  addOutcome(tally, await batch.settle(context));
   return tally;
 }
 
@@ -202,26 +209,26 @@ async function untagAll(client: ImmichClient, carriers: TagCarriers, plan: Extra
 async function untagOne(client: ImmichClient, carriers: TagCarriers, tag: TagDto, carried: Set<string>, context: ApplyContext): Promise<Tally> {
   const carrying = [...(await carriers.of(tag, { exact: true, signal: context.signal }))].sort();
   for (const id of carrying) carried.add(id);
-  const tally: Tally = { done: 0, unchanged: 0, failed: 0 };
+  const tally = emptyTally();
+  const untaggedNow = async (ids: readonly string[]): Promise<Set<string>> => {
+    const now = await carriers.of(tag, { among: ids, exact: true });
+    return new Set(ids.filter((id) => !now.has(id)));
+  };
+  const batch = new WrittenBatch({ seen: untaggedNow, behaviour: TAG_STILL_CARRIED });
   for (const chunk of chunked(carrying, WRITE_CHUNK)) {
     const intent = beginWrite(context, { action: 'untag.assets', target: tag.id, detail: tag.value, items: chunk });
-    let removed: string[];
     try {
       const results = await client.untagAssets(tag.id, chunk, UNCANCELLABLE);
       // `not_found` after the children were done: a retried request whose first answer was lost.
-      removed = results.filter((result) => result.success || result.error === 'not_found').map((result) => result.id);
-      const refused = results.filter((result) => !result.success && result.error !== 'not_found');
-      if (refused.length > 0) noteFailure(tally, refused.length, `Immich refused ${refused.length} assets: ${refused[0]?.error ?? 'unknown'}`);
+      const refused = new Set(results.filter((result) => !result.success && result.error !== 'not_found').map((result) => result.id));
+      if (refused.size > 0) noteFailure(tally, refused.size, `Immich refused ${refused.size} assets: ${results.find((result) => refused.has(result.id))?.error ?? 'unknown'}`);
+      batch.add(intent, chunk.filter((id) => !refused.has(id)));
     } catch (error) {
-      const now = await carriers.of(tag, { among: chunk, exact: true }).catch(() => undefined);
-      removed = now ? chunk.filter((id) => !now.has(id)) : [];
-      noteFailure(tally, chunk.length - removed.length, errorMessage(error));
+      batch.add(intent, chunk, errorMessage(error));
       context.logger.warn(`untagging ${chunk.length} assets from '${tag.value}' failed: ${errorMessage(error)}`);
-      if (!now) continue;
     }
-    settleWrite(context, intent, removed);
-    tally.done += removed.length;
   }
+  addOutcome(tally, await batch.settle(context));
   return tally;
 }
 
@@ -233,6 +240,9 @@ async function deleteTag(client: ImmichClient, carriers: TagCarriers, root: TagD
   }
   await client.deleteTag(root.id, writeCall(context));
   const names = subtree.map((tag) => tag.value).sort();
+  if (context.verify && (await client.listTags(UNCANCELLABLE)).some((tag) => tag.id === root.id)) {
+    return { type: 'untag', target: `${root.value} (tag kept)`, count: names.length, status: 'not kept', error: TAG_NOT_DELETED };
+  }
   context.journal.record({ runId: context.runId, action: 'tag.delete', target: root.id, subject: JSON.stringify({ names }), detail: root.value });
   return { type: 'untag', target: `${root.value} (tag deleted)`, count: names.length, status: 'done' };
 }
@@ -243,11 +253,10 @@ function noteFailure(tally: Tally, count: number, error: string): void {
 }
 
 function sumTallies(tallies: readonly Tally[]): Tally {
-  const total: Tally = { done: 0, unchanged: 0, failed: 0 };
+  const total = emptyTally();
   for (const tally of tallies) {
-    total.done += tally.done;
     total.unchanged += tally.unchanged;
-    if (tally.failed > 0) noteFailure(total, tally.failed, tally.error ?? 'failed');
+    addOutcome(total, tally);
   }
   return total;
 }
@@ -255,7 +264,8 @@ function sumTallies(tallies: readonly Tally[]): Tally {
 function tallyActions(type: 'tag' | 'untag', target: string, tally: Tally): ReportAction[] {
   const actions: ReportAction[] = [];
   if (tally.done > 0) actions.push({ type, target, count: tally.done, status: 'done' });
-  if (tally.unchanged > 0 || (tally.done === 0 && tally.failed === 0)) actions.push({ type, target, count: tally.unchanged, status: 'unchanged' });
+  if (tally.unchanged > 0 || (tally.done === 0 && tally.failed === 0 && tally.notKept === 0)) actions.push({ type, target, count: tally.unchanged, status: 'unchanged' });
+  actions.push(...notKeptAction(type, target, tally.notKept, type === 'tag' ? TAG_NOT_CARRIED : TAG_STILL_CARRIED));
   if (tally.failed > 0) actions.push({ type, target, count: tally.failed, status: 'failed', ...(tally.error ? { error: tally.error } : {}) });
   return actions;
 }

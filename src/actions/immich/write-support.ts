@@ -2,6 +2,7 @@
 
 import pLimit from 'p-limit';
 import { throwIfCancelled } from '../../core/errors.js';
+import { ImmichHttpError } from '../../sources/immich/index.js';
 import type { ApplyContext } from '../action-target.js';
 import type { JournalEntry } from '../../store/run-repository.js';
 
@@ -71,6 +72,14 @@ export async function mapLimited<T, R>(items: readonly T[], fn: (item: T) => Pro
 export function limitLines(lines: readonly string[], what: string): string[] {
   if (lines.length <= DESCRIBE_LIMIT) return [...lines];
   return [...lines.slice(0, DESCRIBE_LIMIT), `... and ${lines.length - DESCRIBE_LIMIT} more ${what}`];
+}
+
+/**
+ * The server answered, and refused (4xx): nothing was made. Anything else (no answer, a 5xx from a
+ * proxy) may have come after the server acted.
+ */
+export function refusedOutright(error: unknown): boolean {
+  return error instanceof ImmichHttpError && error.kind === 'http' && error.status !== undefined && error.status >= 400 && error.status < 500;
 }
 
 export function errorMessage(error: unknown): string {

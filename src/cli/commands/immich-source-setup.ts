@@ -50,9 +50,11 @@ export async function openImmichSource(flags: OrganizeFlags, config: UserConfig,
     cache,
     ...(flags.immichAlbum?.length ? { albumNames: flags.immichAlbum } : {}),
     onRetry: (event) => logger.debug(`retrying ${event.method} ${event.endpoint} (attempt ${event.attempt}): ${event.reason}`),
+    onNotice: (message) => logger.warn(message),
     signal,
   });
   if (source.capabilities.versionNotice !== undefined) logger.warn(source.capabilities.versionNotice);
+  if (source.capabilities.keyNotice !== undefined) logger.warn(source.capabilities.keyNotice);
   return { source, serverUrl: webUrl(url) };
 }
 

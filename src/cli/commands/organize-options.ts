@@ -39,6 +39,8 @@ export interface OrganizeFlags {
   albumPrefix?: string;
   markBestFavorite?: boolean;
   stack?: boolean;
+  /** False with `--no-verify`: trust the server's 2xx answers instead of reading each batch back. */
+  verify: boolean;
   takenAfter?: Date;
   takenBefore?: Date;
   immichReview?: boolean;
@@ -113,6 +115,7 @@ export function addOrganizeOptions(command: Command): Command {
     .addOption(new Option('--archive-others', 'archive every photo of a group but the best (off the timeline; kept in albums and search)').conflicts(['trashOthers', 'removeTag']))
     .addOption(new Option('--trash-others', "move every photo of a group but the best to Immich's trash (never deleted for good); asks first on a terminal").conflicts('removeTag'))
     .addOption(new Option('-y, --yes', 'with --trash-others: do not ask (needed without a terminal, e.g. from cron)'))
+    .option('--no-verify', 'trust the server: count an Immich change as done on its 2xx answer, without reading it back')
     .option('--dry-run', 'print the plan, change nothing')
     .option('--report <file...>', 'write a report: .json, .html or .csv, by extension')
     .option('--json', 'print the JSON report on stdout, and nothing else there')

@@ -92,6 +92,7 @@ export async function runOrganize(flags: OrganizeFlags, signal: AbortSignal): Pr
       ...('serverUrl' in opened && references.length > 0 ? { referenceSource: new LocalPhotoSource({ folders: [] }) } : {}),
       ...(flags.takenAfter || flags.takenBefore ? { takenRange: { after: flags.takenAfter, before: flags.takenBefore } } : {}),
       dryRun: Boolean(flags.dryRun),
+      verify: flags.verify,
       concurrency: flags.concurrency ?? config.concurrency ?? DEFAULTS.concurrency,
       signal,
       onProgress: progress.listener,
@@ -106,6 +107,9 @@ export async function runOrganize(flags: OrganizeFlags, signal: AbortSignal): Pr
     await closeHeifDecoders();
   }
   printResult(result.report, flags);
+  for (const action of result.report.actions.filter((candidate) => candidate.status === 'not kept')) {
+    logger.warn(`${action.error ?? 'the server did not keep a change it answered as done'} (${action.count} ${action.type} changes not kept; not journaled)`);
+  }
   return result.status === 'partial' ? 3 : 0;
 }
 
@@ -127,7 +131,7 @@ function checkSourceFlags(flags: OrganizeFlags): void {
   if (flags.takenAfter && flags.takenBefore && flags.takenAfter >= flags.takenBefore) throw new UsageError('--taken-after must be before --taken-before');
   if (flags.source === 'local') {
     if (!flags.sourceDir?.length) throw new UsageError('--source local needs at least one folder: -s <dir>');
-    const misplaced = IMMICH_ONLY_FLAGS.filter((flag) => flags[flag] !== undefined);
+    const misplaced = [...IMMICH_ONLY_FLAGS.filter((flag) => flags[flag] !== undefined), ...(flags.verify === false ? ['noVerify'] : [])];
     if (misplaced.length > 0) throw new UsageError(`${misplaced.map(toFlagName).join(', ')} can only be used with --source immich`);
     return;
   }

@@ -39,7 +39,7 @@ function listRuns(flags: RunsFlags): number {
     for (const record of runs) {
       const changes = new RunRepository(db).journal(record.id).length;
       process.stdout.write(
-        `${record.id}  ${record.status.padEnd(9)} ${record.source.padEnd(6)} ${record.dryRun ? 'dry-run ' : ''}${changes} changes  ${record.summary ?? ''}\n`,
+        `${record.id}  ${record.status.padEnd(9)} ${record.source.padEnd(6)} ${record.serverUrl ? `${record.serverUrl}  ` : ''}${record.dryRun ? 'dry-run ' : ''}${changes} changes  ${record.summary ?? ''}\n`,
       );
     }
     return 0;

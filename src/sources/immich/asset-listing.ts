@@ -1,10 +1,12 @@
 /**
  * Streaming every asset of one search, page by page, with one page fetched ahead so the network and
- * the consumer overlap. At most two pages (2 × 1000 items) are held at a time.
+ * the consumer overlap. At most two pages (2 × 1000 items) are held at a time. The `trail` tells the
+ * caller how the search ended, for `PagingCheck`.
  */
 
 import type { ImmichClient, SearchPage } from './immich-client.js';
 import type { MetadataSearchBody } from './immich-dto.js';
+import { followPage, newTrail, type PageTrail } from './paging-check.js';
 
 export const PAGE_SIZE = 1000;
 
@@ -16,8 +18,9 @@ export interface PageEvent {
 export async function* searchPages(
   client: ImmichClient,
   filter: Omit<MetadataSearchBody, 'page' | 'size'>,
-  options: { pageSize?: number; signal?: AbortSignal } = {},
+  options: { pageSize?: number; signal?: AbortSignal; trail?: PageTrail } = {},
 ): AsyncGenerator<PageEvent> {
+  const trail = options.trail ?? newTrail();
   const size = options.pageSize ?? PAGE_SIZE;
   const fetchPage = (page: number): Promise<SearchPage> => client.searchMetadataPage({ ...filter, page, size }, { signal: options.signal });
   let page = 1;
@@ -26,8 +29,8 @@ export async function* searchPages(
     while (pending !== undefined) {
       const current = await pending;
       pending = undefined;
-      // A server that repeats the page number would loop forever; only ever move forward.
-      const next = current.nextPage !== null && current.nextPage > page && current.items.length > 0 ? current.nextPage : null;
+      // A server that repeats the page number would loop forever: only ever move forward (the trail says it happened).
+      const next = followPage(trail, page, current.items.length, current.nextPage);
       if (next !== null) pending = fetchPage(next);
       yield { page, items: current.items };
       if (next !== null) page = next;

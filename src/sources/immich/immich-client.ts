@@ -37,8 +37,12 @@ import {
   type UserDto,
 } from './immich-dto.js';
 import { ImmichHttp, type ImmichHttpOptions, type RequestOptions } from './immich-http.js';
+import { PagingCheck } from './paging-check.js';
 
-export type ImmichClientOptions = ImmichHttpOptions;
+export interface ImmichClientOptions extends ImmichHttpOptions {
+  /** Things about the server worth one line in the log (e.g. searches it cannot page). */
+  onNotice?: (message: string) => void;
+}
 export type { RequestOptions, RetryEvent } from './immich-http.js';
 
 export type ThumbnailSize = 'thumbnail' | 'preview';
@@ -74,9 +78,12 @@ const path = (template: TemplateStringsArray, ...ids: string[]): string =>
 
 export class ImmichClient {
   readonly http: ImmichHttp;
+  /** Whether this server's filtered searches can be trusted to list everything. */
+  readonly paging: PagingCheck;
 
   constructor(options: ImmichClientOptions) {
     this.http = new ImmichHttp(options);
+    this.paging = new PagingCheck(this, options.onNotice);
   }
 
   get baseUrl(): string {

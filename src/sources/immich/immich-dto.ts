@@ -152,6 +152,7 @@ export interface MetadataSearchBody {
   withExif?: boolean;
   albumIds?: string[];
   tagIds?: string[];
+  isFavorite?: boolean;
   id?: string;
   checksum?: string;
   /** Pre-v1.133 servers only (removed from the spec then; later servers drop it silently). */

@@ -39,6 +39,8 @@ export interface ImmichHttpErrorDetails {
   retryAfterMs?: number;
   /** How many tries were made before giving up. */
   attempts: number;
+  /** `invalid-response` only: the body was good JSON in a shape Immich does not send (not a broken answer). */
+  unexpectedShape?: boolean;
 }
 
 export class ImmichHttpError extends PhotoOrganizerError {
@@ -54,6 +56,7 @@ export class ImmichHttpError extends PhotoOrganizerError {
   readonly reason: string | undefined;
   readonly retryAfterMs: number | undefined;
   readonly attempts: number;
+  readonly unexpectedShape: boolean;
 
   constructor(details: ImmichHttpErrorDetails) {
     super(describe(details));
@@ -68,6 +71,7 @@ export class ImmichHttpError extends PhotoOrganizerError {
     this.reason = details.reason;
     this.retryAfterMs = details.retryAfterMs;
     this.attempts = details.attempts;
+    this.unexpectedShape = details.unexpectedShape === true;
   }
 
   /** True when the route does not exist on this server (a partial or older API). */

@@ -238,8 +238,8 @@ export class ImmichHttp {
   #decode<T>(method: string, path: string, answer: Answer, expect: Expect<T>, attempt: number): T | Buffer | void {
     if (expect === 'none') return;
     if (expect === 'buffer') return answer.body;
-    const invalid = (reason: string): ImmichHttpError =>
-      new ImmichHttpError({ kind: 'invalid-response', method, endpoint: path, baseUrl: this.baseUrl, status: answer.status, reason, attempts: attempt });
+    const invalid = (reason: string, unexpectedShape = false): ImmichHttpError =>
+      new ImmichHttpError({ kind: 'invalid-response', method, endpoint: path, baseUrl: this.baseUrl, status: answer.status, reason, attempts: attempt, unexpectedShape });
     let value: unknown;
     try {
       value = JSON.parse(answer.body.toString('utf8'));
@@ -249,7 +249,7 @@ export class ImmichHttp {
     const parsed = expect.json.safeParse(value);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw invalid(`unexpected answer from server${issue !== undefined ? ` (at ${issue.path.join('.') || 'the top level'}: ${issue.message})` : ''}`);
+      throw invalid(`unexpected answer from server${issue !== undefined ? ` (at ${issue.path.join('.') || 'the top level'}: ${issue.message})` : ''}`, true);
     }
     return parsed.data;
   }

@@ -17,6 +17,9 @@
  * A repeat also means some other asset was skipped, so repeats do not count towards the expected
  * total and the second pass finds the skipped ones.
  *
+ * A server whose filtered searches stop early (PagingCheck) is listed without filters instead, and
+ * filtered here.
+ *
  * The change key is the checksum (the original's content). `isEdited` (v2.5+) is not part of it:
  * the thumbnail route serves the unedited rendition unless `edited=true`, so an edit does not
  * change the bytes we hash.
@@ -29,6 +32,7 @@ import type { ThumbnailCache } from '../../thumbnails/thumbnail-cache.js';
 import { resolveAlbumIds } from './album-filter.js';
 import { assetToPhoto } from './asset-photo.js';
 import { PAGE_SIZE, searchPages } from './asset-listing.js';
+import { newTrail } from './paging-check.js';
 import { ImmichClient, type ImmichClientOptions } from './immich-client.js';
 import { parseAsset, type AssetDto, type MetadataSearchBody } from './immich-dto.js';
 import { ImmichHttpError } from './immich-errors.js';
@@ -116,7 +120,8 @@ export class ImmichPhotoSource implements PhotoSource {
     for (const filter of this.#filters(albumIds)) {
       let received = 0;
       const repeatedBefore = this.#stats.repeated;
-      for await (const { items } of searchPages(this.client, { ...filter, withExif: true }, { pageSize: this.#options.pageSize ?? PAGE_SIZE, signal })) {
+      const trail = newTrail();
+      for await (const { items } of searchPages(this.client, { ...filter, withExif: true }, { pageSize: this.#pageSize, signal, trail })) {
         this.#stats.pages++;
         received += items.length;
         for (const raw of items) {
@@ -124,12 +129,18 @@ export class ImmichPhotoSource implements PhotoSource {
           if (entry !== undefined) yield entry;
         }
       }
+      if (!(await this.client.paging.complete(trail, signal))) {
+        if (albumIds !== undefined) throw new SourceUnavailableError(`${this.client.baseUrl} cannot list an album's photos completely (its filtered searches stop early), so --immich-album cannot be used with it`);
+        // One unfiltered listing covers every filter: the rest are not searched.
+        yield* this.#unfiltered(me.id, seen, signal);
+        return;
+      }
       // Repeats do not count: before v3.1, a page that repeats an asset has skipped another one.
       const distinct = received - (this.#stats.repeated - repeatedBefore);
       const expected = await this.#count(filter, signal);
       if (expected !== undefined && distinct >= expected) continue;
       // Assets without an exif row, and (before v3.1) any that unstable paging skipped.
-      for await (const { items } of searchPages(this.client, { ...filter, withExif: false }, { pageSize: this.#options.pageSize ?? PAGE_SIZE, signal })) {
+      for await (const { items } of searchPages(this.client, { ...filter, withExif: false }, { pageSize: this.#pageSize, signal })) {
         this.#stats.pages++;
         for (const raw of items) {
           const entry = this.#accept(raw, me.id, seen, true);
@@ -137,6 +148,38 @@ export class ImmichPhotoSource implements PhotoSource {
         }
       }
     }
+  }
+
+  get #pageSize(): number {
+    return this.#options.pageSize ?? PAGE_SIZE;
+  }
+
+  /**
+   * Every asset, listed without filters and filtered here: for a server whose filtered searches stop
+   * early. With exif, then without (exif is an inner join on Immich), each asset taken once.
+   */
+  async *#unfiltered(ownerId: string, seen: UuidSet, signal: AbortSignal | undefined): AsyncIterable<SourceEntry> {
+    for (const withExif of [true, false]) {
+      const trail = newTrail();
+      for await (const { items } of searchPages(this.client, { withExif }, { pageSize: this.#pageSize, signal, trail })) {
+        this.#stats.pages++;
+        for (const raw of items) {
+          if (!this.#wanted(raw)) continue;
+          const entry = this.#accept(raw, ownerId, seen, !withExif);
+          if (entry !== undefined) yield entry;
+        }
+      }
+      if (trail.repeated) throw new SourceUnavailableError(`${this.client.baseUrl} repeats its search pages even without filters; its library cannot be listed completely`);
+    }
+  }
+
+  /** What the filters would have chosen: the visibilities listed (timeline, archive unless left out), not trashed. */
+  #wanted(raw: unknown): boolean {
+    const asset = parseAsset(raw);
+    if (asset === undefined) return true;
+    const archived = asset.visibility === 'archive' || asset.isArchived === true;
+    if (asset.visibility === 'hidden' || asset.visibility === 'locked') return false;
+    return this.#options.includeArchived !== false || !archived;
   }
 
   /** The small WebP thumbnail, from the cache when this content was fetched before. */

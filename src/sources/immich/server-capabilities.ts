@@ -63,6 +63,8 @@ export interface ServerCapabilities {
   forbidden: Partial<Record<ProbedCapability, string>>;
   /** The key's permissions from `GET /api-keys/me` (v1.139+; `["all"]` for a full key), when the server tells. */
   keyPermissions?: string[];
+  /** Why the key's permissions are not known though the server has the route (a stub answer), to say once. */
+  keyNotice?: string;
 }
 
 /** The version-table half, pure so every branch is tested without a server. An unknown version counts as the newest known. */
@@ -124,18 +126,27 @@ export async function detectCapabilities(client: ImmichClient, options: DetectOp
     stacks: () => client.getStacks({ primaryAssetId: nothing }, call),
   };
   if (capabilities.apiKeyInfo) {
-    const key = await optional(() => client.myApiKey(call));
-    if (key !== undefined) capabilities.keyPermissions = key.permissions;
+    // Read twice: a stub that makes a key up (a new id each time) says nothing about the real key's permissions.
+    const [key, again] = await Promise.all([optional(() => client.myApiKey(call)), optional(() => client.myApiKey(call))]);
+    if (key !== undefined && key.id === again?.id) capabilities.keyPermissions = key.permissions;
+    else if (key !== undefined) capabilities.keyNotice = 'GET /api/api-keys/me answers a made-up key (a new one each time), so the key\'s permissions cannot be checked before the run';
   }
   const results = await Promise.all(
-    (Object.keys(probes) as ProbedCapability[]).map(async (name) => [name, await probe(probes[name])] as const),
+    (Object.keys(probes) as ProbedCapability[]).map(async (name) => [name, await probe(name, probes[name])] as const),
   );
+  const foreign: string[] = [];
   for (const [name, result] of results) {
     if (result.state === 'missing') {
       capabilities[name] = false;
       capabilities.missing[name] = result.answer;
     }
     if (result.state === 'forbidden') capabilities.forbidden[name] = result.message;
+    if (result.state === 'foreign') foreign.push(`${result.answer}, where Immich ${EXPECTED_SHAPES[name]}`);
+  }
+  if (foreign.length > 0) {
+    throw new CapabilityError(
+      `This server (${describeServer(capabilities)}) speaks an API shaped unlike Immich's, so photo-organizer cannot read or change anything on it; nothing was changed: ${foreign.join('; ')}.`,
+    );
   }
   if (!capabilities.search) {
     capabilities.searchAlbumIds = false;
@@ -166,16 +177,31 @@ async function optional<T>(call: () => Promise<T>): Promise<T | undefined> {
   }
 }
 
-type ProbeResult = { state: 'present' } | { state: 'missing'; answer: string } | { state: 'forbidden'; message: string };
+type ProbeResult = { state: 'present' } | { state: 'missing'; answer: string } | { state: 'forbidden'; message: string } | { state: 'foreign'; answer: string };
 
-async function probe(call: () => Promise<unknown>): Promise<ProbeResult> {
+/** What each probe's request and answer look like on every Immich version: named when a server differs. */
+const EXPECTED_SHAPES: Record<ProbedCapability, string> = {
+  search: 'takes the filters at the top level ({"page": 1, "size": 1, "type": "IMAGE"}) and answers {"assets": {"items": [...], "nextPage": ...}}',
+  tags: 'answers an array of tags',
+  albums: 'answers an array of albums',
+  stacks: 'answers an array of stacks',
+};
+
+async function probe(name: ProbedCapability, call: () => Promise<unknown>): Promise<ProbeResult> {
   try {
     await call();
     return { state: 'present' };
   } catch (error) {
     if (!(error instanceof ImmichHttpError)) throw error;
-    if (error.isRouteMissing) return { state: 'missing', answer: `${error.method} /api${error.endpoint} answered ${error.status}` };
+    const route = `${error.method} /api${error.endpoint}`;
+    if (error.isRouteMissing) return { state: 'missing', answer: `${route} answered ${error.status}` };
     if (error.status === 403) return { state: 'forbidden', message: error.serverMessage ?? 'forbidden' };
+    // An answer in another shape: a server that only looks like Immich.
+    if (error.kind === 'invalid-response' && error.unexpectedShape) return { state: 'foreign', answer: `${route} answered in another shape (${error.reason ?? 'unreadable'})` };
+    // The search probe is a valid request on every Immich version: a 400 means the server wants another request shape.
+    if (name === 'search' && error.kind === 'http' && error.status === 400) {
+      return { state: 'foreign', answer: `${route} refused Immich's search request with HTTP 400${error.serverMessage !== undefined ? ` (${error.serverMessage})` : ''}` };
+    }
     // 400 (validation or access) proves the route exists; 401 and network failures are fatal.
     if (error.kind === 'http' && error.status === 400) return { state: 'present' };
     throw error;

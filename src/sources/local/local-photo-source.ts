@@ -3,7 +3,7 @@
 import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ImageFormat, Photo, SourceEntry } from '../../core/photo.js';
-import { SourceUnavailableError } from '../../core/errors.js';
+import { SourceUnavailableError, UsageError } from '../../core/errors.js';
 import type { PhotoSource } from '../photo-source.js';
 import { formatFromExtension, sniffFormat, SNIFF_BYTES } from '../../core/image-format.js';
 import { describeFsError, walkFolders, type WalkedFile } from './walk.js';
@@ -81,6 +81,8 @@ export class LocalPhotoSource implements PhotoSource {
         if (!stats.isDirectory()) throw new SourceUnavailableError(`not a folder: ${folder.path}`);
       } catch (error) {
         if (error instanceof SourceUnavailableError) throw error;
+        // A folder named on the command line that is not there is a mistake in the command (exit 2).
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new UsageError(`no such folder: ${folder.path}`);
         throw new SourceUnavailableError(`cannot read folder ${folder.path}: ${describeFsError(error)}`);
       }
     }

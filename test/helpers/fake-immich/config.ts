@@ -1,6 +1,8 @@
 /** Options of the fake and the emulated server version/capabilities (mutable at runtime via `fake.config`). */
 
 import type { SpecVersion } from '../openapi-validator.js';
+import type { CompatibleServer } from './routes/compatible-servers.js';
+import type { FakeState } from './state.js';
 
 export type { SpecVersion } from '../openapi-validator.js';
 
@@ -61,7 +63,24 @@ export interface FakeImmichOptions {
    * `'manual'`: jobs run only when `fake.waitForJobs()` is called.
    */
   thumbnailJobDelayMs?: number | 'manual';
+  /** Listen on this port (default: any free one). */
+  port?: number;
+  /** Start from this state instead of an empty one (e.g. one saved with `FakeState.toBytes`). */
+  state?: FakeState;
+  /** Lay the routes of an Immich-compatible server that is not Immich over the v3.1 ones (routes/compatible-servers.ts). */
+  imitates?: CompatibleServer;
+  /**
+   * How search pages. `immich`: `nextPage` while more is left. `filtered-ends-after-one-page`: a search
+   * with any filter (a field besides paging, order, visibility, withDeleted, withExif, withStacked)
+   * answers `nextPage: null` after its first page. `filtered-repeats-page`: such a search answers the
+   * page number it was asked for as `nextPage` from page 2 on.
+   */
+  searchPaging?: SearchPaging;
+  /** The most items a search page holds, whatever `size` asks. */
+  searchPageCap?: number;
 }
+
+export type SearchPaging = 'immich' | 'filtered-ends-after-one-page' | 'filtered-repeats-page';
 
 export interface FakeImmichConfig {
   pathPrefix: string;
@@ -75,6 +94,9 @@ export interface FakeImmichConfig {
   strictValidation: boolean;
   errorFormat: 'v3' | 'v2';
   thumbnailJobDelayMs: number | 'manual';
+  imitates: CompatibleServer | undefined;
+  searchPaging: SearchPaging;
+  searchPageCap: number | undefined;
 }
 
 export const RECORDED_FEATURES: Record<string, boolean> = {
@@ -106,6 +128,9 @@ export function resolveConfig(options: FakeImmichOptions = {}): FakeImmichConfig
     strictValidation: options.strictValidation ?? false,
     errorFormat: options.errorFormat ?? (api.startsWith('3.') ? 'v3' : 'v2'),
     thumbnailJobDelayMs: options.thumbnailJobDelayMs ?? 0,
+    imitates: options.imitates,
+    searchPaging: options.searchPaging ?? 'immich',
+    searchPageCap: options.searchPageCap,
   };
 }
 

@@ -9,6 +9,7 @@ import { isThumbnailRequest, isWriteRequest, RequestRecorder, type RecordedReque
 import { RouteTable } from './router.js';
 import { albumRoutes } from './routes/album-routes.js';
 import { assetRoutes } from './routes/asset-routes.js';
+import { COMPATIBLE_SERVER_ROUTES } from './routes/compatible-servers.js';
 import { duplicateRoutes } from './routes/duplicate-routes.js';
 import { mediaRoutes } from './routes/media-routes.js';
 import { metadataRoutes } from './routes/metadata-routes.js';
@@ -43,6 +44,7 @@ export class FakeImmich {
     readonly recorder: RequestRecorder,
     readonly faults: FaultController,
     private readonly jobs: JobQueue,
+    private readonly replies: ((request: RecordedRequest) => void)[],
   ) {
     this.port = (server.address() as AddressInfo).port;
     this.url = `http://127.0.0.1:${this.port}${config.pathPrefix}`;
@@ -88,6 +90,11 @@ export class FakeImmich {
     return this.jobs.idle();
   }
 
+  /** Called with each request once it is handled, before its answer is sent (a database commits before it answers). */
+  onHandled(listener: (request: RecordedRequest) => void): void {
+    this.replies.push(listener);
+  }
+
   /** Stops accepting connections and cuts open ones (the server "goes away"). */
   async goAway(): Promise<void> {
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -128,16 +135,17 @@ function sharedValidators(api: SpecVersion): { strict: OpenApiValidator; lenient
 export async function startFakeImmich(options: FakeImmichOptions = {}): Promise<FakeImmich> {
   const config = resolveConfig(options);
   const { strict, lenient } = sharedValidators(config.api);
-  const state = new FakeState();
+  const state = options.state ?? new FakeState();
   const recorder = new RequestRecorder();
   const faults = new FaultController();
   const jobs = new JobQueue(() => config.thumbnailJobDelayMs);
   const routes = new RouteTable().add([
     ...serverRoutes, ...searchRoutes, ...assetRoutes, ...mediaRoutes(jobs, faults.thumbnail404), ...tagRoutes,
     ...albumRoutes, ...stackRoutes, ...duplicateRoutes, ...metadataRoutes,
-  ]);
+  ]).add(config.imitates ? COMPATIBLE_SERVER_ROUTES[config.imitates] : []);
+  const replies: ((request: RecordedRequest) => void)[] = [];
   const pipeline = createPipeline({
-    state, config, routes, recorder, faults,
+    state, config, routes, recorder, faults, replies,
     strictValidator: strict,
     lenientValidator: lenient,
   });
@@ -149,7 +157,7 @@ export async function startFakeImmich(options: FakeImmichOptions = {}): Promise<
   const first = makeServer();
   await new Promise<void>((resolve, reject) => {
     first.server.once('error', reject);
-    first.server.listen(0, '127.0.0.1', () => resolve());
+    first.server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
-  return new FakeImmich(first.server, first.sockets, makeServer, state, config, recorder, faults, jobs);
+  return new FakeImmich(first.server, first.sockets, makeServer, state, config, recorder, faults, jobs, replies);
 }

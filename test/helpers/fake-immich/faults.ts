@@ -1,6 +1,7 @@
 /**
  * Fault injection, switchable at runtime: latency, seeded random 5xx, 429 with Retry-After, connection
- * resets, half-sent bodies, malformed JSON, stalls and per-asset thumbnail 404s.
+ * resets, half-sent bodies, malformed JSON, stalls, writes answered as done and then dropped, and
+ * per-asset thumbnail 404s.
  */
 
 export interface FaultTarget {
@@ -16,7 +17,9 @@ export type FaultKind =
   | { kind: 'reset' }
   | { kind: 'truncate' }
   | { kind: 'malformed-json' }
-  | { kind: 'stall'; ms: number };
+  | { kind: 'stall'; ms: number }
+  /** The request is carried out and answered as usual, then its changes are dropped (a server that keeps nothing). */
+  | { kind: 'forget' };
 
 export type FaultRule = FaultKind & {
   /** Which requests; default all. */

@@ -35,6 +35,7 @@
  *   fake.faults.rateLimit(times, retryAfterSeconds, match?)     // 429 + Retry-After
  *   fake.faults.add({ kind: 'reset' | 'truncate' | 'malformed-json', match?, times? })
  *   fake.faults.add({ kind: 'stall', ms: 2000, match?, times? })
+ *   fake.faults.add({ kind: 'forget', match?, times? })            // answered as done, then the change is dropped
  *   fake.faults.add({ kind: 'status', status: 502, body?, headers?, match?, times? })
  *   fake.faults.thumbnail404.add(assetId)                          // 404 "Asset media not found"
  *   await fake.goAway(); await fake.comeBack();                    // same port
@@ -52,6 +53,8 @@
  *   strictValidation: true          // answer 400 on any OpenAPI violation (incl. unknown fields)
  *   errorFormat: 'v2'               // NestJS error bodies {message, error, statusCode, correlationId}
  *   thumbnailJobDelayMs: 1000       // uploads' thumbnails 404 for this long ('manual': until fake.waitForJobs())
+ *   searchPageCap: 200, searchPaging: 'filtered-ends-after-one-page' | 'filtered-repeats-page'   // paging that cannot be trusted
+ *   imitates: 'adapter' | 'go-backend'   // an Immich-compatible server that is not Immich (COMPATIBLE_PROFILES)
  *
  * Not modelled: sessions/cookies, shared links, albums shared with other users, people; for older APIs
  * only the response fields this tool reads or that changed visibly (album `assets`/`ownerId`/`owner`,
@@ -63,5 +66,5 @@ export { makeImmichThumbnail, makeImmichPreview, readImageInfo, type ImageInfo }
 export { isThumbnailRequest, isWriteRequest, type RecordedRequest } from './recorder.js';
 export type { FaultKind, FaultRule, FaultTarget, FaultController } from './faults.js';
 export type { Capabilities, FakeImmichConfig, FakeImmichOptions, ServerVersion, SpecVersion } from './config.js';
-export { PARTIAL_CAPABILITIES, PARTIAL_PROFILES, VERSION_PROFILES, type FakeProfile, type PartialCapability, type PartialProfile, type VersionProfile } from './profiles.js';
+export { COMPATIBLE_PROFILES, PARTIAL_CAPABILITIES, PARTIAL_PROFILES, VERSION_PROFILES, type FakeProfile, type PartialCapability, type PartialProfile, type VersionProfile } from './profiles.js';
 export type * from './types.js';

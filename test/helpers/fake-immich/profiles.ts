@@ -36,3 +36,13 @@ export const PARTIAL_PROFILES: readonly PartialProfile[] = PARTIAL_CAPABILITIES.
     options: { capabilities: { [missing]: false }, missingRouteStatus: status },
   })),
 );
+
+/**
+ * The two public Immich-compatible servers of `../shared/immich/COMPATIBLE-SERVERS.md`, as close as
+ * its table says: `adapter-like` (gumnut-ai/immich-adapter, reporting v3.1.0) and `go-backend-like`
+ * (denysvitali/immich-go-backend, reporting a version without `prerelease`).
+ */
+export const COMPATIBLE_PROFILES: readonly FakeProfile[] = [
+  { name: 'adapter-like', options: { imitates: 'adapter', searchPaging: 'filtered-ends-after-one-page', searchPageCap: 200 } },
+  { name: 'go-backend-like', options: { imitates: 'go-backend', version: { major: 1, minor: 142, patch: 0 } } },
+];

@@ -9,7 +9,7 @@ import { authenticate, checkPermission } from './auth.js';
 import type { FakeImmichConfig } from './config.js';
 import type { FaultController, FaultKind } from './faults.js';
 import { HttpError, toV2ErrorBody, type Reply, type RequestContext } from './http.js';
-import type { RequestRecorder } from './recorder.js';
+import type { RecordedRequest, RequestRecorder } from './recorder.js';
 import { routeSwitchedOff, type RouteTable } from './router.js';
 import type { FakeState } from './state.js';
 import { toZodIssue } from './zod-issues.js';
@@ -24,6 +24,8 @@ export interface PipelineDeps {
   lenientValidator: OpenApiValidator;
   recorder: RequestRecorder;
   faults: FaultController;
+  /** Told of each handled request before its answer goes out. */
+  replies?: ((request: RecordedRequest) => void)[];
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -161,17 +163,20 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
       reply = { status: 404, json: { message: `Cannot ${method} ${url.pathname}` } };
     } else {
       const ctx = { method, path: apiPath, query: url.searchParams, headers: req.headers, body: jsonBody, rawBody, params: {}, state, config, apiKey: undefined } as unknown as RequestContext;
+      const restore = fault?.kind === 'forget' ? state.checkpoint() : undefined;
       try {
         reply = await dispatch(ctx, parseError);
       } catch (error) {
         reply = error instanceof HttpError ? { status: error.status, json: error.body } : { status: 500, json: { message: 'Internal server error' } };
       }
+      restore?.();
     }
     if (config.errorFormat === 'v2' && reply.status >= 400 && reply.json && typeof reply.json === 'object') {
       reply = { ...reply, json: toV2ErrorBody(reply.status, reply.json as Record<string, unknown>, STATUS_CODES[reply.status] ?? 'Error') };
     }
     const encoded = encodeReply(reply);
     record.status = encoded.status;
+    for (const listener of deps.replies ?? []) listener(record);
     if (fault?.kind === 'malformed-json') {
       encoded.body = Buffer.from(encoded.body.toString('utf8').slice(0, Math.max(1, Math.floor(encoded.body.length / 2))) || '{');
       encoded.headers['content-type'] = 'application/json; charset=utf-8';

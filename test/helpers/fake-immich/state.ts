@@ -3,6 +3,7 @@
  * (Immich validates v4 strictly, so anything else would be rejected by a real server).
  */
 import { createHash, randomUUID } from 'node:crypto';
+import { deserialize, serialize } from 'node:v8';
 import type { FakeAlbum, FakeApiKey, FakeAsset, FakeExif, FakeMedia, FakeMetadataItem, FakePartner, FakeStack, FakeTag, FakeUser } from './types.js';
 
 export interface SeedUser extends Partial<FakeUser> {
@@ -323,6 +324,57 @@ export class FakeState {
     this.metadata.delete(id);
     for (const set of this.tagAssets.values()) set.delete(id);
     for (const album of this.albums.values()) album.assetIds.delete(id);
+  }
+
+  /**
+   * What a client may change (tags and their links, albums, stacks, the asset flags, asset metadata), saved so that
+   * `restore()` puts it back: a server that answers a write as done and then drops it.
+   */
+  checkpoint(): () => void {
+    const tags = new Map([...this.tags].map(([id, tag]) => [id, { ...tag }]));
+    const tagAssets = new Map([...this.tagAssets].map(([id, set]) => [id, new Set(set)]));
+    const albums = new Map([...this.albums].map(([id, album]) => [id, { ...album, assetIds: new Set(album.assetIds) }]));
+    const stacks = new Map([...this.stacks].map(([id, stack]) => [id, { ...stack, assetIds: [...stack.assetIds] }]));
+    const flags = new Map([...this.assets].map(([id, asset]) => [id, { isFavorite: asset.isFavorite, stackId: asset.stackId, visibility: asset.visibility, duplicateId: asset.duplicateId, deletedAt: asset.deletedAt }]));
+    const metadata = new Map([...this.metadata].map(([id, items]) => [id, new Map([...items].map(([key, item]) => [key, structuredClone(item)]))]));
+    const replace = <K, V>(target: Map<K, V>, source: Map<K, V>): void => {
+      target.clear();
+      for (const [key, value] of source) target.set(key, value);
+    };
+    return () => {
+      replace(this.tags, tags);
+      replace(this.tagAssets, tagAssets);
+      replace(this.albums, albums);
+      replace(this.stacks, stacks);
+      replace(this.metadata, metadata);
+      for (const [id, saved] of flags) {
+        const asset = this.assets.get(id);
+        if (asset) Object.assign(asset, saved);
+      }
+    };
+  }
+
+  /** Everything the fake holds, as bytes: what a server that is stopped and started again keeps on disk. */
+  toBytes(): Buffer {
+    return serialize({ users: this.users, apiKeys: this.apiKeys, assets: this.assets, tags: this.tags, tagAssets: this.tagAssets, albums: this.albums, stacks: this.stacks, partners: this.partners, metadata: this.metadata, trashDays: this.trashDays });
+  }
+
+  /** A state saved with `toBytes`. */
+  static fromBytes(bytes: Buffer): FakeState {
+    const saved = deserialize(bytes) as Pick<FakeState, 'users' | 'apiKeys' | 'assets' | 'tags' | 'tagAssets' | 'albums' | 'stacks' | 'partners' | 'metadata' | 'trashDays'>;
+    const state = new FakeState();
+    const media = (value: FakeMedia | null): FakeMedia | null => (value ? { ...value, bytes: Buffer.from(value.bytes) } : null);
+    for (const [id, user] of saved.users) state.users.set(id, user);
+    for (const [id, key] of saved.apiKeys) state.apiKeys.set(id, key);
+    for (const [id, asset] of saved.assets) state.assets.set(id, { ...asset, thumbnail: media(asset.thumbnail), preview: media(asset.preview), original: media(asset.original) });
+    for (const [id, tag] of saved.tags) state.tags.set(id, tag);
+    for (const [id, ids] of saved.tagAssets) state.tagAssets.set(id, ids);
+    for (const [id, album] of saved.albums) state.albums.set(id, album);
+    for (const [id, stack] of saved.stacks) state.stacks.set(id, stack);
+    for (const [id, items] of saved.metadata) state.metadata.set(id, items);
+    state.partners.push(...saved.partners);
+    state.trashDays = saved.trashDays;
+    return state;
   }
 
   addPartner(sharedById: string, sharedWithId: string): void {

@@ -147,6 +147,17 @@ function visibilityRule(ctx: RequestContext, body: SearchBody): (asset: FakeAsse
   return ctx.config.searchDefaultVisibility === 'v2' ? (asset) => asset.visibility === 'timeline' : () => true;
 }
 
+/** Fields that choose how a search answers, not what it finds (gumnut-ai/immich-adapter lists these). */
+const NOT_FILTERS = new Set(['page', 'size', 'order', 'visibility', 'withDeleted', 'withExif', 'withStacked']);
+
+/** `nextPage` as the emulated server pages (config `searchPaging`). */
+function nextPageOf(ctx: RequestContext, body: SearchBody, page: number, hasMore: boolean): string | null {
+  const filtered = Object.keys(body).some((name) => !NOT_FILTERS.has(name));
+  if (filtered && ctx.config.searchPaging === 'filtered-ends-after-one-page') return null;
+  if (filtered && ctx.config.searchPaging === 'filtered-repeats-page' && page >= 2) return String(page);
+  return hasMore ? String(page + 1) : null;
+}
+
 export const searchRoutes: RouteDef[] = [
   {
     method: 'POST',
@@ -155,11 +166,12 @@ export const searchRoutes: RouteDef[] = [
     handler: (ctx) => {
       const body = bodyOf<SearchBody>(ctx);
       const page = body.page ?? 1;
-      const size = body.size ?? 250;
+      const size = Math.min(body.size ?? 250, ctx.config.searchPageCap ?? Number.POSITIVE_INFINITY);
       const all = searchAssets(ctx, body);
       const start = (page - 1) * size;
       const items = all.slice(start, start + size);
       const hasMore = all.length > start + size;
+      const next = nextPageOf(ctx, body, page, hasMore);
       return json(200, {
         albums: { total: 0, count: 0, items: [], facets: [] },
         assets: {
@@ -167,7 +179,7 @@ export const searchRoutes: RouteDef[] = [
           count: items.length,
           items: items.map((a) => assetDto(ctx.state, a, { exif: body.withExif === true, viewerId: ctx.user.id, api: ctx.config.api })),
           facets: [],
-          nextPage: hasMore ? String(page + 1) : null,
+          nextPage: next,
         },
       });
     },
