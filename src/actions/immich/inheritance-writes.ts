@@ -33,6 +33,7 @@ export async function writeInheritance(client: ImmichClient, states: AssetStates
       target,
       changes,
       send: (call) => send(changes.map((change) => change.id), call),
+      behaviour: `the server answered 2xx to the ${action} write but the best photo does not show what it inherits`,
       holding: async (asked) => {
         const held = new Set<string>();
         for (const change of asked) {
@@ -110,6 +111,7 @@ export async function writeInheritance(client: ImmichClient, states: AssetStates
 
   const actions: ReportAction[] = [];
   if (changedKeepers.size > 0) actions.push({ type: 'inherit', target: 'best photos (favorite, rating, description, location, date, albums of their copies)', count: changedKeepers.size, status: 'done' });
+  actions.push(...tally.notKeptActions('inherit', 'best photos'));
   if (tally.failed > 0) actions.push({ type: 'inherit', target: 'best photos', count: failedKeepers.size, status: 'failed', ...(tally.error ? { error: tally.error } : {}) });
   return { actions, failedKeepers };
 }

@@ -23,6 +23,11 @@ import { limitLines, mapLimited, WRITE_CHUNK } from './write-support.js';
 export type OthersMode = 'archive' | 'trash';
 
 /** "archive 3 photos", "move 3 photos to Immich's trash". */
+const NOT_KEPT: Record<OthersMode, string> = {
+  archive: 'the server answered 2xx to PUT /assets {visibility: "archive"} but the photos are not archived',
+  trash: 'the server answered 2xx to DELETE /assets but the photos are not in the trash',
+};
+
 const VERB: Record<OthersMode, (what: string) => string> = { archive: (what) => `archive ${what}`, trash: (what) => `move ${what} to Immich's trash` };
 
 export function othersTarget(client: ImmichClient, states: AssetStates, includeSimilar: boolean, mode: OthersMode): ActionTarget<ResolvePlan> {
@@ -90,6 +95,7 @@ async function applyOthers(client: ImmichClient, states: AssetStates, plan: Reso
       target: 'assets',
       changes,
       send: (call) => (mode === 'archive' ? client.updateAssets({ ids, visibility: 'archive' }, call) : client.trashAssets(ids, call)),
+      behaviour: NOT_KEPT[mode],
       holding: async (asked) => {
         await states.reload(asked.map((change) => change.id));
         return new Set(asked.filter((change) => isDone(states.get(change.id), mode)).map((change) => change.id));
@@ -103,7 +109,8 @@ async function applyOthers(client: ImmichClient, states: AssetStates, plan: Reso
 
   const actions: ReportAction[] = [...inherited.actions];
   if (tally.done > 0) actions.push({ type: mode, target: 'non-best photos', count: tally.done, bytes, status: 'done' });
-  if (tally.done + tally.failed === 0) actions.push({ type: mode, target: 'non-best photos', count: 0, status: 'unchanged' });
+  if (tally.done + tally.failed + tally.notKept === 0) actions.push({ type: mode, target: 'non-best photos', count: 0, status: 'unchanged' });
+  actions.push(...tally.notKeptActions(mode, 'non-best photos'));
   if (tally.failed > 0) actions.push({ type: mode, target: 'non-best photos', count: tally.failed, status: 'failed', ...(tally.error ? { error: tally.error } : {}) });
   const held = work.filter((item) => inherited.failedKeepers.has(item.keeper.id)).reduce((total, item) => total + item.copies.length, 0);
   if (held > 0) actions.push({ type: mode, target: 'copies kept: their best photo did not inherit all they carry', count: held, status: 'failed' });

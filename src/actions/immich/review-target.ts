@@ -60,6 +60,7 @@ async function applyReview(client: ImmichClient, states: AssetStates, plan: Reso
       detail: group.id,
       changes,
       send: (call) => client.updateAssets({ ids: changes.map((change) => change.id), duplicateId: target }, call),
+      behaviour: 'the server answered 2xx to PUT /assets {duplicateId} but the photos do not carry the duplicateId',
       holding: async (asked) => {
         await states.reload(asked.map((change) => change.id));
         return new Set(asked.filter((change) => states.get(change.id)?.duplicateId === target).map((change) => change.id));
@@ -71,7 +72,8 @@ async function applyReview(client: ImmichClient, states: AssetStates, plan: Reso
   }
   const actions: ReportAction[] = [];
   if (tally.done > 0) actions.push({ type: 'review', target: 'duplicateId', count: tally.done, status: 'done' });
-  if (unchanged > 0 || tally.done + tally.failed === 0) actions.push({ type: 'review', target: 'duplicateId', count: unchanged, status: 'unchanged' });
+  if (unchanged > 0 || tally.done + tally.failed + tally.notKept === 0) actions.push({ type: 'review', target: 'duplicateId', count: unchanged, status: 'unchanged' });
+  actions.push(...tally.notKeptActions('review', 'duplicateId'));
   if (tally.failed > 0) actions.push({ type: 'review', target: 'duplicateId', count: tally.failed, status: 'failed', ...(tally.error ? { error: tally.error } : {}) });
   return actions;
 }

@@ -77,6 +77,7 @@ async function applySimilarity(client: ImmichClient, states: AssetStates, plan: 
         action: 'metadata',
         target: METADATA_KEY,
         changes: chunk,
+        behaviour: `the server answered 2xx to PUT /assets/metadata but the photos do not hold the key ${METADATA_KEY}`,
         send: (call) => client.upsertAssetMetadata(chunk.map((change) => ({ assetId: change.id, key: METADATA_KEY, value: change.after as SimilarityValue })), call),
         holding: async (asked) => {
           const now = await mapLimited(asked, (change) => heldValue(client, change.id));
@@ -90,6 +91,7 @@ async function applySimilarity(client: ImmichClient, states: AssetStates, plan: 
   const actions: ReportAction[] = [];
   if (tally.done > 0) actions.push({ type: 'metadata', target: METADATA_KEY, count: tally.done, status: 'done' });
   if (unchanged > 0 || changes.length === 0) actions.push({ type: 'metadata', target: METADATA_KEY, count: unchanged, status: 'unchanged' });
+  actions.push(...tally.notKeptActions('metadata', METADATA_KEY));
   if (tally.failed > 0) actions.push({ type: 'metadata', target: METADATA_KEY, count: tally.failed, status: 'failed', ...(tally.error ? { error: tally.error } : {}) });
   return actions;
 }
