@@ -9,13 +9,14 @@ import { CancelledError, throwIfCancelled } from './core/errors.js';
 import { silentLogger, type Logger, type ProgressListener } from './core/progress.js';
 import type { Report, ReportAction } from './core/report.js';
 import { RunAccount } from './core/run-account.js';
-import { FINGERPRINT_VERSION, HASH_SETTINGS } from './hashing/fingerprint.js';
+import { FINGERPRINT_VERSION, HASH_SETTINGS, thumbnailFromEncoding } from './hashing/fingerprint.js';
 import { hashPhotos, type HashedPhoto } from './hashing/hash-stage.js';
 import { completeChecksums } from './hashing/exact-checksums.js';
 import type { BestPhotoRule } from './grouping/best-photo.js';
 import { groupPhotos, type PhotoGroup } from './grouping/group-engine.js';
 import { confirmWithStoredThumbnails } from './grouping/stored-thumbnails.js';
 import { buildReport } from './report/build-report.js';
+import { decodeLook } from './thumbnails/photo-look.js';
 import type { PhotoSource } from './sources/photo-source.js';
 import { HashRepository } from './store/hash-repository.js';
 import { openStore } from './store/open-store.js';
@@ -153,12 +154,19 @@ function referencesBesides(hashed: readonly HashedPhoto[], references: readonly 
 function groupStage(hashed: readonly HashedPhoto[], request: OrganizeRequest, store: HashRepository, isIgnored: (a: string, b: string) => boolean): PhotoGroup[] {
   throwIfCancelled(request.signal);
   request.onProgress?.({ stage: 'group', done: 0, total: hashed.length });
+  // Grouping reads thumbnails and looks back from the store only for the pairs and groups that need them.
+  const checks = confirmWithStoredThumbnails((photo) => {
+    const encoded = store.encodedFingerprint(photo.source, photo.id);
+    return encoded && thumbnailFromEncoding(encoded);
+  });
   const groups = groupPhotos(hashed, {
     threshold: request.threshold,
     ...(request.similarThreshold !== undefined ? { similarThreshold: request.similarThreshold } : {}),
     ...(request.bestRules ? { bestRules: request.bestRules } : {}),
     isIgnoredPair: (a, b) => isIgnored(a.photo.id, b.photo.id),
-    ...confirmWithStoredThumbnails(store),
+    confirm: checks.confirm,
+    confirmAll: checks.confirmAll,
+    details: (member) => ({ thumbnail: checks.thumbnailOf(member), look: decodeLook(store.encodedLook(member.photo.source, member.photo.id)) }),
   });
   request.onProgress?.({ stage: 'group', done: hashed.length, total: hashed.length });
   return groups;

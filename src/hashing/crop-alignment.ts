@@ -13,6 +13,9 @@ import { AXIS, axisWeights, resampleColumns, resampleRows } from './resample.js'
 export interface CandidateAlignment {
   /** Tried because the other axis's cut and the photos' shapes demand it, not because its profiles agree best. */
   readonly impliedByShape: boolean;
+  /** How much each photo loses on each axis to reach the common part (crop steps of 1.25 %). */
+  readonly x: AxisOverlap;
+  readonly y: AxisOverlap;
   /** The two common parts, made on first use: a check usually settles on the first candidate or two. */
   parts(): AlignedParts;
 }
@@ -63,6 +66,8 @@ export function alignCrops(a: Uint8Array, b: Uint8Array, aspectA: number, aspect
     let parts: AlignedParts | undefined;
     return {
       impliedByShape,
+      x,
+      y,
       promise: x.score + y.score,
       parts: () => (parts ??= alignedParts(regionA(x.aStart, x.aEnd, y.aStart, y.aEnd), regionB(x.bStart, x.bEnd, y.bStart, y.bEnd))),
     };

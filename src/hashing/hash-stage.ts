@@ -13,6 +13,8 @@ import type { PhotoSource } from '../sources/photo-source.js';
 import type { HashRepository, StoredPhoto } from '../store/hash-repository.js';
 import { decodeWithHeader, type ImageInput } from '../thumbnails/hash-input.js';
 import { photoMetaOf } from '../thumbnails/image-metadata.js';
+import { jpegQuality, jpegQualityOfFile } from '../thumbnails/jpeg-quality.js';
+import { encodeLook, lookOf } from '../thumbnails/photo-look.js';
 import { sniffFormat } from '../core/image-format.js';
 import { HashArena } from './hash-arena.js';
 import { computeFingerprint, decodeFingerprint, encodeFingerprint, FINGERPRINT_VERSION, withoutThumbnail, type Fingerprint } from './fingerprint.js';
@@ -115,9 +117,9 @@ async function hashOne(photo: Photo, options: HashStageOptions, arena: HashArena
     return failure(photo, error);
   }
   try {
-    const { input, header } = await decodeWithHeader(image);
+    const { input, header, view } = await decodeWithHeader(image);
     const fingerprint = computeFingerprint(input);
-    if (source.thumbnailsAreOriginals) photo.meta = { ...photo.meta, ...photoMetaOf(header) };
+    if (source.thumbnailsAreOriginals) photo.meta = { ...photo.meta, ...photoMetaOf(header), ...(await qualityOf(image, header.format)) };
     // A local original's content checksum is left to the exact-checksum stage: only photos that
     // share a byte size with another can be byte-identical, so most never need one.
     const checksum = photo.knownChecksum;
@@ -130,11 +132,19 @@ async function hashOne(photo: Photo, options: HashStageOptions, arena: HashArena
       checksum,
       path: photo.path,
       meta: photo.meta,
+      look: encodeLook(lookOf(view)),
     };
     return { kind: 'hashed', hashed: { photo, fingerprint: withoutThumbnail(fingerprint, arena), checksum }, stored: record };
   } catch (error) {
     return await decodeFailure(photo, image, error, source);
   }
+}
+
+/** A local JPEG's quality, from the quantization tables in its header (a server's thumbnail says nothing of its original's). */
+async function qualityOf(image: ImageInput, format: string | undefined): Promise<{ jpegQuality?: number }> {
+  if (format !== 'jpeg') return {};
+  const quality = typeof image === 'string' ? await jpegQualityOfFile(image) : jpegQuality(image);
+  return quality === undefined ? {} : { jpegQuality: quality };
 }
 
 /** A corrupt image and a file that is no image at all get different reasons: its header tells which. */

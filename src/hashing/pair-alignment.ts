@@ -1,0 +1,54 @@
+/**
+ * How two photos of one group line up: the orientation that turns b onto a, and the crop alignment
+ * of their thumbnails that correlates best. The best-photo rules read from it which photo sees more
+ * of the scene, where the two differ, and how their tones map onto each other.
+ */
+
+import type { AxisOverlap } from './axis-overlaps.js';
+import { alignCrops } from './crop-alignment.js';
+import { dihedral, TRANSFORMS } from './dihedral.js';
+import type { Fingerprint } from './fingerprint-types.js';
+import { bigintToPair, hamming32Pair } from './phash.js';
+
+export interface PairAlignment {
+  /** Crop steps (1.25 % each) each photo loses on each axis to reach the common part. */
+  x: AxisOverlap;
+  y: AxisOverlap;
+  /** The common part of a and of b (b turned onto a), each resampled to 32×32, row-major. */
+  a: Float64Array;
+  b: Float64Array;
+  correlation: number;
+}
+
+export interface AlignablePhoto {
+  fingerprint: Fingerprint;
+  thumbnail: Uint8Array;
+  width: number;
+  height: number;
+}
+
+/** The best-correlating crop alignment of b (in its closest orientation) onto a. */
+export function alignPair(a: AlignablePhoto, b: AlignablePhoto): PairAlignment | undefined {
+  const transform = closestOrientation(a.fingerprint, b.fingerprint);
+  const side = Math.round(Math.sqrt(b.thumbnail.length));
+  const turned = dihedral({ width: side, height: side, data: b.thumbnail }, transform).data;
+  const aspectB = transform >= 4 ? b.height / b.width : b.width / b.height;
+  let best: PairAlignment | undefined;
+  for (const candidate of alignCrops(a.thumbnail, turned, a.width / a.height, aspectB)) {
+    const parts = candidate.parts();
+    if (!best || parts.correlation > best.correlation) best = { x: candidate.x, y: candidate.y, a: parts.a, b: parts.b, correlation: parts.correlation };
+  }
+  return best;
+}
+
+/** The orientation of b whose hash is closest to a's upright hash (the lower transform on ties). */
+function closestOrientation(a: Fingerprint, b: Fingerprint): number {
+  const upright = bigintToPair(a.variants[0] ?? 0n);
+  let best = 0;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (let transform = 0; transform < Math.min(TRANSFORMS, b.variants.length); transform++) {
+    const distance = hamming32Pair(upright, bigintToPair(b.variants[transform] ?? 0n));
+    if (distance < bestDistance) [best, bestDistance] = [transform, distance];
+  }
+  return best;
+}
