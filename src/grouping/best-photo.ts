@@ -32,8 +32,8 @@ export const BEST_PHOTO_RULES = [
   'metadata',
   'field-of-view',
   'colour',
-  'added-content',
   'tone',
+  'added-content',
   'detail',
   'compression',
   'resolution',
@@ -160,24 +160,32 @@ function ranked(score: (c: Contestant) => number, explainWin: (winner: Contestan
 
 /**
  * Added content: a frame around the picture, or a local difference (text, a logo, a caption) that
- * one photo has against most of the others while they agree there. Two photos alone: the one with
- * more edges where they differ has the addition (text and logos bring edges; removing them does not).
+ * one photo has against most others, or against several others which hardly differ from anything
+ * else: the odd one out carries the addition. Two photos alone: the one with more edges where they differ has it (text and
+ * logos bring edges; taking them away does not).
  */
 function addedContent(running: readonly Contestant[], alignments: GroupAlignments): Map<Contestant, Evidence> {
   const losers = pairwise(framed)(running, alignments);
   const others = running.filter((c) => !losers.has(c));
-  for (const candidate of others) {
-    const differences = others
-      .filter((other) => other !== candidate)
-      .map((other) => ({ other, aligned: alignments.of(candidate, other) }))
-      .map(({ other, aligned }) => ({ other, aligned, at: aligned && localDifference(aligned) }))
-      .filter((found) => found.at !== undefined);
-    const first = differences[0];
-    if (!first?.at || !first.aligned) continue;
-    const byMajority = differences.length >= 2 && differences.length > (others.length - 1) / 2;
-    const byEdges = others.length === 2 && edgesAround(first.aligned.a, first.at.x, first.at.y) > 1.2 * edgesAround(first.aligned.b, first.at.x, first.at.y);
-    if (!byMajority && !byEdges) continue;
-    const place = placeName(first.at.x, first.at.y);
+  const differences = new Map(
+    others.map((candidate) => {
+      const found = others.flatMap((other) => {
+        const aligned = other === candidate ? undefined : alignments.of(candidate, other);
+        const at = aligned && localDifference(aligned);
+        return aligned && at ? [{ other, aligned, at }] : [];
+      });
+      return [candidate, found] as const;
+    }),
+  );
+  for (const [candidate, found] of differences) {
+    const first = found[0];
+    if (!first) continue;
+    const byMost = found.length >= 2 && found.length > (others.length - 1) / 2;
+    const oddOneOut = byMost || (found.length >= 2 && found.every(({ other }) => (differences.get(other)?.length ?? 0) < found.length));
+    const { aligned, at } = first;
+    const moreEdges = others.length === 2 && edgesAround(aligned.a, at.x, at.y) > 1.2 * edgesAround(aligned.b, at.x, at.y);
+    if (!oddOneOut && !moreEdges) continue;
+    const place = placeName(at.x, at.y);
     losers.set(candidate, { item: `has added content (text, a logo or a mark) in the ${place}`, other: `the other has added content in the ${place}` });
   }
   return losers;
