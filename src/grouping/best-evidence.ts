@@ -116,7 +116,9 @@ function isFrame([left, right, top, bottom]: number[]): boolean {
 
 /** The even-ness of the bands a crop of [left, right, top, bottom] steps cuts off a thumbnail. */
 function marginIsFlat(thumbnail: Uint8Array, [left, right, top, bottom]: number[]): boolean {
-  const band = (steps: number) => Math.ceil((steps as number) * 0.0125 * SIDE);
+  // Whole thumbnail pixels well inside the band only: the alignment's steps may overshoot the frame
+  // by a step, and a pixel it covers partly mixes in the picture.
+  const band = (steps: number) => (steps > 0 ? Math.max(1, Math.floor(0.75 * steps * 0.0125 * SIDE)) : 0);
   const inMargin = (px: number, py: number) => px < band(left ?? 0) || px >= SIDE - band(right ?? 0) || py < band(top ?? 0) || py >= SIDE - band(bottom ?? 0);
   let sum = 0;
   let squares = 0;
