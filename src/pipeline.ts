@@ -9,16 +9,16 @@ import { CancelledError, throwIfCancelled } from './core/errors.js';
 import { silentLogger, type Logger, type ProgressListener } from './core/progress.js';
 import type { Report, ReportAction } from './core/report.js';
 import { RunAccount } from './core/run-account.js';
-import { FINGERPRINT_VERSION, HASH_SETTINGS, thumbnailFromEncoding } from './hashing/fingerprint.js';
+import { FINGERPRINT_VERSION, HASH_SETTINGS } from './hashing/fingerprint.js';
 import { hashPhotos, type HashedPhoto } from './hashing/hash-stage.js';
 import { completeChecksums } from './hashing/exact-checksums.js';
 import type { BestPhotoRule } from './grouping/best-photo.js';
 import { groupPhotos, type PhotoGroup } from './grouping/group-engine.js';
 import { confirmWithStoredThumbnails } from './grouping/stored-thumbnails.js';
 import { buildReport } from './report/build-report.js';
-import { decodeLook } from './thumbnails/photo-look.js';
 import type { PhotoSource } from './sources/photo-source.js';
 import { HashRepository } from './store/hash-repository.js';
+import { storedLook, storedThumbnail } from './store/stored-pixels.js';
 import { openStore } from './store/open-store.js';
 import { RunRepository, type RunStatus } from './store/run-repository.js';
 import { DecisionRepository } from './store/decision-repository.js';
@@ -155,10 +155,8 @@ function groupStage(hashed: readonly HashedPhoto[], request: OrganizeRequest, st
   throwIfCancelled(request.signal);
   request.onProgress?.({ stage: 'group', done: 0, total: hashed.length });
   // Grouping reads thumbnails and looks back from the store only for the pairs and groups that need them.
-  const checks = confirmWithStoredThumbnails((photo) => {
-    const encoded = store.encodedFingerprint(photo.source, photo.id);
-    return encoded && thumbnailFromEncoding(encoded);
-  });
+  const checks = confirmWithStoredThumbnails(storedThumbnail(store));
+  const lookOf = storedLook(store);
   const groups = groupPhotos(hashed, {
     threshold: request.threshold,
     ...(request.similarThreshold !== undefined ? { similarThreshold: request.similarThreshold } : {}),
@@ -166,7 +164,7 @@ function groupStage(hashed: readonly HashedPhoto[], request: OrganizeRequest, st
     isIgnoredPair: (a, b) => isIgnored(a.photo.id, b.photo.id),
     confirm: checks.confirm,
     confirmAll: checks.confirmAll,
-    details: (member) => ({ thumbnail: checks.thumbnailOf(member), look: decodeLook(store.encodedLook(member.photo.source, member.photo.id)) }),
+    details: (member) => ({ thumbnail: checks.thumbnailOf(member), look: lookOf(member.photo) }),
   });
   request.onProgress?.({ stage: 'group', done: hashed.length, total: hashed.length });
   return groups;

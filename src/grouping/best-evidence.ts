@@ -222,11 +222,13 @@ export function moreClipped(loser: Contestant, other: Contestant, alignments: Gr
   return undefined;
 }
 
-/** Colour: `loser` is a greyscale copy of a colour photo. */
+/** Colour: `loser` is a greyscale copy of a colour photo (a stored colour photo whose chroma was not measured counts as colour). */
 export function greyscaleOf(loser: Contestant, other: Contestant): Evidence | undefined {
   const [mine, theirs] = [loser.look, other.look];
-  if (!mine || !theirs) return undefined;
-  if (theirs.chroma < COLOURFUL || mine.chroma > Math.max(GREY_CHROMA, 0.1 * theirs.chroma)) return undefined;
+  if (!mine || !theirs || Number.isNaN(mine.chroma)) return undefined;
+  const colourful = Number.isNaN(theirs.chroma) || theirs.chroma >= COLOURFUL;
+  const greyAtMost = Number.isNaN(theirs.chroma) ? GREY_CHROMA : Math.max(GREY_CHROMA, 0.1 * theirs.chroma);
+  if (!colourful || mine.chroma > greyAtMost) return undefined;
   return { item: 'is greyscale', other: 'is greyscale' };
 }
 

@@ -14,7 +14,7 @@ import type { HashRepository, StoredPhoto } from '../store/hash-repository.js';
 import { decodeWithHeader, type ImageInput } from '../thumbnails/hash-input.js';
 import { photoMetaOf } from '../thumbnails/image-metadata.js';
 import { jpegQuality, jpegQualityOfFile } from '../thumbnails/jpeg-quality.js';
-import { encodeLook, lookOf } from '../thumbnails/photo-look.js';
+import { chromaFromChannels, encodeLook, lookOf, measuredChroma } from '../thumbnails/photo-look.js';
 import { sniffFormat } from '../core/image-format.js';
 import { HashArena } from './hash-arena.js';
 import { computeFingerprint, decodeFingerprint, encodeFingerprint, FINGERPRINT_VERSION, withoutThumbnail, type Fingerprint } from './fingerprint.js';
@@ -117,7 +117,7 @@ async function hashOne(photo: Photo, options: HashStageOptions, arena: HashArena
     return failure(photo, error);
   }
   try {
-    const { input, header, view } = await decodeWithHeader(image);
+    const { input, header, grey } = await decodeWithHeader(image);
     const fingerprint = computeFingerprint(input);
     if (source.thumbnailsAreOriginals) photo.meta = { ...photo.meta, ...photoMetaOf(header), ...(await qualityOf(image, header.format)) };
     // A local original's content checksum is left to the exact-checksum stage: only photos that
@@ -132,7 +132,7 @@ async function hashOne(photo: Photo, options: HashStageOptions, arena: HashArena
       checksum,
       path: photo.path,
       meta: photo.meta,
-      look: encodeLook(lookOf(view)),
+      look: encodeLook(lookOf(grey, source.thumbnailsAreOriginals || typeof image === 'string' ? chromaFromChannels(header.channels) : await measuredChroma(image))),
     };
     return { kind: 'hashed', hashed: { photo, fingerprint: withoutThumbnail(fingerprint, arena), checksum }, stored: record };
   } catch (error) {

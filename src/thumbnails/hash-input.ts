@@ -1,12 +1,9 @@
 /**
- * Decoding an image, once, into a small colour raster as displayed (64×64, squashed), and the 32×32
- * greyscale raster hashing reads, made from it. sharp's shrink-on-load means a 12 MP JPEG is never decoded at full
- * size here. The colour raster gives the best-photo rules colour, detail and tones (photo-look.ts)
- * without a second decode.
+ * Decoding an image into the small greyscale raster that hashing reads. sharp's shrink-on-load
+ * means a 12 MP JPEG is never decoded at full size here.
  */
 
 import sharp, { type Metadata } from 'sharp';
-import { greyView, type ColourView } from './colour-view.js';
 
 /** Image bytes, or the path of a file sharp reads itself (no copy of a 4 MB original in our heap). */
 export type ImageInput = Buffer | string;
@@ -21,14 +18,16 @@ export interface HashInput {
   sourceHeight: number;
 }
 
+/** A square grey raster, one byte per pixel, row-major. */
+export interface GreyRaster {
+  side: number;
+  data: Uint8Array;
+}
+
 /** Side of the raster hashing works on. */
 export const HASH_INPUT_SIZE = 32;
-/**
- * sharp resizes to VIEW_SIZE in colour and we average 2×2 blocks of its grey: a true area average,
- * steadier than a 32 px lanczos. (A larger view, e.g. 128 or 256 px, costs the same decode but moves
- * the hashes enough to lose a watermarked copy of the dev benchmark.)
- */
-export const VIEW_SIZE = HASH_INPUT_SIZE * 2;
+/** sharp resizes to twice that and we average 2×2 blocks: a true area average, steadier than a 32 px lanczos. */
+const DECODE_SIZE = HASH_INPUT_SIZE * 2;
 
 /** Refuse decompression bombs: anything above this many pixels is skipped, not decoded. */
 export const MAX_INPUT_PIXELS = 200_000_000;
@@ -37,42 +36,43 @@ export async function decodeHashInput(image: ImageInput): Promise<HashInput> {
   return (await decodeWithHeader(image)).input;
 }
 
-/** The hash input, the colour view and the header sharp read on the way (size, orientation, EXIF): one open, one decode. */
-export async function decodeWithHeader(image: ImageInput): Promise<{ input: HashInput; header: Metadata; view: ColourView }> {
+/**
+ * The hash input, the 64×64 grey raster it is made from (the best-photo look reads its tones and
+ * detail: photo-look.ts) and the header sharp read on the way (size, orientation, EXIF, channels):
+ * one open, one decode.
+ */
+export async function decodeWithHeader(image: ImageInput): Promise<{ input: HashInput; header: Metadata; grey: GreyRaster }> {
   const pipeline = sharp(image, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' });
   const meta = await pipeline.metadata();
-  // Transparent pixels are shown on white, as viewers and the benchmark's flattened copies do.
-  const { data, info } = await pipeline
+  const { data } = await pipeline
     .rotate()
-    .flatten({ background: '#ffffff' })
-    .resize(VIEW_SIZE, VIEW_SIZE, { fit: 'fill' })
-    .toColourspace('srgb')
+    .resize(DECODE_SIZE, DECODE_SIZE, { fit: 'fill' })
+    .greyscale()
     .raw()
     .toBuffer({ resolveWithObject: true });
-  const view: ColourView = { width: info.width, height: info.height, channels: info.channels, data };
   const quarterTurn = (meta.orientation ?? 1) >= 5;
-  const width = meta.width ?? info.width;
-  const height = meta.height ?? info.height;
+  const width = meta.width ?? DECODE_SIZE;
+  const height = meta.height ?? DECODE_SIZE;
   const input = {
     width: HASH_INPUT_SIZE,
     height: HASH_INPUT_SIZE,
-    data: shrink(greyView(view), VIEW_SIZE, VIEW_SIZE / HASH_INPUT_SIZE),
+    data: halve(data, DECODE_SIZE),
     sourceWidth: quarterTurn ? height : width,
     sourceHeight: quarterTurn ? width : height,
   };
-  return { input, header: meta, view };
+  return { input, header: meta, grey: { side: DECODE_SIZE, data } };
 }
 
-/** factor×factor box average of a square single-channel raster. */
-function shrink(data: Uint8Array, size: number, factor: number): Uint8Array {
-  const side = size / factor;
-  const out = new Uint8Array(side * side);
-  const area = factor * factor;
-  for (let y = 0; y < side; y++) {
-    for (let x = 0; x < side; x++) {
-      let sum = 0;
-      for (let dy = 0; dy < factor; dy++) for (let dx = 0; dx < factor; dx++) sum += data[(y * factor + dy) * size + x * factor + dx] ?? 0;
-      out[y * side + x] = Math.floor((sum + area / 2) / area);
+/** 2×2 box average of a square single-channel raster. */
+function halve(data: Uint8Array, size: number): Uint8Array {
+  const half = size / 2;
+  const out = new Uint8Array(half * half);
+  for (let y = 0; y < half; y++) {
+    const top = 2 * y * size;
+    const bottom = top + size;
+    for (let x = 0; x < half; x++) {
+      const sum = (data[top + 2 * x] ?? 0) + (data[top + 2 * x + 1] ?? 0) + (data[bottom + 2 * x] ?? 0) + (data[bottom + 2 * x + 1] ?? 0);
+      out[y * half + x] = (sum + 2) >> 2;
     }
   }
   return out;

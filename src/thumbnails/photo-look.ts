@@ -1,14 +1,19 @@
 /**
  * What a photo looks like, in a few numbers the best-photo rules compare between copies of one
- * picture: how colourful it is, how much of it is clipped to black or white, and how much fine
- * detail it has. Made from the 64×64 colour raster the hash stage decodes anyway (no second
- * decode), stored with the fingerprint, read back only for photos in groups.
+ * picture: whether it is in colour, how much of it is clipped to black or white, and how much fine
+ * detail it has. Tones and detail come from the 64×64 grey raster the hash stage decodes anyway (no
+ * second decode of an original); stored with the fingerprint, read back only for photos in groups.
  */
 
-import { greyView, type ColourView } from './colour-view.js';
+import sharp from 'sharp';
+import type { GreyRaster } from './hash-input.js';
 
 export interface PhotoLook {
-  /** Mean of (largest − smallest channel) per pixel, 0–255: 0 for a greyscale picture. */
+  /**
+   * Mean of (largest − smallest channel) per pixel, 0–255: 0 for a greyscale picture. NaN when only
+   * known to be stored in colour (a local file's header says so; measuring it would mean a second
+   * decode of the original).
+   */
   chroma: number;
   /** Share of pixels at pure black (≤ 2) and at pure white (≥ 253). */
   clipLow: number;
@@ -23,16 +28,9 @@ export interface PhotoLook {
 const CLIP_LOW = 2;
 const CLIP_HIGH = 253;
 
-export function lookOf(view: ColourView): PhotoLook {
-  const { width, height, channels, data } = view;
-  let chroma = 0;
-  for (let at = 0; at < data.length; at += channels) {
-    const red = data[at] ?? 0;
-    const green = data[at + 1] ?? 0;
-    const blue = data[at + 2] ?? 0;
-    chroma += Math.max(red, green, blue) - Math.min(red, green, blue);
-  }
-  const grey = greyView(view);
+/** The look from the grey raster and the chroma (see PhotoLook.chroma). */
+export function lookOf({ side, data: grey }: GreyRaster, chroma: number): PhotoLook {
+  const [width, height] = [side, side];
   let low = 0;
   let high = 0;
   for (const level of grey) {
@@ -43,7 +41,28 @@ export function lookOf(view: ColourView): PhotoLook {
   const coarse = halved(grey, width, height);
   const fine = laplacianEnergy(grey, width, height);
   const broad = laplacianEnergy(coarse, width >> 1, height >> 1);
-  return { chroma: chroma / pixels, clipLow: low / pixels, clipHigh: high / pixels, detail: broad > 0 ? fine / broad : 0 };
+  return { chroma, clipLow: low / pixels, clipHigh: high / pixels, detail: broad > 0 ? fine / broad : 0 };
+}
+
+/** A stored file's chroma: 0 when it has a single (grey) channel, else NaN (colour, not measured). */
+export function chromaFromChannels(channels: number | undefined): number {
+  return channels !== undefined && channels <= 2 ? 0 : Number.NaN;
+}
+
+/**
+ * A server thumbnail's chroma, measured: thumbnails are always stored in colour, even of a greyscale
+ * photo, and decoding one (~250 px) again costs little beside fetching it.
+ */
+export async function measuredChroma(image: Buffer): Promise<number> {
+  const { data, info } = await sharp(image).resize(64, 64, { fit: 'fill' }).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+  let sum = 0;
+  for (let at = 0; at < data.length; at += info.channels) {
+    const red = data[at] ?? 0;
+    const green = data[at + 1] ?? 0;
+    const blue = data[at + 2] ?? 0;
+    sum += Math.max(red, green, blue) - Math.min(red, green, blue);
+  }
+  return sum / (info.width * info.height);
 }
 
 function halved(grey: Uint8Array, width: number, height: number): Float64Array {
