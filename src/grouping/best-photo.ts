@@ -56,6 +56,9 @@ export interface BestChoice {
 /** The photos a rule sets aside, each with its evidence. */
 type Rule = (running: readonly Contestant[], alignments: GroupAlignments) => Map<Contestant, Evidence>;
 
+/** Two photos alone: the one with this many times the edges where they differ carries the addition. */
+const MORE_EDGES = 1.5;
+
 /** RAW, HEIC and PNG keep more of the picture than JPEG; a unit with a RAW sibling counts as RAW. */
 const FORMAT_RANK: Record<ImageFormat | 'unknown', number> = {
   raw: 5, heic: 4, png: 4, tiff: 4, avif: 3, webp: 2, jpeg: 2, gif: 1, unknown: 0,
@@ -183,7 +186,7 @@ function addedContent(running: readonly Contestant[], alignments: GroupAlignment
     const byMost = found.length >= 2 && found.length > (others.length - 1) / 2;
     const oddOneOut = byMost || (found.length >= 2 && found.every(({ other }) => (differences.get(other)?.length ?? 0) < found.length));
     const { aligned, at } = first;
-    const moreEdges = others.length === 2 && edgesAround(aligned.a, at.x, at.y) > 1.2 * edgesAround(aligned.b, at.x, at.y);
+    const moreEdges = others.length === 2 && edgesAround(aligned.a, at.x, at.y) > MORE_EDGES * edgesAround(aligned.b, at.x, at.y);
     if (!oddOneOut && !moreEdges) continue;
     const place = placeName(at.x, at.y);
     losers.set(candidate, { item: `has added content (text, a logo or a mark) in the ${place}`, other: `the other has added content in the ${place}` });
