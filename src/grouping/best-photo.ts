@@ -53,8 +53,11 @@ export interface BestChoice {
   setAside: Map<Contestant, string>;
 }
 
-/** The photos a rule sets aside, each with its evidence. */
-type Rule = (running: readonly Contestant[], alignments: GroupAlignments) => Map<Contestant, Evidence>;
+/**
+ * The photos still running that a rule sets aside, each with its evidence. `group` is every photo of
+ * the group, those set aside by earlier rules too: they still witness what the original looked like.
+ */
+type Rule = (running: readonly Contestant[], alignments: GroupAlignments, group: readonly Contestant[]) => Map<Contestant, Evidence>;
 
 /** Two photos alone: the one with this many times the edges where they differ carries the addition. */
 const MORE_EDGES = 1.5;
@@ -123,7 +126,7 @@ export function pickBest(contestants: readonly Contestant[], rules: readonly Bes
   // `path` last makes the choice total and deterministic.
   for (const name of [...rules, 'path' as const]) {
     if (running.length === 1) break;
-    const losers = RULES[name](running, alignments);
+    const losers = RULES[name](running, alignments, contestants);
     // Evidence that would set every photo aside contradicts itself (each worse than another): no decision.
     if (losers.size === 0 || losers.size === running.length) continue;
     const last = running.find((c) => losers.has(c)) as Contestant;
@@ -168,7 +171,7 @@ function ranked(score: (c: Contestant) => number, explainWin: (winner: Contestan
  * logos bring edges; taking them away does not).
  */
 function addedContent(running: readonly Contestant[], alignments: GroupAlignments): Map<Contestant, Evidence> {
-  const losers = pairwise(framed)(running, alignments);
+  const losers = pairwise(framed)(running, alignments, running);
   const others = running.filter((c) => !losers.has(c));
   const differences = new Map(
     others.map((candidate) => {
@@ -195,19 +198,19 @@ function addedContent(running: readonly Contestant[], alignments: GroupAlignment
 }
 
 /**
- * Tones: a brightness or contrast edit most of the others do not share (copies made from the
- * original keep its tones), then, between the photos left, clipped highlights or shadows the other
- * keeps (two photos alone can only be told apart this way).
+ * Tones: a brightness or contrast edit most of the group does not share (copies made from the
+ * original keep its tones, even those set aside for other reasons), then, between the photos left,
+ * clipped highlights or shadows the other keeps (two photos alone can only be told apart this way).
  */
-function tone(running: readonly Contestant[], alignments: GroupAlignments): Map<Contestant, Evidence> {
+function tone(running: readonly Contestant[], alignments: GroupAlignments, group: readonly Contestant[]): Map<Contestant, Evidence> {
   const losers = new Map<Contestant, Evidence>();
-  if (running.length >= 3) {
+  if (group.length >= 3) {
     for (const candidate of running) {
-      const differing = running.filter((other) => {
+      const differing = group.filter((other) => {
         const aligned = other !== candidate && alignments.of(candidate, other);
         return aligned && tonesDiffer(aligned);
       });
-      if (differing.length < 2 || differing.length <= (running.length - 1) / 2) continue;
+      if (differing.length < 2 || differing.length <= (group.length - 1) / 2) continue;
       const aligned = alignments.of(differing[0] as Contestant, candidate);
       const { gain, offset } = aligned ? toneMap(aligned.a, aligned.b) : { gain: 1, offset: 0 };
       const brighter = gain * 128 + offset > 128;
@@ -216,7 +219,7 @@ function tone(running: readonly Contestant[], alignments: GroupAlignments): Map<
     }
   }
   const left = running.filter((c) => !losers.has(c));
-  for (const [loser, evidence] of pairwise(moreClipped)(left, alignments)) losers.set(loser, evidence);
+  for (const [loser, evidence] of pairwise(moreClipped)(left, alignments, group)) losers.set(loser, evidence);
   return losers;
 }
 
