@@ -6,7 +6,7 @@
 
 import type { Photo } from '../core/photo.js';
 import type { Fingerprint } from '../hashing/fingerprint-types.js';
-import { alignPair, type PairAlignment } from '../hashing/pair-alignment.js';
+import { alignPair, reversed, type PairAlignment } from '../hashing/pair-alignment.js';
 import type { PhotoLook } from '../thumbnails/photo-look.js';
 
 /** A photo of a group with what the pipeline read back for it (thumbnail and look from the store). */
@@ -62,11 +62,18 @@ export class GroupAlignments {
     const key = `${a.photo.id}\u0000${b.photo.id}`;
     let known = this.known.get(key);
     if (known === undefined) {
-      known = alignable(a) && alignable(b) ? (alignPair(alignable(a) as Alignable, alignable(b) as Alignable) ?? null) : null;
-      if (known && known.correlation < MIN_ALIGNED_CORRELATION) known = null;
+      const other = this.known.get(`${b.photo.id}\u0000${a.photo.id}`);
+      const fromOther = other ? reversed(other) : other;
+      known = fromOther !== undefined ? fromOther : this.align(a, b);
       this.known.set(key, known);
     }
     return known ?? undefined;
+  }
+
+  private align(a: Contestant, b: Contestant): PairAlignment | null {
+    const [first, second] = [alignable(a), alignable(b)];
+    const aligned = first && second ? alignPair(first, second) : undefined;
+    return aligned && aligned.correlation >= MIN_ALIGNED_CORRELATION ? aligned : null;
   }
 }
 
@@ -248,9 +255,16 @@ export function lowerQuality(loser: Contestant, other: Contestant): Evidence | u
   return { item: `a JPEG re-save at quality ${mine}`, other: `is a JPEG re-save at quality ${mine}` };
 }
 
+/** The median of grey-level differences (0–255), to a level: counted, not sorted (it runs for every pair of a group). */
 function median(values: Float64Array): number {
-  const sorted = Float64Array.from(values).sort();
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+  const counts = new Uint32Array(256);
+  for (const value of values) counts[Math.min(255, Math.floor(value))] = (counts[Math.min(255, Math.floor(value))] ?? 0) + 1;
+  let seen = 0;
+  for (let level = 0; level < 256; level++) {
+    seen += counts[level] ?? 0;
+    if (seen > values.length / 2) return level + 0.5;
+  }
+  return 255;
 }
 
 function mean(values: Float64Array): number {

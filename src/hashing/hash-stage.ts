@@ -132,7 +132,7 @@ async function hashOne(photo: Photo, options: HashStageOptions, arena: HashArena
       checksum,
       path: photo.path,
       meta: photo.meta,
-      look: encodeLook(lookOf(grey, source.thumbnailsAreOriginals || typeof image === 'string' ? chromaFromChannels(header.channels) : await measuredChroma(image))),
+      look: encodeLook(lookOf(grey, await chromaOf(image, header.channels, source))),
     };
     return { kind: 'hashed', hashed: { photo, fingerprint: withoutThumbnail(fingerprint, arena), checksum }, stored: record };
   } catch (error) {
@@ -140,11 +140,23 @@ async function hashOne(photo: Photo, options: HashStageOptions, arena: HashArena
   }
 }
 
-/** A local JPEG's quality, from the quantization tables in its header (a server's thumbnail says nothing of its original's). */
+/**
+ * A local JPEG's quality, from the quantization tables in its header (a server's thumbnail says
+ * nothing of its original's). Optional: a header that cannot be read again leaves it unknown.
+ */
 async function qualityOf(image: ImageInput, format: string | undefined): Promise<{ jpegQuality?: number }> {
   if (format !== 'jpeg') return {};
-  const quality = typeof image === 'string' ? await jpegQualityOfFile(image) : jpegQuality(image);
-  return quality === undefined ? {} : { jpegQuality: quality };
+  try {
+    const quality = typeof image === 'string' ? await jpegQualityOfFile(image) : jpegQuality(image);
+    return quality === undefined ? {} : { jpegQuality: quality };
+  } catch {
+    return {};
+  }
+}
+
+/** An original's chroma from its header (no second decode); a server thumbnail's, measured (it is small). */
+async function chromaOf(image: ImageInput, channels: number | undefined, source: PhotoSource): Promise<number> {
+  return source.thumbnailsAreOriginals || typeof image === 'string' ? chromaFromChannels(channels) : measuredChroma(image);
 }
 
 /** A corrupt image and a file that is no image at all get different reasons: its header tells which. */

@@ -11,6 +11,8 @@ import type { Fingerprint } from './fingerprint-types.js';
 import { bigintToPair, hamming32Pair } from './phash.js';
 
 export interface PairAlignment {
+  /** The orientation of b turned onto a (dihedral transform). */
+  transform: number;
   /** Crop steps (1.25 % each) each photo loses on each axis to reach the common part. */
   x: AxisOverlap;
   y: AxisOverlap;
@@ -36,9 +38,16 @@ export function alignPair(a: AlignablePhoto, b: AlignablePhoto): PairAlignment |
   let best: PairAlignment | undefined;
   for (const candidate of alignCrops(a.thumbnail, turned, a.width / a.height, aspectB)) {
     const parts = candidate.parts();
-    if (!best || parts.correlation > best.correlation) best = { x: candidate.x, y: candidate.y, a: parts.a, b: parts.b, correlation: parts.correlation };
+    if (!best || parts.correlation > best.correlation) best = { transform, x: candidate.x, y: candidate.y, a: parts.a, b: parts.b, correlation: parts.correlation };
   }
   return best;
+}
+
+/** a lined up onto b, from b lined up onto a: exact when neither was turned (the usual case). */
+export function reversed(alignment: PairAlignment): PairAlignment | undefined {
+  if (alignment.transform !== 0) return undefined;
+  const swap = ({ aStart, aEnd, bStart, bEnd, score }: AxisOverlap): AxisOverlap => ({ aStart: bStart, aEnd: bEnd, bStart: aStart, bEnd: aEnd, score });
+  return { transform: 0, x: swap(alignment.x), y: swap(alignment.y), a: alignment.b, b: alignment.a, correlation: alignment.correlation };
 }
 
 /** The orientation of b whose hash is closest to a's upright hash (the lower transform on ties). */
