@@ -60,7 +60,7 @@ export interface BestChoice {
 type Rule = (running: readonly Contestant[], alignments: GroupAlignments, group: readonly Contestant[]) => Map<Contestant, Evidence>;
 
 /** Two photos alone: the one with this many times the edges where they differ carries the addition. */
-const MORE_EDGES = 1.5;
+const MORE_EDGES = 1.2;
 
 /** RAW, HEIC and PNG keep more of the picture than JPEG; a unit with a RAW sibling counts as RAW. */
 const FORMAT_RANK: Record<ImageFormat | 'unknown', number> = {

@@ -126,4 +126,14 @@ describe('the best photo of a camera library', () => {
     expect(fake.requests((request) => request.path.includes('/original'))).toEqual([]);
     expect(fake.violations()).toEqual([]);
   }, 120_000);
+
+  it('keeps the clean original of the bundled sample, not its watermarked copy', async () => {
+    const root = tempDir();
+    const sample = path.resolve(import.meta.dirname, '../../sample');
+    const result = await runCli(['organize', '-s', sample, '--save-hashes', path.join(root, 'sample.db'), '--json']);
+    const report = JSON.parse(result.stdout) as Report;
+    const trees = report.groups.find((group) => group.items.some((item) => item.path.endsWith('trees-above-watermark.jpg')));
+    expect(trees?.best).toBe(path.join(sample, 'camera/trees-above.jpg'));
+    expect(trees?.bestReason).toBe('the other has added content in the lower right');
+  });
 });
