@@ -6,7 +6,7 @@
 
 import type { Photo } from '../core/photo.js';
 import type { Fingerprint } from '../hashing/fingerprint-types.js';
-import { alignPair, reversed, type PairAlignment } from '../hashing/pair-alignment.js';
+import { alignPair, PreparedThumbnails, reversed, type PairAlignment } from '../hashing/pair-alignment.js';
 import type { PhotoLook } from '../thumbnails/photo-look.js';
 
 /** A photo of a group with what the pipeline read back for it (thumbnail and look from the store). */
@@ -56,6 +56,7 @@ const QUALITY_GAP = 10;
 /** Pair alignments of one group's photos, each made once, on first use. */
 export class GroupAlignments {
   private readonly known = new Map<string, PairAlignment | null>();
+  private readonly prepared = new PreparedThumbnails();
 
   /** b lined up onto a (a in its own frame), or undefined when either lacks a thumbnail or they do not line up. */
   of(a: Contestant, b: Contestant): PairAlignment | undefined {
@@ -72,7 +73,7 @@ export class GroupAlignments {
 
   private align(a: Contestant, b: Contestant): PairAlignment | null {
     const [first, second] = [alignable(a), alignable(b)];
-    const aligned = first && second ? alignPair(first, second) : undefined;
+    const aligned = first && second ? alignPair(first, second, this.prepared) : undefined;
     return aligned && aligned.correlation >= MIN_ALIGNED_CORRELATION ? aligned : null;
   }
 }

@@ -5,7 +5,16 @@
  * the rest are offered most promising first, each compared on its full 2-D overlap when asked.
  */
 
-import { bestOverlaps, bestOverlapWhere, keptLogRatio, overlapScores, type AxisOverlap } from './axis-overlaps.js';
+import {
+  bestOverlaps,
+  bestOverlapWhere,
+  keptLogRatio,
+  preparedOverlapScores,
+  prepareProfile,
+  preparedProfileBuffers,
+  type AxisOverlap,
+  type PreparedProfile,
+} from './axis-overlaps.js';
 import { centredCorrelation, centredProduct, correlation, meanOf, squaresAbout } from './correlation.js';
 import { AXIS, axisWeights, resampleColumns, resampleRows } from './resample.js';
 
@@ -39,11 +48,10 @@ const ASPECT_TOLERANCE = 0.05;
  * other axis's cut pins it down. (Doing so for every one of the best few, not only the best, found
  * no more of the grouping benchmark's copies and cost a third more confirmation time.)
  */
-export function alignCrops(a: Uint8Array, b: Uint8Array, aspectA: number, aspectB: number): CandidateAlignment[] {
-  const profilesA = profiles(a);
-  const profilesB = profiles(b);
-  const xScores = overlapScores(profilesA.columns, profilesB.columns);
-  const yScores = overlapScores(profilesA.rows, profilesB.rows);
+export function alignCrops(a: Uint8Array | PreparedThumbnail, b: Uint8Array | PreparedThumbnail, aspectA: number, aspectB: number): CandidateAlignment[] {
+  const [first, second] = [a instanceof Uint8Array ? prepareInto(a, scratchA) : a, b instanceof Uint8Array ? prepareInto(b, scratchB) : b];
+  const xScores = preparedOverlapScores(first.columns, second.columns);
+  const yScores = preparedOverlapScores(first.rows, second.rows);
   const xs = bestOverlaps(xScores);
   const ys = bestOverlaps(yScores);
   // The kept parts' shapes must agree: aspectA · keptWidthA / keptHeightA = aspectB · keptWidthB / keptHeightB.
@@ -60,8 +68,6 @@ export function alignCrops(a: Uint8Array, b: Uint8Array, aspectA: number, aspect
   consider(bestX, bestOverlapWhere(yScores, (yLogRatio) => fits(bestXRatio, yLogRatio)), true);
   consider(bestOverlapWhere(xScores, (xLogRatio) => fits(xLogRatio, bestYRatio)), bestY, true);
 
-  const regionA = regionsOf(a);
-  const regionB = regionsOf(b);
   const candidates = [...combinations.values()].map(({ x, y, impliedByShape }) => {
     let parts: AlignedParts | undefined;
     return {
@@ -69,11 +75,37 @@ export function alignCrops(a: Uint8Array, b: Uint8Array, aspectA: number, aspect
       x,
       y,
       promise: x.score + y.score,
-      parts: () => (parts ??= alignedParts(regionA(x.aStart, x.aEnd, y.aStart, y.aEnd), regionB(x.bStart, x.bEnd, y.bStart, y.bEnd))),
+      parts: () => (parts ??= alignedParts(first.region(x.aStart, x.aEnd, y.aStart, y.aEnd), second.region(x.bStart, x.bEnd, y.bStart, y.bEnd))),
     };
   });
   // A stable sort: equal promise keeps the order they were considered in.
   return candidates.sort((p, q) => q.promise - p.promise);
+}
+
+/**
+ * A thumbnail made ready for alignment: its profiles under every crop scored, and its regions as
+ * they are asked for, each made once. A group aligns each of its photos with every other one, so
+ * it prepares each photo once; the pixel check of a single pair prepares into scratch instead.
+ */
+export interface PreparedThumbnail {
+  readonly columns: PreparedProfile;
+  readonly rows: PreparedProfile;
+  region(xStart: number, xEnd: number, yStart: number, yEnd: number): Region;
+}
+
+/** A thumbnail prepared for any number of alignments (its own buffers). */
+export function prepareThumbnail(raster: Uint8Array): PreparedThumbnail {
+  return prepareInto(raster, { columns: preparedProfileBuffers(), rows: preparedProfileBuffers() });
+}
+
+type ProfileBuffers = Pick<PreparedThumbnail, 'columns' | 'rows'>;
+/** Scratch for the two sides of alignCrops on raw thumbnails (nothing here is asynchronous). */
+const scratchA: ProfileBuffers = { columns: preparedProfileBuffers(), rows: preparedProfileBuffers() };
+const scratchB: ProfileBuffers = { columns: preparedProfileBuffers(), rows: preparedProfileBuffers() };
+
+function prepareInto(raster: Uint8Array, into: ProfileBuffers): PreparedThumbnail {
+  const { columns, rows } = profiles(raster);
+  return { columns: prepareProfile(columns, into.columns), rows: prepareProfile(rows, into.rows), region: regionsOf(raster) };
 }
 
 function alignedParts(partA: Region, partB: Region): AlignedParts {

@@ -5,7 +5,7 @@
  */
 
 import type { AxisOverlap } from './axis-overlaps.js';
-import { alignCrops } from './crop-alignment.js';
+import { alignCrops, prepareThumbnail, type PreparedThumbnail } from './crop-alignment.js';
 import { dihedral, TRANSFORMS } from './dihedral.js';
 import type { Fingerprint } from './fingerprint-types.js';
 import { bigintToPair, hamming32Pair } from './phash.js';
@@ -29,14 +29,36 @@ export interface AlignablePhoto {
   height: number;
 }
 
+/**
+ * Thumbnails prepared for alignment, by thumbnail and orientation, each made once: the photos of a
+ * group are each aligned with all the others, and preparing a photo costs about as much as scoring
+ * a pair.
+ */
+export class PreparedThumbnails {
+  private readonly known = new Map<Uint8Array, Map<number, PreparedThumbnail>>();
+
+  of(thumbnail: Uint8Array, transform: number): PreparedThumbnail {
+    let orientations = this.known.get(thumbnail);
+    if (!orientations) {
+      orientations = new Map();
+      this.known.set(thumbnail, orientations);
+    }
+    let prepared = orientations.get(transform);
+    if (!prepared) {
+      const side = Math.round(Math.sqrt(thumbnail.length));
+      prepared = prepareThumbnail(transform === 0 ? thumbnail : dihedral({ width: side, height: side, data: thumbnail }, transform).data);
+      orientations.set(transform, prepared);
+    }
+    return prepared;
+  }
+}
+
 /** The best-correlating crop alignment of b (in its closest orientation) onto a. */
-export function alignPair(a: AlignablePhoto, b: AlignablePhoto): PairAlignment | undefined {
+export function alignPair(a: AlignablePhoto, b: AlignablePhoto, prepared = new PreparedThumbnails()): PairAlignment | undefined {
   const transform = closestOrientation(a.fingerprint, b.fingerprint);
-  const side = Math.round(Math.sqrt(b.thumbnail.length));
-  const turned = dihedral({ width: side, height: side, data: b.thumbnail }, transform).data;
   const aspectB = transform >= 4 ? b.height / b.width : b.width / b.height;
   let best: PairAlignment | undefined;
-  for (const candidate of alignCrops(a.thumbnail, turned, a.width / a.height, aspectB)) {
+  for (const candidate of alignCrops(prepared.of(a.thumbnail, 0), prepared.of(b.thumbnail, transform), a.width / a.height, aspectB)) {
     const parts = candidate.parts();
     if (!best || parts.correlation > best.correlation) best = { transform, x: candidate.x, y: candidate.y, a: parts.a, b: parts.b, correlation: parts.correlation };
   }
