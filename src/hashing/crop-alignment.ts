@@ -144,7 +144,8 @@ interface Region {
 /**
  * Regions of one raster by crop steps [xStart, xEnd, yStart, yEnd], each made once: the candidate
  * overlaps often share one side's crop (the uncropped side of each overlap is 0, 0), and those that
- * share its horizontal crop share the columns pass of the resampling.
+ * share its horizontal crop share the columns pass of the resampling. An uncut axis needs no pass:
+ * its weights are 1 and 0, which give back each sample exactly.
  */
 function regionsOf(raster: Uint8Array): (xStart: number, xEnd: number, yStart: number, yEnd: number) => Region {
   const columns = new Map<number, Float64Array>();
@@ -156,10 +157,10 @@ function regionsOf(raster: Uint8Array): (xStart: number, xEnd: number, yStart: n
     if (known) return known;
     let resampled = columns.get(xKey);
     if (!resampled) {
-      resampled = resampleColumns(raster, axisWeights(xStart, xEnd));
+      resampled = xStart + xEnd === 0 ? Float64Array.from(raster) : resampleColumns(raster, axisWeights(xStart, xEnd));
       columns.set(xKey, resampled);
     }
-    const pixels = resampleRows(resampled, axisWeights(yStart, yEnd));
+    const pixels = yStart + yEnd === 0 ? resampled : resampleRows(resampled, axisWeights(yStart, yEnd));
     const mean = meanOf(pixels);
     const region = { pixels, mean, squares: squaresAbout(pixels, mean) };
     regions.set(key, region);
