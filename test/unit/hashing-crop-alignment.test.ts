@@ -109,6 +109,20 @@ describe('bestOverlaps', () => {
     expect(best?.score).toBeCloseTo(1, 12);
   });
 
+  it('scores every overlap, a crop cutting both ends included, bit for bit as the correlation of the two resampled profiles', () => {
+    const a = vector(random(5), AXIS);
+    const b = new Float64Array(AXIS);
+    resampleProfile(a, axisWeights(3, 5), b, 0);
+    const overlaps = bestOverlaps(overlapScores(a, b));
+    expect(overlaps[0]).toMatchObject({ aStart: 3, aEnd: 5, bStart: 0, bEnd: 0 });
+    for (const { aStart, aEnd, bStart, bEnd, score } of overlaps) {
+      const [partA, partB] = [new Float64Array(AXIS), new Float64Array(AXIS)];
+      resampleProfile(a, axisWeights(aStart, aEnd), partA, 0);
+      resampleProfile(b, axisWeights(bStart, bEnd), partB, 0);
+      expect(score).toBe(correlation(partA, partB));
+    }
+  });
+
   it('settles equal scores in trial order and always offers "no crop"', () => {
     // Black: every crop resamples to exact zeros (a flat grey would leave rounding noise to rank).
     const black = new Float64Array(AXIS);
