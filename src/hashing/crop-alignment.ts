@@ -49,7 +49,9 @@ const ASPECT_TOLERANCE = 0.05;
  * no more of the grouping benchmark's copies and cost a third more confirmation time.)
  */
 export function alignCrops(a: Uint8Array | PreparedThumbnail, b: Uint8Array | PreparedThumbnail, aspectA: number, aspectB: number): CandidateAlignment[] {
-  const [first, second] = [a instanceof Uint8Array ? prepareInto(a, scratchA) : a, b instanceof Uint8Array ? prepareInto(b, scratchB) : b];
+  // The pixel check aligns a pair once: raw thumbnails, prepared into scratch. A group's photos come prepared.
+  const first = a instanceof Uint8Array ? prepareInto(a, scratchA) : a;
+  const second = b instanceof Uint8Array ? prepareInto(b, scratchB) : b;
   const xScores = preparedOverlapScores(first.columns, second.columns);
   const yScores = preparedOverlapScores(first.rows, second.rows);
   const xs = bestOverlaps(xScores);
