@@ -51,6 +51,7 @@ function parseScores(text) {
     recall: number(/recall ([\d.]+)/),
     f1: number(/F1=([\d.]+)/),
     hardNegatives: number(/hard negatives: (\d+) of/),
+    best: number(/BEST=([\d.]+)/),
   };
 }
 
@@ -69,10 +70,10 @@ try {
     sweep.push({ threshold, ...parseScores(evaluate(out)) });
   }
   console.log('# Threshold sweep\n');
-  console.log('| threshold | precision | recall | F1 | hard-negative merges |');
-  console.log('|---:|---:|---:|---:|---:|');
+  console.log('| threshold | precision | recall | F1 | hard-negative merges | best photo |');
+  console.log('|---:|---:|---:|---:|---:|---:|');
   for (const row of sweep) {
-    console.log(`| ${row.threshold} | ${row.precision.toFixed(4)} | ${row.recall.toFixed(4)} | ${row.f1.toFixed(4)} | ${row.hardNegatives} |`);
+    console.log(`| ${row.threshold} | ${row.precision.toFixed(4)} | ${row.recall.toFixed(4)} | ${row.f1.toFixed(4)} | ${row.hardNegatives} | ${row.best.toFixed(4)} |`);
   }
   if (values.curve) await drawCurve(sweep, defaults.report.settings.threshold, values.curve);
   if (values.json) writeFileSync(values.json, JSON.stringify({ defaults: parseScores(defaultText), sweep }, null, 2));

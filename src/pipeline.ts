@@ -19,6 +19,7 @@ import { buildReport } from './report/build-report.js';
 import type { PhotoSource } from './sources/photo-source.js';
 import type { Photo } from './core/photo.js';
 import { HashRepository } from './store/hash-repository.js';
+import { storedLook, storedThumbnail } from './store/stored-pixels.js';
 import { openStore } from './store/open-store.js';
 import { newRunId, RunRepository, type RunStatus } from './store/run-repository.js';
 import { DecisionRepository } from './store/decision-repository.js';
@@ -178,12 +179,17 @@ async function originalOf(sources: readonly (Pick<PhotoSource, 'kind' | 'unchang
 function groupStage(hashed: readonly HashedPhoto[], request: OrganizeRequest, store: HashRepository, isIgnored: (a: string, b: string) => boolean): PhotoGroup[] {
   throwIfCancelled(request.signal);
   request.onProgress?.({ stage: 'group', done: 0, total: hashed.length });
+  // Grouping reads thumbnails and looks back from the store only for the pairs and groups that need them.
+  const checks = confirmWithStoredThumbnails(storedThumbnail(store));
+  const lookOf = storedLook(store);
   const groups = groupPhotos(hashed, {
     threshold: request.threshold,
     ...(request.similarThreshold !== undefined ? { similarThreshold: request.similarThreshold } : {}),
     ...(request.bestRules ? { bestRules: request.bestRules } : {}),
     isIgnoredPair: (a, b) => isIgnored(a.photo.id, b.photo.id),
-    ...confirmWithStoredThumbnails(store),
+    confirm: checks.confirm,
+    confirmAll: checks.confirmAll,
+    details: (member) => ({ thumbnail: checks.thumbnailOf(member), look: lookOf(member.photo) }),
   });
   request.onProgress?.({ stage: 'group', done: hashed.length, total: hashed.length });
   return groups;

@@ -90,7 +90,7 @@ async function runChild(size, threshold, seed) {
 /** One measurement, in this process: make the library (in a real hash store), then time the grouping stage on it. */
 async function measure(size, thresholdOption, seed) {
   const load = (module) => import(new URL(module, DIST).href);
-  const [{ groupPhotos }, fingerprint, { dihedral }, { HashArena }, { confirmWithStoredThumbnails }, { openStore }, { HashRepository }] = await Promise.all([
+  const [{ groupPhotos }, fingerprint, { dihedral }, { HashArena }, { confirmWithStoredThumbnails }, { openStore }, { HashRepository }, { storedLook, storedThumbnail }] = await Promise.all([
     load('grouping/group-engine.js'),
     load('hashing/fingerprint.js'),
     load('hashing/dihedral.js'),
@@ -98,6 +98,7 @@ async function measure(size, thresholdOption, seed) {
     load('grouping/stored-thumbnails.js'),
     load('store/open-store.js'),
     load('store/hash-repository.js'),
+    load('store/stored-pixels.js'),
   ]);
   const threshold = thresholdOption ?? fingerprint.DEFAULT_THRESHOLD;
   const work = mkdtempSync(path.join(os.tmpdir(), 'po-bench-grouping-'));
@@ -108,7 +109,8 @@ async function measure(size, thresholdOption, seed) {
     globalThis.gc?.();
     const inputRssMB = round(process.memoryUsage().rss / 2 ** 20, 1);
     const noDecisions = new Set();
-    const { confirm, confirmAll } = confirmWithStoredThumbnails(store);
+    const { confirm, confirmAll, thumbnailOf } = confirmWithStoredThumbnails(storedThumbnail(store));
+    const lookOf = storedLook(store);
     let confirmCalls = 0;
     const cpuBefore = process.cpuUsage();
     const started = process.hrtime.bigint();
@@ -124,6 +126,7 @@ async function measure(size, thresholdOption, seed) {
         confirmCalls += pairs.length;
         return confirmAll(pairs, radius);
       },
+      details: (member) => ({ thumbnail: thumbnailOf(member), look: lookOf(member.photo) }),
     });
     const seconds = round(Number(process.hrtime.bigint() - started) / 1e9, 3);
     const cpu = process.cpuUsage(cpuBefore);

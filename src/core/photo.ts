@@ -23,6 +23,10 @@ export interface PhotoMeta {
   /** ISO 8601; from EXIF DateTimeOriginal, or the source's own date. */
   takenAt?: string;
   camera?: string;
+  /** EXIF Software: the program that last wrote the file (an editor's name marks an edited export). */
+  software?: string;
+  /** Estimated JPEG quality (1–100) from the file's quantization tables; local JPEGs only. */
+  jpegQuality?: number;
   /** EXIF orientation 1..8 as stored in the file. */
   orientation?: number;
   isFavorite?: boolean;

@@ -20,13 +20,15 @@ export interface ReportItem {
   camera?: string;
   isReference?: boolean;
   siblings?: string[];
+  /** Every item but the best: why it was not kept, in words, e.g. "a crop: shows less of the scene than another copy". */
+  notKeptBecause?: string;
 }
 
 export interface ReportGroup {
   id: string;
   kind: GroupKind;
   best: string;
-  /** Which best-photo rule decided, in words, e.g. "higher resolution (4032x3024 vs 2016x1512)". */
+  /** The evidence that decided, in words, e.g. "the other is a crop of this one" or "higher resolution (4032x3024 vs 2016x1512)". */
   bestReason: string;
   /** Bytes freed by removing every item but the best. */
   reclaimableBytes: number;

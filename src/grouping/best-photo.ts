@@ -1,89 +1,251 @@
 /**
- * Choosing the photo to keep: an ordered, declarative list of rules. The first rule that tells
- * two photos apart decides, and the report quotes it. No sharpness score: it rewards JPEG artefacts.
+ * Choosing the photo to keep: an ordered, declarative list of rules. Each rule, in turn, sets aside
+ * the photos it finds worse than another one still in the running, and the last one left is kept.
+ * The first rules read evidence from the group itself (which copy is a crop, a greyscale or
+ * re-toned copy, has something added, was re-saved at a low quality: best-evidence.ts), so
+ * resolution and file size only decide between copies none of that marks. The report quotes the
+ * evidence, for the group and for every photo set aside.
  */
 
-import type { ImageFormat, Photo } from '../core/photo.js';
 import { formatFromExtension } from '../core/image-format.js';
+import type { ImageFormat, Photo } from '../core/photo.js';
+import {
+  croppedFrom,
+  edgesAround,
+  framed,
+  GroupAlignments,
+  greyscaleOf,
+  lessDetail,
+  localDifference,
+  lowerQuality,
+  moreClipped,
+  placeName,
+  tonesDiffer,
+  toneMap,
+  type Contestant,
+  type Evidence,
+} from './best-evidence.js';
 
-export const BEST_PHOTO_RULES = ['resolution', 'format', 'bytes', 'metadata', 'oldest', 'path'] as const;
+export type { Contestant } from './best-evidence.js';
+
+export const BEST_PHOTO_RULES = [
+  'metadata',
+  'field-of-view',
+  'colour',
+  'tone',
+  'added-content',
+  'detail',
+  'compression',
+  'resolution',
+  'format',
+  'bytes',
+  'oldest',
+  'path',
+] as const;
 export type BestPhotoRule = (typeof BEST_PHOTO_RULES)[number];
 export const DEFAULT_BEST_PHOTO_RULES: readonly BestPhotoRule[] = BEST_PHOTO_RULES;
 
 export interface BestChoice {
-  best: Photo;
+  best: Contestant;
+  /** Why the best photo won over the last one set aside, e.g. "the other is a crop of this one". */
   reason: string;
+  /** Why each other photo was set aside, in words about that photo. */
+  setAside: Map<Contestant, string>;
 }
 
-interface RuleDefinition {
-  /** Negative when a is better than b. */
-  compare: (a: Photo, b: Photo) => number;
-  explain: (winner: Photo, other: Photo) => string;
-}
+/**
+ * The photos still running that a rule sets aside, each with its evidence. `group` is every photo of
+ * the group, those set aside by earlier rules too: they still witness what the original looked like.
+ */
+type Rule = (running: readonly Contestant[], alignments: GroupAlignments, group: readonly Contestant[]) => Map<Contestant, Evidence>;
+
+/** Two photos alone: the one with this many times the edges where they differ carries the addition. */
+const MORE_EDGES = 1.2;
 
 /** RAW, HEIC and PNG keep more of the picture than JPEG; a unit with a RAW sibling counts as RAW. */
 const FORMAT_RANK: Record<ImageFormat | 'unknown', number> = {
   raw: 5, heic: 4, png: 4, tiff: 4, avif: 3, webp: 2, jpeg: 2, gif: 1, unknown: 0,
 };
 
-const RULES: Record<BestPhotoRule, RuleDefinition> = {
-  resolution: {
-    compare: (a, b) => pixels(b) - pixels(a),
-    explain: (w, o) => `higher resolution (${w.meta.width}x${w.meta.height} vs ${o.meta.width}x${o.meta.height})`,
-  },
-  format: {
-    compare: (a, b) => formatRank(b) - formatRank(a),
-    explain: (w, o) => `preferred format (${formatLabel(w)} over ${formatLabel(o)})`,
-  },
-  bytes: {
-    compare: (a, b) => b.meta.bytes - a.meta.bytes,
-    explain: (w, o) => `larger file (${w.meta.bytes} vs ${o.meta.bytes} bytes)`,
-  },
-  metadata: {
-    compare: (a, b) => richness(b) - richness(a),
-    explain: () => 'richer metadata (date and camera)',
-  },
-  oldest: {
-    compare: (a, b) => dateValue(a) - dateValue(b),
-    explain: (w, o) => `older date (${w.meta.takenAt ?? '?'} vs ${o.meta.takenAt ?? 'none'})`,
-  },
-  path: {
-    compare: (a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
-    explain: () => 'first by path (all else equal)',
+/** Programs that write EXIF Software when they export an edit (camera firmware writes its own version there). */
+const EDITORS =
+  /gimp|photoshop|lightroom|snapseed|pixelmator|affinity|darktable|rawtherapee|paint\.net|imagemagick|graphicsmagick|picasa|canva|luminar|capture one|acdsee|paintshop|krita|photoscape|fotor|vsco|facetune|befunky|irfanview|xnview|digikam|shotwell|gthumb|photos? editor/i;
+
+const RULES: Record<BestPhotoRule, Rule> = {
+  metadata: ranked(
+    metadataRank,
+    (winner, other) => `camera original (${winner.photo.meta.camera ?? 'camera'}) over ${metadataLabel(other)}`,
+    (loser) => metadataLabel(loser),
+  ),
+  'field-of-view': pairwise(croppedFrom),
+  colour: pairwise((loser, other) => greyscaleOf(loser, other)),
+  'added-content': addedContent,
+  tone,
+  detail: pairwise((loser, other) => lessDetail(loser, other)),
+  compression: pairwise((loser, other) => lowerQuality(loser, other)),
+  resolution: ranked(
+    (c) => pixels(c.photo),
+    (w, o) => `higher resolution (${size(w)} vs ${size(o)})`,
+    (loser, winner) => `lower resolution (${size(loser)} vs ${size(winner)})`,
+  ),
+  format: ranked(
+    (c) => formatRank(c.photo),
+    (w, o) => `preferred format (${formatLabel(w.photo)} over ${formatLabel(o.photo)})`,
+    (loser, winner) => `format ${formatLabel(loser.photo)} (the kept photo is ${formatLabel(winner.photo)})`,
+  ),
+  bytes: ranked(
+    (c) => c.photo.meta.bytes,
+    (w, o) => `larger file (${w.photo.meta.bytes} vs ${o.photo.meta.bytes} bytes)`,
+    (loser, winner) => `smaller file (${loser.photo.meta.bytes} vs ${winner.photo.meta.bytes} bytes)`,
+  ),
+  oldest: ranked(
+    (c) => -dateValue(c.photo),
+    (w, o) => `older date (${w.photo.meta.takenAt ?? '?'} vs ${o.photo.meta.takenAt ?? 'none'})`,
+    (loser) => `later date (${loser.photo.meta.takenAt ?? 'none'})`,
+  ),
+  path: (running) => {
+    const [first, ...rest] = [...running].sort((a, b) => comparePaths(a.photo, b.photo));
+    const evidence = { item: 'equal in every rule; later by path', other: 'first by path (all else equal)' };
+    return new Map(first ? rest.map((c) => [c, evidence]) : []);
   },
 };
 
-export function pickBest(photos: readonly Photo[], rules: readonly BestPhotoRule[] = DEFAULT_BEST_PHOTO_RULES): BestChoice {
-  // Reference photos are always kept; `path` last makes the order total, so the choice is deterministic.
-  const order: ((a: Photo, b: Photo) => number)[] = [
-    (a, b) => Number(Boolean(b.isReference)) - Number(Boolean(a.isReference)),
-    ...rules.map((rule) => RULES[rule].compare),
-    RULES.path.compare,
-  ];
-  const compare = (a: Photo, b: Photo) => {
-    for (const rule of order) {
-      const result = rule(a, b);
-      if (result !== 0) return result;
-    }
-    return 0;
-  };
-  const sorted = [...photos].sort(compare);
-  const best = sorted[0];
-  if (!best) throw new Error('pickBest needs at least one photo');
-  const runnerUp = sorted[1];
-  return { best, reason: runnerUp ? explain(best, runnerUp, rules) : 'only photo' };
+export function pickBest(contestants: readonly Contestant[], rules: readonly BestPhotoRule[] = DEFAULT_BEST_PHOTO_RULES): BestChoice {
+  if (contestants.length === 0) throw new Error('pickBest needs at least one photo');
+  const setAside = new Map<Contestant, string>();
+  // Reference photos are always kept.
+  let running = [...contestants].sort((a, b) => comparePaths(a.photo, b.photo));
+  const references = running.filter((c) => c.photo.isReference);
+  let reason = 'only photo';
+  if (references.length > 0 && references.length < running.length) {
+    for (const c of running) if (!c.photo.isReference) setAside.set(c, 'a reference photo is kept instead');
+    running = references;
+    reason = 'in a reference folder';
+  }
+  const alignments = new GroupAlignments();
+  // `path` last makes the choice total and deterministic.
+  for (const name of [...rules, 'path' as const]) {
+    if (running.length === 1) break;
+    const losers = RULES[name](running, alignments, contestants);
+    // Evidence that would set every photo aside contradicts itself (each worse than another): no decision.
+    if (losers.size === 0 || losers.size === running.length) continue;
+    const last = running.find((c) => losers.has(c)) as Contestant;
+    for (const [loser, evidence] of losers) setAside.set(loser, evidence.item);
+    running = running.filter((c) => !losers.has(c));
+    reason = (losers.get(last) as Evidence).other;
+  }
+  return { best: running[0] as Contestant, reason, setAside };
 }
 
-function explain(best: Photo, runnerUp: Photo, rules: readonly BestPhotoRule[]): string {
-  if (best.isReference && !runnerUp.isReference) return 'in a reference folder';
-  for (const rule of [...rules, 'path' as const]) {
-    if (RULES[rule].compare(best, runnerUp) < 0) return RULES[rule].explain(best, runnerUp);
+/** A rule from a pairwise judgement: a photo is set aside when it is worse than some other one still running. */
+function pairwise(worse: (loser: Contestant, other: Contestant, alignments: GroupAlignments) => Evidence | undefined): Rule {
+  return (running, alignments) => {
+    const losers = new Map<Contestant, Evidence>();
+    for (const loser of running) {
+      for (const other of running) {
+        const evidence = other === loser ? undefined : worse(loser, other, alignments);
+        if (evidence) {
+          losers.set(loser, { item: evidence.item, other: `the other ${evidence.other}` });
+          break;
+        }
+      }
+    }
+    return losers;
+  };
+}
+
+/** A rule from a score: every photo below the highest is set aside. */
+function ranked(score: (c: Contestant) => number, explainWin: (winner: Contestant, other: Contestant) => string, explainLoss: (loser: Contestant, winner: Contestant) => string): Rule {
+  return (running) => {
+    const top = running.reduce((best, c) => (score(c) > score(best) ? c : best));
+    const losers = new Map<Contestant, Evidence>();
+    for (const c of running) if (score(c) < score(top)) losers.set(c, { item: explainLoss(c, top), other: explainWin(top, c) });
+    return losers;
+  };
+}
+
+/**
+ * Added content: a frame around the picture, or a local difference (text, a logo, a caption) that
+ * one photo has against most others, or against several others which hardly differ from anything
+ * else: the odd one out carries the addition. Two photos alone: the one with more edges where they differ has it (text and
+ * logos bring edges; taking them away does not).
+ */
+function addedContent(running: readonly Contestant[], alignments: GroupAlignments): Map<Contestant, Evidence> {
+  const losers = pairwise(framed)(running, alignments, running);
+  const others = running.filter((c) => !losers.has(c));
+  const differences = new Map(
+    others.map((candidate) => {
+      const found = others.flatMap((other) => {
+        const aligned = other === candidate ? undefined : alignments.of(candidate, other);
+        const at = aligned && localDifference(aligned);
+        return aligned && at ? [{ other, aligned, at }] : [];
+      });
+      return [candidate, found] as const;
+    }),
+  );
+  for (const [candidate, found] of differences) {
+    const first = found[0];
+    if (!first) continue;
+    const byMost = found.length >= 2 && found.length > (others.length - 1) / 2;
+    const oddOneOut = byMost || (found.length >= 2 && found.every(({ other }) => (differences.get(other)?.length ?? 0) < found.length));
+    const { aligned, at } = first;
+    const moreEdges = others.length === 2 && edgesAround(aligned.a, at.x, at.y) > MORE_EDGES * edgesAround(aligned.b, at.x, at.y);
+    if (!oddOneOut && !moreEdges) continue;
+    const place = placeName(at.x, at.y);
+    losers.set(candidate, { item: `has added content (text, a logo or a mark) in the ${place}`, other: `the other has added content in the ${place}` });
   }
-  return 'identical in every rule';
+  return losers;
+}
+
+/**
+ * Tones: a brightness or contrast edit most of the group does not share (copies made from the
+ * original keep its tones, even those set aside for other reasons), then, between the photos left,
+ * clipped highlights or shadows the other keeps (two photos alone can only be told apart this way).
+ */
+function tone(running: readonly Contestant[], alignments: GroupAlignments, group: readonly Contestant[]): Map<Contestant, Evidence> {
+  const losers = new Map<Contestant, Evidence>();
+  if (group.length >= 3) {
+    for (const candidate of running) {
+      const differing = group.filter((other) => {
+        const aligned = other !== candidate && alignments.of(candidate, other);
+        return aligned && tonesDiffer(aligned);
+      });
+      if (differing.length < 2 || differing.length <= (group.length - 1) / 2) continue;
+      const aligned = alignments.of(differing[0] as Contestant, candidate);
+      const { gain, offset } = aligned ? toneMap(aligned.a, aligned.b) : { gain: 1, offset: 0 };
+      const brighter = gain * 128 + offset > 128;
+      const edit = brighter ? 'brightened' : 'darkened';
+      losers.set(candidate, { item: `${edit} or re-contrasted: tones unlike the other copies`, other: `the other is ${edit} (an edited copy)` });
+    }
+  }
+  const left = running.filter((c) => !losers.has(c));
+  for (const [loser, evidence] of pairwise(moreClipped)(left, alignments, group)) losers.set(loser, evidence);
+  return losers;
+}
+
+/** 2: a camera's own file (make or model, no editor named); 1: a camera file an editor saved; 0: neither. */
+function metadataRank({ photo }: Contestant): number {
+  if (!photo.meta.camera) return 0;
+  return editorOf(photo) ? 1 : 2;
+}
+
+function editorOf(photo: Photo): string | undefined {
+  const software = photo.meta.software;
+  return software && EDITORS.test(software) ? software : undefined;
+}
+
+function metadataLabel({ photo }: Contestant): string {
+  const editor = editorOf(photo);
+  if (photo.meta.camera && editor) return `saved by an editor (${editor})`;
+  return photo.meta.camera ? `camera metadata (${photo.meta.camera})` : 'no camera metadata';
 }
 
 function pixels(photo: Photo): number {
   return photo.meta.width * photo.meta.height;
+}
+
+function size({ photo }: Contestant): string {
+  return `${photo.meta.width}x${photo.meta.height}`;
 }
 
 function formatRank(photo: Photo): number {
@@ -98,12 +260,12 @@ function formatLabel(photo: Photo): string {
   return [photo.meta.format, ...siblingFormats].join('+').toUpperCase();
 }
 
-function richness(photo: Photo): number {
-  return Number(Boolean(photo.meta.takenAt)) + Number(Boolean(photo.meta.camera));
-}
-
 /** Undated photos sort after dated ones. */
 function dateValue(photo: Photo): number {
   const time = photo.meta.takenAt ? Date.parse(photo.meta.takenAt) : Number.NaN;
   return Number.isNaN(time) ? Number.MAX_SAFE_INTEGER : time;
+}
+
+function comparePaths(a: Photo, b: Photo): number {
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }

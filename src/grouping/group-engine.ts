@@ -13,7 +13,8 @@ import type { HashedPhoto } from '../hashing/hash-stage.js';
 import { fingerprintDistance } from '../hashing/fingerprint.js';
 import { CROP_QUERY_RADIUS } from '../hashing/crop-queries.js';
 import { TRANSFORMS as VARIANTS } from '../hashing/dihedral.js';
-import { pickBest, type BestPhotoRule } from './best-photo.js';
+import { pickBest, type BestPhotoRule, type Contestant } from './best-photo.js';
+import type { PhotoLook } from '../thumbnails/photo-look.js';
 import { joinWithin } from './hamming-join.js';
 import { completeLinkage, type Edge } from './complete-linkage.js';
 
@@ -34,6 +35,17 @@ export interface GroupingOptions {
    * must answer each pair as `confirm` would. Without it `confirm` is asked pair by pair.
    */
   confirmAll?: (pairs: readonly (readonly [HashedPhoto, HashedPhoto])[], threshold: number) => boolean[];
+  /**
+   * What the best-photo rules compare between a group's photos besides their metadata: the
+   * thumbnail and the look, read back (e.g. from the hash store) only for photos in groups. Without
+   * it only the metadata rules decide.
+   */
+  details?: (hashed: HashedPhoto) => PhotoDetails;
+}
+
+export interface PhotoDetails {
+  thumbnail?: Uint8Array | undefined;
+  look?: PhotoLook | undefined;
 }
 
 export interface PhotoGroup {
@@ -41,9 +53,11 @@ export interface PhotoGroup {
   kind: GroupKind;
   best: HashedPhoto;
   bestReason: string;
-  /** Best first, then by id; `distances[i]` belongs to `members[i]`. */
+  /** Best first, then by id; `distances[i]` and `setAsideBecause[i]` belong to `members[i]`. */
   members: HashedPhoto[];
   distances: number[];
+  /** Why each photo but the best was not kept, in words (undefined for the best). */
+  setAsideBecause: (string | undefined)[];
 }
 
 export function groupPhotos(input: readonly HashedPhoto[], options: GroupingOptions): PhotoGroup[] {
@@ -75,7 +89,7 @@ export function groupPhotos(input: readonly HashedPhoto[], options: GroupingOpti
   }
 
   const groups: Omit<PhotoGroup, 'id'>[] = [];
-  for (const cluster of clusters) groups.push(describeGroup(cluster.units.flatMap((unit) => units[unit] as HashedPhoto[]), cluster.tier, options.bestRules));
+  for (const cluster of clusters) groups.push(describeGroup(cluster.units.flatMap((unit) => units[unit] as HashedPhoto[]), cluster.tier, options));
   groups.sort((a, b) => compareIds(firstId(a), firstId(b)));
   return groups.map((group, index) => ({ id: `group-${String(index + 1).padStart(4, '0')}`, ...group }));
 }
@@ -180,16 +194,22 @@ function confirmEach(pairs: readonly (readonly [HashedPhoto, HashedPhoto])[], op
   return pairs.map(([a, b]) => confirm?.(a, b, threshold) ?? true);
 }
 
-function describeGroup(members: HashedPhoto[], tier: 'near' | 'similar', rules?: readonly BestPhotoRule[]): Omit<PhotoGroup, 'id'> {
-  const choice = pickBest(members.map((member) => member.photo), rules);
-  const best = members.find((member) => member.photo === choice.best) as HashedPhoto;
+function describeGroup(members: HashedPhoto[], tier: 'near' | 'similar', { bestRules, details }: GroupingOptions): Omit<PhotoGroup, 'id'> {
+  const contestants = new Map<Contestant, HashedPhoto>();
+  for (const member of members) {
+    contestants.set({ photo: member.photo, fingerprint: member.fingerprint, ...(details ? details(member) : {}) }, member);
+  }
+  const choice = pickBest([...contestants.keys()], bestRules);
+  const best = contestants.get(choice.best) as HashedPhoto;
   const ordered = [best, ...members.filter((member) => member !== best)];
+  const because = new Map([...choice.setAside].map(([contestant, reason]) => [contestants.get(contestant) as HashedPhoto, reason]));
   const allIdentical = best.checksum !== undefined && members.every((member) => member.checksum === best.checksum);
   return {
     kind: allIdentical ? 'exact' : tier,
     best,
     bestReason: choice.reason,
     members: ordered,
+    setAsideBecause: ordered.map((member) => because.get(member)),
     distances: ordered.map((member) => (member.checksum !== undefined && member.checksum === best.checksum ? 0 : fingerprintDistance(best.fingerprint, member.fingerprint))),
   };
 }

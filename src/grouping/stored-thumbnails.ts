@@ -1,15 +1,16 @@
 /**
- * The group stage's confirmation, with thumbnails read back from the hash store. The hash stage hands
- * grouping lean fingerprints (no thumbnail: a gigabyte less in a million-photo library) and only the
- * few candidate pairs the pixel check looks at need their thumbnails. The index's candidates are
- * checked together, on two threads (parallel-confirm.ts).
+ * The group stage's confirmation, with thumbnails read back on demand (the pipeline hands in the
+ * reader; grouping does not know where they are kept). The hash stage hands grouping lean
+ * fingerprints (no thumbnail: a gigabyte less in a million-photo library) and only the few candidate
+ * pairs the pixel check looks at, and the photos of groups, need their thumbnails. The index's
+ * candidates are checked together, on two threads (parallel-confirm.ts).
  */
 
 import { LRUCache } from 'lru-cache';
 import type { HashedPhoto } from '../hashing/hash-stage.js';
 import { confirmCandidate, NEAR_DISTANCE } from '../hashing/confirm-match.js';
-import { fingerprintDistance, thumbnailFromEncoding, type Fingerprint } from '../hashing/fingerprint.js';
-import type { HashRepository } from '../store/hash-repository.js';
+import { fingerprintDistance, type Fingerprint } from '../hashing/fingerprint.js';
+import type { Photo } from '../core/photo.js';
 import { confirmPairs, type FingerprintPair } from './parallel-confirm.js';
 
 /** A photo is often in several candidate pairs (its copies, and look-alikes of them). */
@@ -18,28 +19,37 @@ const CACHED_THUMBNAILS = 4096;
 export type ConfirmCandidate = (a: HashedPhoto, b: HashedPhoto, threshold: number) => boolean;
 export type ConfirmCandidates = (pairs: readonly (readonly [HashedPhoto, HashedPhoto])[], threshold: number) => boolean[];
 
+/** A photo's stored 32×32 thumbnail, or undefined when there is none (a hashes-only row, or a row removed meanwhile). */
+export type ReadThumbnail = (photo: Photo) => Uint8Array | undefined;
+
 /** The pixel check with stored thumbnails, for one pair and for many at once (on two threads); both give the same answers. */
 export interface StoredThumbnailChecks {
   confirm: ConfirmCandidate;
   confirmAll: ConfirmCandidates;
+  /** The thumbnail of a photo, through the same cache (the best-photo rules read those of grouped photos). */
+  thumbnailOf: (hashed: HashedPhoto) => Uint8Array | undefined;
 }
 
 /** Pairs handed to the two-thread check at a time: their thumbnails are held together (~1 KB each). */
 const PAIRS_PER_ROUND = 50_000;
 
-export function confirmWithStoredThumbnails(store: HashRepository): StoredThumbnailChecks {
+export function confirmWithStoredThumbnails(readThumbnail: ReadThumbnail): StoredThumbnailChecks {
   const cache = new LRUCache<string, Uint8Array | false>({ max: CACHED_THUMBNAILS });
-  const complete = (hashed: HashedPhoto): Fingerprint | undefined => {
-    const { fingerprint, photo } = hashed;
-    // Hashes-only fingerprints never had a thumbnail: confirmMatch goes by the distance for them.
-    if (fingerprint.thumbnail || fingerprint.width === undefined) return fingerprint;
+  const thumbnailOf = ({ fingerprint, photo }: HashedPhoto): Uint8Array | undefined => {
+    if (fingerprint.thumbnail) return fingerprint.thumbnail;
     const key = `${photo.source}\u0000${photo.id}`;
     let thumbnail = cache.get(key);
     if (thumbnail === undefined) {
-      const encoded = store.encodedFingerprint(photo.source, photo.id);
-      thumbnail = (encoded && thumbnailFromEncoding(encoded)) ?? false;
+      thumbnail = readThumbnail(photo) ?? false;
       cache.set(key, thumbnail);
     }
+    return thumbnail || undefined;
+  };
+  const complete = (hashed: HashedPhoto): Fingerprint | undefined => {
+    const { fingerprint } = hashed;
+    // Hashes-only fingerprints never had a thumbnail: confirmMatch goes by the distance for them.
+    if (fingerprint.thumbnail || fingerprint.width === undefined) return fingerprint;
+    const thumbnail = thumbnailOf(hashed);
     return thumbnail ? { ...fingerprint, thumbnail } : undefined;
   };
   // A thumbnail gone from the store (its row removed meanwhile): only what needs no pixel check.
@@ -73,5 +83,5 @@ export function confirmWithStoredThumbnails(store: HashRepository): StoredThumbn
     for (let from = 0; from < pairs.length; from += PAIRS_PER_ROUND) rounds.push(confirmRound(pairs.slice(from, from + PAIRS_PER_ROUND), threshold));
     return rounds.flat();
   };
-  return { confirm, confirmAll };
+  return { confirm, confirmAll, thumbnailOf };
 }

@@ -7,7 +7,9 @@
  * Scoring is most of what an alignment costs, so no work is done twice. A trial cuts a given end of
  * one image, never of both, so a crop with a cut at one end or none appears in many trials: it is
  * resampled and centred once per side, and such a trial is one dot product. A crop cutting both
- * ends of one side meets only the other side uncut, in one trial, and is scored there in two passes.
+ * ends of one side meets only the other side uncut, in one trial: it too is resampled and centred
+ * once (prepareProfile), and scored by one dot product. A profile prepared once serves every
+ * alignment of its photo with another (a group aligns each of its photos with all the others).
  * The arithmetic is the plain correlation's, term by term, so every score is the number it would
  * be if each trial were computed on its own.
  */
@@ -90,31 +92,48 @@ const trialsOfTwoEnded = (side: 'a' | 'b') =>
 const TWO_ENDED_OF_A = trialsOfTwoEnded('a');
 const TWO_ENDED_OF_B = trialsOfTwoEnded('b');
 
-/** One side's profile under each shared crop, slot by slot: AXIS centred samples each, and their sum of squares. */
-interface PreparedProfile {
+/**
+ * One side's profile prepared for scoring: under each shared crop (slot by slot) and each two-ended
+ * crop, AXIS centred samples and their sum of squares. Prepared once per photo, it serves every
+ * alignment of that photo with another (a group aligns each of its photos with all the others).
+ */
+export interface PreparedProfile {
   readonly centred: Float64Array;
   readonly squares: Float64Array;
+  readonly twoEndedCentred: Float64Array;
+  readonly twoEndedSquares: Float64Array;
 }
 
-const preparedProfile = (): PreparedProfile => ({ centred: new Float64Array(SHARED.length * AXIS), squares: new Float64Array(SHARED.length) });
-/** Scratch reused by every call (nothing here is asynchronous), not allocated anew per alignment. */
-const sideA = preparedProfile();
-const sideB = preparedProfile();
+/** Empty buffers for one prepared profile. */
+export function preparedProfileBuffers(): PreparedProfile {
+  return {
+    centred: new Float64Array(SHARED.length * AXIS),
+    squares: new Float64Array(SHARED.length),
+    twoEndedCentred: new Float64Array(TWO_ENDED.length * AXIS),
+    twoEndedSquares: new Float64Array(TWO_ENDED.length),
+  };
+}
+
+/** Scratch for overlapScores (nothing here is asynchronous), not allocated anew per alignment. */
+const sideA = preparedProfileBuffers();
+const sideB = preparedProfileBuffers();
 const trialScores = new Float64Array(TRIALS.length);
-const cropped = new Float64Array(AXIS);
 
 /** Every overlap's score, by trial (a fresh array: the scratch is reused by the next call). */
 export function overlapScores(profileA: Float64Array, profileB: Float64Array): Float64Array {
-  const a = prepare(profileA, sideA);
-  const b = prepare(profileB, sideB);
+  return preparedOverlapScores(prepareProfile(profileA, sideA), prepareProfile(profileB, sideB));
+}
+
+/** overlapScores of two prepared profiles: the same numbers. */
+export function preparedOverlapScores(a: PreparedProfile, b: PreparedProfile): Float64Array {
   for (let i = 0; i < SHARED_TRIALS.length; i += 3) {
     const aSlot = SHARED_TRIALS[i + 1] ?? 0;
     const bSlot = SHARED_TRIALS[i + 2] ?? 0;
     const product = dot(a.centred, aSlot * AXIS, b.centred, bSlot * AXIS, AXIS);
     trialScores[SHARED_TRIALS[i] ?? 0] = centredCorrelation(product, a.squares[aSlot] ?? 0, b.squares[bSlot] ?? 0);
   }
-  scoreTwoEnded(TWO_ENDED_OF_A, profileA, b);
-  scoreTwoEnded(TWO_ENDED_OF_B, profileB, a);
+  scoreTwoEnded(TWO_ENDED_OF_A, a, b);
+  scoreTwoEnded(TWO_ENDED_OF_B, b, a);
   return trialScores.slice();
 }
 
@@ -131,38 +150,27 @@ export function bestOverlapWhere(scores: Float64Array, fits: (logRatio: number) 
   return bestTrial < 0 ? undefined : overlapOf(bestTrial, scores[bestTrial] ?? 0);
 }
 
-function prepare(profile: Float64Array, into: PreparedProfile): PreparedProfile {
-  const { centred, squares } = into;
+/** A profile under every crop an alignment scores, into `into` (fresh buffers when none are given). */
+export function prepareProfile(profile: Float64Array, into: PreparedProfile = preparedProfileBuffers()): PreparedProfile {
+  const { centred, squares, twoEndedCentred, twoEndedSquares } = into;
   for (let slot = 0; slot < SHARED.length; slot++) {
     const sum = resampleProfile(profile, SHARED_WEIGHTS, centred, slot * AXIS, slot);
     squares[slot] = centreInPlace(centred, slot * AXIS, AXIS, sum / AXIS);
   }
+  for (let crop = 0; crop < TWO_ENDED.length; crop++) {
+    const sum = resampleProfile(profile, TWO_ENDED_WEIGHTS, twoEndedCentred, crop * AXIS, crop);
+    twoEndedSquares[crop] = centreInPlace(twoEndedCentred, crop * AXIS, AXIS, sum / AXIS);
+  }
   return into;
 }
 
-/**
- * Scores of `profile` under each two-ended crop against the other side uncut, into the trials
- * given: resampled, centred and compared in two passes, the sums in the order centreInPlace and
- * dot run them (so the same numbers).
- */
-function scoreTwoEnded(trials: Int32Array, profile: Float64Array, other: PreparedProfile): void {
-  const { centred: otherCentred, squares: otherSquares } = other;
+/** Scores of `own`'s two-ended crops against the other side uncut, into the trials given. */
+function scoreTwoEnded(trials: Int32Array, own: PreparedProfile, other: PreparedProfile): void {
   const uncut = UNCUT * AXIS;
-  const uncutSquares = otherSquares[UNCUT] ?? 0;
+  const uncutSquares = other.squares[UNCUT] ?? 0;
   for (let crop = 0; crop < trials.length; crop++) {
-    const mean = resampleProfile(profile, TWO_ENDED_WEIGHTS, cropped, 0, crop) / AXIS;
-    let squares = 0;
-    let product = 0;
-    // Two samples per turn, as in resampleProfile.
-    for (let o = 0; o < AXIS; o += 2) {
-      const centred = (cropped[o] ?? 0) - mean;
-      squares += centred * centred;
-      product += centred * (otherCentred[uncut + o] ?? 0);
-      const next = (cropped[o + 1] ?? 0) - mean;
-      squares += next * next;
-      product += next * (otherCentred[uncut + o + 1] ?? 0);
-    }
-    trialScores[trials[crop] ?? 0] = centredCorrelation(product, squares, uncutSquares);
+    const product = dot(own.twoEndedCentred, crop * AXIS, other.centred, uncut, AXIS);
+    trialScores[trials[crop] ?? 0] = centredCorrelation(product, own.twoEndedSquares[crop] ?? 0, uncutSquares);
   }
 }
 

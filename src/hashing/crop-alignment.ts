@@ -5,7 +5,16 @@
  * the rest are offered most promising first, each compared on its full 2-D overlap when asked.
  */
 
-import { bestOverlaps, bestOverlapWhere, keptLogRatio, overlapScores, type AxisOverlap } from './axis-overlaps.js';
+import {
+  bestOverlaps,
+  bestOverlapWhere,
+  keptLogRatio,
+  preparedOverlapScores,
+  prepareProfile,
+  preparedProfileBuffers,
+  type AxisOverlap,
+  type PreparedProfile,
+} from './axis-overlaps.js';
 import { centredCorrelation, centredProduct, correlation, meanOf, squaresAbout } from './correlation.js';
 import { AXIS, axisWeights, resampleColumns, resampleRows } from './resample.js';
 
@@ -13,6 +22,9 @@ import { AXIS, axisWeights, resampleColumns, resampleRows } from './resample.js'
 export interface CandidateAlignment {
   /** Tried because the other axis's cut and the photos' shapes demand it, not because its profiles agree best. */
   readonly impliedByShape: boolean;
+  /** How much each photo loses on each axis to reach the common part (crop steps of 1.25 %). */
+  readonly x: AxisOverlap;
+  readonly y: AxisOverlap;
   /** The two common parts, made on first use: a check usually settles on the first candidate or two. */
   parts(): AlignedParts;
 }
@@ -36,11 +48,12 @@ const ASPECT_TOLERANCE = 0.05;
  * other axis's cut pins it down. (Doing so for every one of the best few, not only the best, found
  * no more of the grouping benchmark's copies and cost a third more confirmation time.)
  */
-export function alignCrops(a: Uint8Array, b: Uint8Array, aspectA: number, aspectB: number): CandidateAlignment[] {
-  const profilesA = profiles(a);
-  const profilesB = profiles(b);
-  const xScores = overlapScores(profilesA.columns, profilesB.columns);
-  const yScores = overlapScores(profilesA.rows, profilesB.rows);
+export function alignCrops(a: Uint8Array | PreparedThumbnail, b: Uint8Array | PreparedThumbnail, aspectA: number, aspectB: number): CandidateAlignment[] {
+  // The pixel check aligns a pair once: raw thumbnails, prepared into scratch. A group's photos come prepared.
+  const first = a instanceof Uint8Array ? prepareInto(a, scratchA) : a;
+  const second = b instanceof Uint8Array ? prepareInto(b, scratchB) : b;
+  const xScores = preparedOverlapScores(first.columns, second.columns);
+  const yScores = preparedOverlapScores(first.rows, second.rows);
   const xs = bestOverlaps(xScores);
   const ys = bestOverlaps(yScores);
   // The kept parts' shapes must agree: aspectA · keptWidthA / keptHeightA = aspectB · keptWidthB / keptHeightB.
@@ -57,18 +70,44 @@ export function alignCrops(a: Uint8Array, b: Uint8Array, aspectA: number, aspect
   consider(bestX, bestOverlapWhere(yScores, (yLogRatio) => fits(bestXRatio, yLogRatio)), true);
   consider(bestOverlapWhere(xScores, (xLogRatio) => fits(xLogRatio, bestYRatio)), bestY, true);
 
-  const regionA = regionsOf(a);
-  const regionB = regionsOf(b);
   const candidates = [...combinations.values()].map(({ x, y, impliedByShape }) => {
     let parts: AlignedParts | undefined;
     return {
       impliedByShape,
+      x,
+      y,
       promise: x.score + y.score,
-      parts: () => (parts ??= alignedParts(regionA(x.aStart, x.aEnd, y.aStart, y.aEnd), regionB(x.bStart, x.bEnd, y.bStart, y.bEnd))),
+      parts: () => (parts ??= alignedParts(first.region(x.aStart, x.aEnd, y.aStart, y.aEnd), second.region(x.bStart, x.bEnd, y.bStart, y.bEnd))),
     };
   });
   // A stable sort: equal promise keeps the order they were considered in.
   return candidates.sort((p, q) => q.promise - p.promise);
+}
+
+/**
+ * A thumbnail made ready for alignment: its profiles under every crop scored, and its regions as
+ * they are asked for, each made once. A group aligns each of its photos with every other one, so
+ * it prepares each photo once; the pixel check of a single pair prepares into scratch instead.
+ */
+export interface PreparedThumbnail {
+  readonly columns: PreparedProfile;
+  readonly rows: PreparedProfile;
+  region(xStart: number, xEnd: number, yStart: number, yEnd: number): Region;
+}
+
+/** A thumbnail prepared for any number of alignments (its own buffers). */
+export function prepareThumbnail(raster: Uint8Array): PreparedThumbnail {
+  return prepareInto(raster, { columns: preparedProfileBuffers(), rows: preparedProfileBuffers() });
+}
+
+type ProfileBuffers = Pick<PreparedThumbnail, 'columns' | 'rows'>;
+/** Scratch for the two sides of alignCrops on raw thumbnails (nothing here is asynchronous). */
+const scratchA: ProfileBuffers = { columns: preparedProfileBuffers(), rows: preparedProfileBuffers() };
+const scratchB: ProfileBuffers = { columns: preparedProfileBuffers(), rows: preparedProfileBuffers() };
+
+function prepareInto(raster: Uint8Array, into: ProfileBuffers): PreparedThumbnail {
+  const { columns, rows } = profiles(raster);
+  return { columns: prepareProfile(columns, into.columns), rows: prepareProfile(rows, into.rows), region: regionsOf(raster) };
 }
 
 function alignedParts(partA: Region, partB: Region): AlignedParts {
@@ -107,7 +146,8 @@ interface Region {
 /**
  * Regions of one raster by crop steps [xStart, xEnd, yStart, yEnd], each made once: the candidate
  * overlaps often share one side's crop (the uncropped side of each overlap is 0, 0), and those that
- * share its horizontal crop share the columns pass of the resampling.
+ * share its horizontal crop share the columns pass of the resampling. An uncut axis needs no pass:
+ * its weights are 1 and 0, which give back each sample exactly.
  */
 function regionsOf(raster: Uint8Array): (xStart: number, xEnd: number, yStart: number, yEnd: number) => Region {
   const columns = new Map<number, Float64Array>();
@@ -119,10 +159,10 @@ function regionsOf(raster: Uint8Array): (xStart: number, xEnd: number, yStart: n
     if (known) return known;
     let resampled = columns.get(xKey);
     if (!resampled) {
-      resampled = resampleColumns(raster, axisWeights(xStart, xEnd));
+      resampled = xStart + xEnd === 0 ? Float64Array.from(raster) : resampleColumns(raster, axisWeights(xStart, xEnd));
       columns.set(xKey, resampled);
     }
-    const pixels = resampleRows(resampled, axisWeights(yStart, yEnd));
+    const pixels = yStart + yEnd === 0 ? resampled : resampleRows(resampled, axisWeights(yStart, yEnd));
     const mean = meanOf(pixels);
     const region = { pixels, mean, squares: squaresAbout(pixels, mean) };
     regions.set(key, region);

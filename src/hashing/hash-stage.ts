@@ -13,6 +13,8 @@ import type { PhotoSource } from '../sources/photo-source.js';
 import type { HashRepository, StoredPhoto } from '../store/hash-repository.js';
 import type { ImageInput } from '../thumbnails/hash-input.js';
 import { decodePhoto, decodesFromBytes } from '../thumbnails/decode-photo.js';
+import { jpegQuality, jpegQualityOfFile } from '../thumbnails/jpeg-quality.js';
+import { chromaFromChannels, encodeLook, lookOf, measuredChroma } from '../thumbnails/photo-look.js';
 import { sniffFormat } from '../core/image-format.js';
 import { HashArena } from './hash-arena.js';
 import { computeFingerprint, decodeFingerprint, encodeFingerprint, FINGERPRINT_VERSION, withoutThumbnail, type Fingerprint } from './fingerprint.js';
@@ -120,9 +122,9 @@ async function hashOne(photo: Photo, options: HashStageOptions, arena: HashArena
     return failure(photo, error);
   }
   try {
-    const { input, meta } = await decodePhoto(image, photo.meta.format);
+    const { input, grey, meta, channels } = await decodePhoto(image, photo.meta.format);
     const fingerprint = computeFingerprint(input);
-    if (source.thumbnailsAreOriginals) photo.meta = { ...photo.meta, ...meta };
+    if (source.thumbnailsAreOriginals) photo.meta = { ...photo.meta, ...meta, ...(await qualityOf(image, meta.format)) };
     // A local original's content checksum is left to the exact-checksum stage: only photos that
     // share a byte size with another can be byte-identical, so most never need one.
     const checksum = photo.knownChecksum;
@@ -135,11 +137,31 @@ async function hashOne(photo: Photo, options: HashStageOptions, arena: HashArena
       checksum,
       path: photo.path,
       meta: photo.meta,
+      look: encodeLook(lookOf(grey, await chromaOf(image, channels, source))),
     };
     return { kind: 'hashed', hashed: { photo, fingerprint: withoutThumbnail(fingerprint, arena), checksum }, stored: record };
   } catch (error) {
     return await decodeFailure(photo, image, error, source);
   }
+}
+
+/**
+ * A local JPEG's quality, from the quantization tables in its header (a server's thumbnail says
+ * nothing of its original's). Optional: a header that cannot be read again leaves it unknown.
+ */
+async function qualityOf(image: ImageInput, format: string | undefined): Promise<{ jpegQuality?: number }> {
+  if (format !== 'jpeg') return {};
+  try {
+    const quality = typeof image === 'string' ? await jpegQualityOfFile(image) : jpegQuality(image);
+    return quality === undefined ? {} : { jpegQuality: quality };
+  } catch {
+    return {};
+  }
+}
+
+/** An original's chroma from its header (no second decode); a server thumbnail's, measured (it is small). */
+async function chromaOf(image: ImageInput, channels: number | undefined, source: PhotoSource): Promise<number> {
+  return source.thumbnailsAreOriginals || typeof image === 'string' ? chromaFromChannels(channels) : measuredChroma(image);
 }
 
 /** A corrupt image and a file that is no image at all get different reasons: its header tells which. */

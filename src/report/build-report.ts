@@ -78,6 +78,8 @@ function toReportGroup(group: PhotoGroup): ReportGroup {
     if (photo.meta.camera) item.camera = photo.meta.camera;
     if (photo.isReference) item.isReference = true;
     if (photo.siblings) item.siblings = photo.siblings;
+    const notKept = group.setAsideBecause[index];
+    if (notKept) item.notKeptBecause = notKept;
     return item;
   });
   return {

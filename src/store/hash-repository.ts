@@ -13,6 +13,8 @@ export interface StoredPhoto {
   checksum: string | undefined;
   path: string;
   meta: PhotoMeta;
+  /** The encoded look (thumbnails/photo-look.ts), absent in rows written before it was stored. */
+  look?: Buffer | undefined;
 }
 
 /** A content checksum found after the photo was stored, for the row that still has `changeKey`. */
@@ -38,6 +40,9 @@ interface PhotoRow {
   taken_at: string | null;
   camera: string | null;
   orientation: number | null;
+  software: string | null;
+  jpeg_quality: number | null;
+  look: Buffer | null;
 }
 
 /** What identifies the hashing a store was made with; stores with other settings cannot be mixed. */
@@ -50,6 +55,7 @@ export interface StoreHashIdentity {
 export class HashRepository {
   private readonly selectOne;
   private readonly selectFingerprint;
+  private readonly selectLook;
   private readonly upsert;
   private readonly touch;
   private readonly setChecksum;
@@ -57,16 +63,18 @@ export class HashRepository {
   constructor(private readonly db: StoreDatabase) {
     this.selectOne = db.prepare<[string, string], PhotoRow>('SELECT * FROM photos WHERE source = ? AND id = ?');
     this.selectFingerprint = db.prepare<[string, string], { fingerprint: Buffer }>('SELECT fingerprint FROM photos WHERE source = ? AND id = ?');
+    this.selectLook = db.prepare<[string, string], { look: Buffer | null }>('SELECT look FROM photos WHERE source = ? AND id = ?');
     this.upsert = db.prepare(`
       INSERT INTO photos (source, id, change_key, fingerprint_version, fingerprint, checksum, path,
-                          width, height, bytes, format, taken_at, camera, orientation, last_seen_run)
+                          width, height, bytes, format, taken_at, camera, orientation, software, jpeg_quality, look, last_seen_run)
       VALUES (@source, @id, @change_key, @fingerprint_version, @fingerprint, @checksum, @path,
-              @width, @height, @bytes, @format, @taken_at, @camera, @orientation, @last_seen_run)
+              @width, @height, @bytes, @format, @taken_at, @camera, @orientation, @software, @jpeg_quality, @look, @last_seen_run)
       ON CONFLICT (source, id) DO UPDATE SET
         change_key = excluded.change_key, fingerprint_version = excluded.fingerprint_version,
         fingerprint = excluded.fingerprint, checksum = excluded.checksum, path = excluded.path,
         width = excluded.width, height = excluded.height, bytes = excluded.bytes, format = excluded.format,
         taken_at = excluded.taken_at, camera = excluded.camera, orientation = excluded.orientation,
+        software = excluded.software, jpeg_quality = excluded.jpeg_quality, look = excluded.look,
         last_seen_run = excluded.last_seen_run`);
     this.touch = db.prepare('UPDATE photos SET last_seen_run = ? WHERE source = ? AND id = ?');
     this.setChecksum = db.prepare('UPDATE photos SET checksum = @checksum WHERE source = @source AND id = @id AND change_key = @changeKey');
@@ -113,6 +121,11 @@ export class HashRepository {
     return this.selectFingerprint.get(source, id)?.fingerprint;
   }
 
+  /** The stored look's encoding alone (the best-photo rules read it back for photos in groups). */
+  encodedLook(source: SourceKind, id: string): Buffer | undefined {
+    return this.selectLook.get(source, id)?.look ?? undefined;
+  }
+
   /** Every stored photo of a source, streamed. */
   *iterate(source?: SourceKind): Generator<StoredPhoto> {
     const rows = source
@@ -152,6 +165,8 @@ function fromRow(row: PhotoRow): StoredPhoto {
   if (row.taken_at !== null) meta.takenAt = row.taken_at;
   if (row.camera !== null) meta.camera = row.camera;
   if (row.orientation !== null) meta.orientation = row.orientation;
+  if (row.software !== null) meta.software = row.software;
+  if (row.jpeg_quality !== null) meta.jpegQuality = row.jpeg_quality;
   return {
     source: row.source,
     id: row.id,
@@ -161,6 +176,7 @@ function fromRow(row: PhotoRow): StoredPhoto {
     checksum: row.checksum ?? undefined,
     path: row.path,
     meta,
+    look: row.look ?? undefined,
   };
 }
 
@@ -180,6 +196,9 @@ function toRow(photo: StoredPhoto, runId: string): PhotoRow & { last_seen_run: s
     taken_at: photo.meta.takenAt ?? null,
     camera: photo.meta.camera ?? null,
     orientation: photo.meta.orientation ?? null,
+    software: photo.meta.software ?? null,
+    jpeg_quality: photo.meta.jpegQuality ?? null,
+    look: photo.look ?? null,
     last_seen_run: runId,
   };
 }

@@ -104,6 +104,14 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE runs ADD COLUMN server_url TEXT;
   `,
+  // 6: what the best-photo rules compare between copies: the EXIF Software tag, the estimated JPEG
+  // quality and the photo's look (colour, clipping, detail; thumbnails/photo-look.ts). Rows written
+  // before have none and are recomputed anyway (their fingerprint version is older).
+  `
+  ALTER TABLE photos ADD COLUMN software TEXT;
+  ALTER TABLE photos ADD COLUMN jpeg_quality INTEGER;
+  ALTER TABLE photos ADD COLUMN look BLOB;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

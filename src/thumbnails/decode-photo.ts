@@ -7,15 +7,19 @@
 import sharp from 'sharp';
 import type { ImageFormat, PhotoMeta } from '../core/photo.js';
 import { sniffFormat } from '../core/image-format.js';
-import { decodeWithHeader, hashInputFromPixels, MAX_INPUT_PIXELS, MIN_EMBEDDED_SIDE, orient, type HashInput, type ImageInput } from './hash-input.js';
+import { decodeWithHeader, hashInputFromPixels, MAX_INPUT_PIXELS, MIN_EMBEDDED_SIDE, orient, type GreyRaster, type HashInput, type ImageInput } from './hash-input.js';
 import { metaFromExif, photoMetaOf } from './image-metadata.js';
 import { decodeHeif } from './heif/heif-decoder.js';
 import { extractRawPreview } from './raw/raw-preview.js';
 
 export interface DecodedPhoto {
   input: HashInput;
+  /** The 64×64 grey raster the hash input is made from (the best-photo look reads it). */
+  grey: GreyRaster;
   /** What the file itself says: displayed size, format, date and camera. */
   meta: Partial<PhotoMeta>;
+  /** Colour channels the picture was stored with (1 or 2: greyscale), when the decoder says. */
+  channels: number | undefined;
 }
 
 /** Formats decoded from the file's bytes (read whole), not handed to sharp by path. */
@@ -30,8 +34,8 @@ export async function decodePhoto(image: ImageInput, claimed: ImageFormat | 'unk
     if (sniffed === 'heic') return decodeHeifPhoto(image);
     if (isRaw(sniffed, claimed)) return decodeRawPhoto(image);
   }
-  const { input, header } = await decodeWithHeader(image);
-  return { input, meta: photoMetaOf(header) };
+  const { input, grey, header } = await decodeWithHeader(image);
+  return { input, grey, meta: photoMetaOf(header), channels: header.channels };
 }
 
 /** RAW by its magic, or named RAW with a TIFF structure or a header of its own (not a JPEG named .NEF). */
@@ -64,18 +68,18 @@ export async function viewableImage(bytes: Buffer, claimed: ImageFormat | 'unkno
 async function decodeHeifPhoto(bytes: Buffer): Promise<DecodedPhoto> {
   const picture = await decodeHeif(bytes, { minThumbnailSide: MIN_EMBEDDED_SIDE, maxPixels: MAX_INPUT_PIXELS });
   const { width, height } = picture;
-  const input = await hashInputFromPixels({ data: picture.pixels, width: picture.pixelWidth, height: picture.pixelHeight, channels: 3 }, { width, height });
+  const { input, grey } = await hashInputFromPixels({ data: picture.pixels, width: picture.pixelWidth, height: picture.pixelHeight, channels: 3 }, { width, height });
   // libheif turned the pixels as `irot`/`imir` say, as viewers do; HEIF's EXIF orientation only
   // repeats that turn (an iPhone writes both), so it is not applied a second time: stored as 1.
   const meta: Partial<PhotoMeta> = { width, height, orientation: 1, format: 'heic' };
   if (picture.exif) Object.assign(meta, metaFromExif(Buffer.from(picture.exif.buffer, picture.exif.byteOffset, picture.exif.byteLength)));
-  return { input, meta };
+  return { input, grey, meta, channels: 3 };
 }
 
 async function decodeRawPhoto(bytes: Buffer): Promise<DecodedPhoto> {
   const preview = extractRawPreview(bytes);
-  const { input, header } = await decodeWithHeader(preview.jpeg, preview.orientation);
+  const { input, grey, header } = await decodeWithHeader(preview.jpeg, preview.orientation);
   // The preview's size is the picture's, turned as the RAW file says; its date and camera win over the preview's EXIF.
   const meta = { ...photoMetaOf({ ...header, orientation: preview.orientation ?? header.orientation }), ...preview.meta, format: 'raw' as const };
-  return { input, meta };
+  return { input, grey, meta, channels: header.channels };
 }

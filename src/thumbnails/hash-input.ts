@@ -18,6 +18,12 @@ export interface HashInput {
   sourceHeight: number;
 }
 
+/** A square grey raster, one byte per pixel, row-major. */
+export interface GreyRaster {
+  side: number;
+  data: Uint8Array;
+}
+
 /** Side of the raster hashing works on. */
 export const HASH_INPUT_SIZE = 32;
 /** sharp resizes to twice that and we average 2×2 blocks: a true area average, steadier than a 32 px lanczos. */
@@ -38,10 +44,12 @@ export async function decodeHashInput(image: ImageInput): Promise<HashInput> {
 }
 
 /**
- * The hash input and the header sharp read on the way (size, orientation, EXIF): one open, one parse.
- * `orientation` overrides the image's own EXIF orientation (a RAW preview takes its RAW file's).
+ * The hash input, the 64×64 grey raster it is made from (the best-photo look reads its tones and
+ * detail: photo-look.ts) and the header sharp read on the way (size, orientation, EXIF, channels):
+ * one open, one decode. `orientation` overrides the image's own EXIF orientation (a RAW preview
+ * takes its RAW file's).
  */
-export async function decodeWithHeader(image: ImageInput, orientation?: number): Promise<{ input: HashInput; header: Metadata }> {
+export async function decodeWithHeader(image: ImageInput, orientation?: number): Promise<{ input: HashInput; header: Metadata; grey: GreyRaster }> {
   const pipeline = sharp(image, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' });
   const meta = await pipeline.metadata();
   const turn = orientation ?? meta.orientation ?? 1;
@@ -49,8 +57,8 @@ export async function decodeWithHeader(image: ImageInput, orientation?: number):
   const quarterTurn = turn >= 5;
   const width = meta.width ?? DECODE_SIZE;
   const height = meta.height ?? DECODE_SIZE;
-  const input = await shrink(upright, quarterTurn ? height : width, quarterTurn ? width : height);
-  return { input, header: meta };
+  const { input, grey } = await shrink(upright, quarterTurn ? height : width, quarterTurn ? width : height);
+  return { input, header: meta, grey };
 }
 
 /** Pixels decoded elsewhere (by libheif), upright already; `displayed` is the photo's own size. */
@@ -61,14 +69,14 @@ export interface RawPixels {
   channels: 1 | 3 | 4;
 }
 
-export async function hashInputFromPixels(pixels: RawPixels, displayed: { width: number; height: number }): Promise<HashInput> {
+export async function hashInputFromPixels(pixels: RawPixels, displayed: { width: number; height: number }): Promise<{ input: HashInput; grey: GreyRaster }> {
   const { width, height, channels } = pixels;
   return shrink(sharp(pixels.data, { raw: { width, height, channels } }), displayed.width, displayed.height);
 }
 
-async function shrink(pipeline: Sharp, sourceWidth: number, sourceHeight: number): Promise<HashInput> {
+async function shrink(pipeline: Sharp, sourceWidth: number, sourceHeight: number): Promise<{ input: HashInput; grey: GreyRaster }> {
   const { data } = await pipeline.resize(DECODE_SIZE, DECODE_SIZE, { fit: 'fill' }).greyscale().raw().toBuffer({ resolveWithObject: true });
-  return { width: HASH_INPUT_SIZE, height: HASH_INPUT_SIZE, data: halve(data, DECODE_SIZE), sourceWidth, sourceHeight };
+  return { input: { width: HASH_INPUT_SIZE, height: HASH_INPUT_SIZE, data: halve(data, DECODE_SIZE), sourceWidth, sourceHeight }, grey: { side: DECODE_SIZE, data } };
 }
 
 /**

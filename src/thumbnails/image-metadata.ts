@@ -1,4 +1,4 @@
-/** Pixel size, orientation, date and camera of an original image, read from its header and EXIF. */
+/** Pixel size, orientation, date, camera and editing software of an original image, read from its header and EXIF. */
 
 import exifReader from 'exif-reader';
 import type { Metadata } from 'sharp';
@@ -34,6 +34,8 @@ export function metaFromExif(exif: Buffer): Partial<PhotoMeta> {
     if (taken instanceof Date && !Number.isNaN(taken.getTime())) meta.takenAt = taken.toISOString();
     const camera = [tags.Image?.Make, tags.Image?.Model].filter((part) => typeof part === 'string' && part.trim()).join(' ').trim();
     if (camera) meta.camera = camera.replace(/\0/g, '');
+    const software = typeof tags.Image?.Software === 'string' ? tags.Image.Software.replace(/\0/g, '').trim() : '';
+    if (software) meta.software = software;
     return meta;
   } catch {
     // Broken EXIF is common and harmless: the photo is still hashed, just without these fields.

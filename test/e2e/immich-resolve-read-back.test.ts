@@ -6,7 +6,6 @@
  * completes the work, and undo of it restores the start.
  */
 
-import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeImmich, type FakeImmich, type FaultTarget } from '../helpers/fake-immich/index.js';
 import { fromSample, lastChangingRun, organizeArgs, resolveSnapshot, SAMPLE_PHOTOS, seedAssets, undoArgs } from '../helpers/immich-e2e.js';

@@ -15,6 +15,7 @@ import { HashArena } from '../../src/hashing/hash-arena.js';
 import { decodeHashInput } from '../../src/thumbnails/hash-input.js';
 import { HashRepository } from '../../src/store/hash-repository.js';
 import { openStore } from '../../src/store/open-store.js';
+import { storedThumbnail } from '../../src/store/stored-pixels.js';
 import { useTempDirs } from '../helpers/temp-dir.js';
 
 const fixtures = path.resolve(import.meta.dirname, '../fixtures/photos');
@@ -47,7 +48,7 @@ describe('confirmation with thumbnails from the store', () => {
     const cropDistance = fingerprintDistance(original.fingerprint, copy.fingerprint);
     expect(cropDistance).toBeGreaterThan(NEAR_DISTANCE);
 
-    const { confirm, confirmAll } = confirmWithStoredThumbnails(store);
+    const { confirm, confirmAll } = confirmWithStoredThumbnails(storedThumbnail(store));
     expect(confirm(original, copy, 8)).toBe(true);
     expect(confirm(halfA, halfB, 8)).toBe(false);
 
@@ -60,7 +61,7 @@ describe('confirmation with thumbnails from the store', () => {
     expect(confirmAll(pairs, 8)).toEqual(oneByOne);
 
     db.prepare('DELETE FROM photos WHERE id = ?').run('castle-cropped.jpg');
-    const afterDelete = confirmWithStoredThumbnails(store);
+    const afterDelete = confirmWithStoredThumbnails(storedThumbnail(store));
     expect(afterDelete.confirm(original, copy, 8)).toBe(false);
     expect(afterDelete.confirmAll([[original, copy], [halfA, halfB], [original, original]], 8)).toEqual([false, false, true]);
     db.close();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bestOverlaps, overlapScores } from '../../src/hashing/axis-overlaps.js';
+import { alignCrops, prepareThumbnail } from '../../src/hashing/crop-alignment.js';
 import { centreInPlace, centredCorrelation, correlation, dot, meanOf } from '../../src/hashing/correlation.js';
 import { AXIS, axisWeights, CROP_STEP, resampleColumns, resampleProfile, resampleRegion, resampleRows, weightsTable } from '../../src/hashing/resample.js';
 
@@ -108,6 +109,20 @@ describe('bestOverlaps', () => {
     expect(best?.score).toBeCloseTo(1, 12);
   });
 
+  it('scores every overlap, a crop cutting both ends included, bit for bit as the correlation of the two resampled profiles', () => {
+    const a = vector(random(5), AXIS);
+    const b = new Float64Array(AXIS);
+    resampleProfile(a, axisWeights(3, 5), b, 0);
+    const overlaps = bestOverlaps(overlapScores(a, b));
+    expect(overlaps[0]).toMatchObject({ aStart: 3, aEnd: 5, bStart: 0, bEnd: 0 });
+    for (const { aStart, aEnd, bStart, bEnd, score } of overlaps) {
+      const [partA, partB] = [new Float64Array(AXIS), new Float64Array(AXIS)];
+      resampleProfile(a, axisWeights(aStart, aEnd), partA, 0);
+      resampleProfile(b, axisWeights(bStart, bEnd), partB, 0);
+      expect(score).toBe(correlation(partA, partB));
+    }
+  });
+
   it('settles equal scores in trial order and always offers "no crop"', () => {
     // Black: every crop resamples to exact zeros (a flat grey would leave rounding noise to rank).
     const black = new Float64Array(AXIS);
@@ -120,5 +135,37 @@ describe('bestOverlaps', () => {
       [0, 0, 12, 1, 0],
       [0, 0, 0, 0, 0],
     ]);
+  });
+});
+
+describe('alignCrops on prepared thumbnails', () => {
+  /** A smooth picture with some noise, cut by [left, right, top, bottom] crop steps and resampled to 32×32. */
+  const picture = (seed: number, [left, right, top, bottom]: number[]) => {
+    const next = random(seed);
+    const waves = Array.from({ length: 6 }, () => [next() * 4, next() * 4, next() * 60]);
+    const full = Float64Array.from({ length: AXIS * AXIS }, (_, k) =>
+      waves.reduce((value, [u = 0, v = 0, amplitude = 0]) => value + amplitude * Math.cos((u * (k % AXIS)) / 8 + (v * Math.floor(k / AXIS)) / 8), 128) + next() * 6,
+    );
+    const cut = resampleRegion(full, axisWeights(left ?? 0, right ?? 0), axisWeights(top ?? 0, bottom ?? 0));
+    return Uint8Array.from(cut, (value) => Math.max(0, Math.min(255, Math.round(value))));
+  };
+
+  it('gives bit for bit the raw thumbnails’ candidates, with one preparation serving every pair', () => {
+    const rasters = [picture(7, [0, 0, 0, 0]), picture(7, [4, 4, 4, 4]), picture(7, [6, 0, 0, 0]), picture(8, [0, 0, 2, 0])];
+    const prepared = rasters.map(prepareThumbnail);
+    for (let i = 0; i < rasters.length; i++) {
+      for (let j = 0; j < rasters.length; j++) {
+        if (i === j) continue;
+        const raw = alignCrops(rasters[i] as Uint8Array, rasters[j] as Uint8Array, 4 / 3, 4 / 3);
+        const ready = alignCrops(prepared[i] as ReturnType<typeof prepareThumbnail>, prepared[j] as ReturnType<typeof prepareThumbnail>, 4 / 3, 4 / 3);
+        expect(ready.map(({ x, y, impliedByShape }) => ({ x, y, impliedByShape }))).toEqual(raw.map(({ x, y, impliedByShape }) => ({ x, y, impliedByShape })));
+        ready.forEach((candidate, k) => {
+          const [mine, theirs] = [candidate.parts(), (raw[k] as (typeof raw)[number]).parts()];
+          expect(mine.correlation).toBe(theirs.correlation);
+          expect(mine.a).toEqual(theirs.a);
+          expect(mine.b).toEqual(theirs.b);
+        });
+      }
+    }
   });
 });

@@ -79,6 +79,11 @@ export const CLIENT_SCRIPT = String.raw`
     addRow(dl, 'Distance', item.best ? 'best photo' : String(item.distance), DISTANCE_HELP);
     if (item.siblings && item.siblings.length) addRow(dl, 'With', item.siblings.join(', '));
     info.append(dl);
+    if (!item.best && item.notKept) {
+      var why = el('p', 'why', '');
+      why.append(el('b', '', 'Not kept: '), document.createTextNode(item.notKept));
+      info.append(why);
+    }
     var href = item.link ? safeHref(item.link.href) : null;
     if (href) {
       var a = el('a', 'open', item.link.label);

@@ -32,6 +32,8 @@ export interface PageItem {
   format: string;
   distance: number;
   siblings: string[];
+  /** Why this photo was not kept ('' for the best). */
+  notKept: string;
   /** Index into the thumbnail list, -1 for none. */
   thumb: number;
   link?: PageLink;
@@ -102,6 +104,7 @@ function pageItem(
     format: item.format,
     distance: item.distance,
     siblings: (item.siblings ?? []).map(baseName),
+    notKept: item.notKeptBecause ?? '',
     thumb: thumbIndex.get(item.id) ?? -1,
     ...(link ? { link } : {}),
   };

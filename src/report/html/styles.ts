@@ -55,6 +55,8 @@ input.page-input { width: 5em; text-align: right; }
 .kind-exact { color: var(--exact); } .kind-near { color: var(--near); } .kind-similar { color: var(--similar); }
 .reason { margin: 6px 0 12px; color: var(--muted); }
 .reason b { color: var(--text); font-weight: 600; }
+.why { margin: 6px 0 0; font-size: 12px; color: var(--muted); }
+.why b { color: var(--text); font-weight: 600; }
 .items { display: grid; grid-template-columns: repeat(auto-fill, minmax(190px, 1fr)); gap: 12px; }
 .item { border: 1px solid var(--line); border-radius: 8px; overflow: hidden; display: flex; flex-direction: column; }
 .item.best { border: 2px solid var(--best); background: var(--best-bg); }

@@ -1,0 +1,85 @@
+/**
+ * How two photos of one group line up: the orientation that turns b onto a, and the crop alignment
+ * of their thumbnails that correlates best. The best-photo rules read from it which photo sees more
+ * of the scene, where the two differ, and how their tones map onto each other.
+ */
+
+import type { AxisOverlap } from './axis-overlaps.js';
+import { alignCrops, prepareThumbnail, type PreparedThumbnail } from './crop-alignment.js';
+import { dihedral, TRANSFORMS } from './dihedral.js';
+import type { Fingerprint } from './fingerprint-types.js';
+import { bigintToPair, hamming32Pair } from './phash.js';
+
+export interface PairAlignment {
+  /** The orientation of b turned onto a (dihedral transform). */
+  transform: number;
+  /** Crop steps (1.25 % each) each photo loses on each axis to reach the common part. */
+  x: AxisOverlap;
+  y: AxisOverlap;
+  /** The common part of a and of b (b turned onto a), each resampled to 32×32, row-major. */
+  a: Float64Array;
+  b: Float64Array;
+  correlation: number;
+}
+
+export interface AlignablePhoto {
+  fingerprint: Fingerprint;
+  thumbnail: Uint8Array;
+  width: number;
+  height: number;
+}
+
+/**
+ * Thumbnails prepared for alignment, by thumbnail and orientation, each made once: the photos of a
+ * group are each aligned with all the others, and preparing a photo costs about as much as scoring
+ * a pair.
+ */
+export class PreparedThumbnails {
+  private readonly known = new Map<Uint8Array, Map<number, PreparedThumbnail>>();
+
+  of(thumbnail: Uint8Array, transform: number): PreparedThumbnail {
+    let orientations = this.known.get(thumbnail);
+    if (!orientations) {
+      orientations = new Map();
+      this.known.set(thumbnail, orientations);
+    }
+    let prepared = orientations.get(transform);
+    if (!prepared) {
+      const side = Math.round(Math.sqrt(thumbnail.length));
+      prepared = prepareThumbnail(transform === 0 ? thumbnail : dihedral({ width: side, height: side, data: thumbnail }, transform).data);
+      orientations.set(transform, prepared);
+    }
+    return prepared;
+  }
+}
+
+/** The best-correlating crop alignment of b (in its closest orientation) onto a. */
+export function alignPair(a: AlignablePhoto, b: AlignablePhoto, prepared = new PreparedThumbnails()): PairAlignment | undefined {
+  const transform = closestOrientation(a.fingerprint, b.fingerprint);
+  const aspectB = transform >= 4 ? b.height / b.width : b.width / b.height;
+  let best: PairAlignment | undefined;
+  for (const candidate of alignCrops(prepared.of(a.thumbnail, 0), prepared.of(b.thumbnail, transform), a.width / a.height, aspectB)) {
+    const parts = candidate.parts();
+    if (!best || parts.correlation > best.correlation) best = { transform, x: candidate.x, y: candidate.y, a: parts.a, b: parts.b, correlation: parts.correlation };
+  }
+  return best;
+}
+
+/** a lined up onto b, from b lined up onto a: exact when neither was turned (the usual case). */
+export function reversed(alignment: PairAlignment): PairAlignment | undefined {
+  if (alignment.transform !== 0) return undefined;
+  const swap = ({ aStart, aEnd, bStart, bEnd, score }: AxisOverlap): AxisOverlap => ({ aStart: bStart, aEnd: bEnd, bStart: aStart, bEnd: aEnd, score });
+  return { transform: 0, x: swap(alignment.x), y: swap(alignment.y), a: alignment.b, b: alignment.a, correlation: alignment.correlation };
+}
+
+/** The orientation of b whose hash is closest to a's upright hash (the lower transform on ties). */
+function closestOrientation(a: Fingerprint, b: Fingerprint): number {
+  const upright = bigintToPair(a.variants[0] ?? 0n);
+  let best = 0;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (let transform = 0; transform < Math.min(TRANSFORMS, b.variants.length); transform++) {
+    const distance = hamming32Pair(upright, bigintToPair(b.variants[transform] ?? 0n));
+    if (distance < bestDistance) [best, bestDistance] = [transform, distance];
+  }
+  return best;
+}
