@@ -47,6 +47,8 @@ export class PagingCheck {
   /** The unfiltered listing ends within one page of this many items: nothing filtered can be longer. */
   #whole: number | undefined;
   #told = false;
+  /** The probe in flight, if any. */
+  #probing: Promise<void> | undefined;
 
   constructor(
     private readonly client: ImmichClient,
@@ -64,22 +66,35 @@ export class PagingCheck {
     return true;
   }
 
-  /** Whether `items` fills a page on this server while the unfiltered listing holds more. */
+  /**
+   * Whether `items` fills a page on this server while the unfiltered listing holds more. Searches that
+   * end at the same time (one per album) wait for a probe in flight and read its answer: one probe
+   * serves them all.
+   */
   async #fullPage(items: number, signal: AbortSignal | undefined): Promise<boolean> {
+    while (this.#probing) await this.#probing;
     if (this.#whole !== undefined || items < this.#atLeast) return false;
     if (this.#cap !== undefined) return items >= this.#cap;
+    const probing = this.#probe(items, signal);
+    this.#probing = probing.then(
+      () => undefined,
+      () => undefined,
+    );
+    try {
+      await probing;
+    } finally {
+      this.#probing = undefined;
+    }
+    return this.#cap !== undefined && items >= this.#cap;
+  }
+
+  /** One unfiltered page of `items + 1`: learns the page size the server honours, or that the listing is whole. */
+  async #probe(items: number, signal: AbortSignal | undefined): Promise<void> {
     const probe = await this.client.searchMetadataPage({ page: 1, size: items + 1 }, signal ? { signal } : {});
     const got = probe.items.length;
-    if (got > items) {
-      this.#atLeast = Math.max(this.#atLeast, got);
-      return false;
-    }
-    if (probe.nextPage === null) {
-      this.#whole = got;
-      return false;
-    }
-    this.#cap = got;
-    return items >= got;
+    if (got > items) this.#atLeast = Math.max(this.#atLeast, got);
+    else if (probe.nextPage === null) this.#whole = got;
+    else this.#cap = got;
   }
 
   #distrust(why: string): false {
