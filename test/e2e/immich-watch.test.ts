@@ -136,3 +136,18 @@ describe('photo-organizer watch --source immich', () => {
     expect(fake.violations()).toEqual([]);
   });
 });
+
+describe('photo-organizer watch: usage', () => {
+  it.each([
+    [['watch', '--tag-only'], /^photo-organizer: watch follows an Immich server: use --source immich/],
+    [['watch', '--source', 'immich', '--report', 'x.html'], /^photo-organizer: --report and --json write one report per run/],
+    [['watch', '--source', 'immich', '--immich-album', 'Trip'], /^photo-organizer: --immich-album cannot be used with watch/],
+    [['watch', '--source', 'immich', '--trash-others'], /^photo-organizer: --trash-others needs --yes with watch/],
+    [['watch', '--source', 'immich', '--poll-interval', '0'], /--poll-interval must be a whole number from 1 to 86400, got "0"/],
+  ])('%j: one line, exit 2, nothing asked of a server', async (args, message) => {
+    const { code, stdout, stderr } = await runCli(args, { env: { IMMICH_URL: 'http://127.0.0.1:9', IMMICH_API_KEY: 'k' } });
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(message)]);
+  });
+});
