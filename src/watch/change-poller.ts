@@ -17,6 +17,7 @@
 import type { Photo } from '../core/photo.js';
 import { assetToPhoto } from '../sources/immich/asset-photo.js';
 import { searchPages } from '../sources/immich/asset-listing.js';
+import { newTrail } from '../sources/immich/paging-check.js';
 import type { ImmichClient } from '../sources/immich/immich-client.js';
 import { parseAsset, type AssetDto, type MetadataSearchBody } from '../sources/immich/immich-dto.js';
 import type { ServerCapabilities } from '../sources/immich/server-capabilities.js';
@@ -63,28 +64,47 @@ export class ChangePoller {
     const since = this.#cursor === undefined ? undefined : new Date(this.#cursor - this.#overlapMs).toISOString();
     const found = new Map<string, { photo: Photo; updatedAt: number }>();
     let newest = this.#cursor;
-    for (const filter of this.#filters()) {
-      // With exif first (size, camera, date); exif is an inner join, so a second pass without it finds the rest.
+    const take = (items: unknown[], notBefore: number | undefined) => {
+      for (const raw of items) {
+        const asset = parseAsset(raw);
+        if (asset === undefined) continue;
+        const updatedAt = timeOf(asset);
+        if (updatedAt !== undefined && (newest === undefined || updatedAt > newest)) newest = updatedAt;
+        if (found.has(asset.id) || !this.#wanted(asset)) continue;
+        if (notBefore !== undefined && updatedAt !== undefined && updatedAt < notBefore) continue;
+        if (updatedAt !== undefined && this.#handedOn.get(asset.id) === updatedAt) continue;
+        const photo = assetToPhoto(asset);
+        if (isNew(photo)) found.set(asset.id, { photo, updatedAt: updatedAt ?? newest ?? 0 });
+      }
+    };
+    if (!(await this.#search(since, take, signal))) {
+      // A server whose filtered searches stop early (PagingCheck): everything, filtered here.
       for (const withExif of [true, false]) {
-        const body = { ...filter, withExif, ...(since !== undefined ? { updatedAfter: since } : {}) };
-        for await (const { items } of searchPages(this.#options.client, body, { signal, ...(this.#options.pageSize ? { pageSize: this.#options.pageSize } : {}) })) {
-          for (const raw of items) {
-            const asset = parseAsset(raw);
-            if (asset === undefined) continue;
-            const updatedAt = timeOf(asset);
-            if (updatedAt !== undefined && (newest === undefined || updatedAt > newest)) newest = updatedAt;
-            if (found.has(asset.id) || !this.#wanted(asset)) continue;
-            if (updatedAt !== undefined && this.#handedOn.get(asset.id) === updatedAt) continue;
-            const photo = assetToPhoto(asset);
-            if (isNew(photo)) found.set(asset.id, { photo, updatedAt: updatedAt ?? newest ?? 0 });
-          }
-        }
+        for await (const { items } of searchPages(this.#options.client, { withExif }, this.#pageOptions(signal))) take(items, since === undefined ? undefined : Date.parse(since));
       }
     }
     this.#cursor = newest;
     for (const [id, { updatedAt }] of found) this.#handedOn.set(id, updatedAt);
     this.#forgetBefore(newest === undefined ? undefined : newest - this.#overlapMs);
     return [...found.values()].map((entry) => entry.photo);
+  }
+
+  /** The filtered searches; false as soon as one of them cannot be trusted to have listed everything. */
+  async #search(since: string | undefined, take: (items: unknown[], notBefore: undefined) => void, signal: AbortSignal | undefined): Promise<boolean> {
+    for (const filter of this.#filters()) {
+      // With exif first (size, camera, date); exif is an inner join, so a second pass without it finds the rest.
+      for (const withExif of [true, false]) {
+        const trail = newTrail();
+        const body = { ...filter, withExif, ...(since !== undefined ? { updatedAfter: since } : {}) };
+        for await (const { items } of searchPages(this.#options.client, body, { ...this.#pageOptions(signal), trail })) take(items, undefined);
+        if (!(await this.#options.client.paging.complete(trail, signal))) return false;
+      }
+    }
+    return true;
+  }
+
+  #pageOptions(signal: AbortSignal | undefined): { signal?: AbortSignal; pageSize?: number } {
+    return { ...(signal ? { signal } : {}), ...(this.#options.pageSize ? { pageSize: this.#options.pageSize } : {}) };
   }
 
   get #overlapMs(): number {

@@ -9,7 +9,6 @@
 import Database from 'better-sqlite3';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ActionTarget } from '../../src/actions/action-target.js';
 import { immichActionTarget, type ImmichAction } from '../../src/actions/immich/immich-target.js';
 import type { OrganizeResult } from '../../src/pipeline.js';
 import { ImmichPhotoSource } from '../../src/sources/immich/index.js';
@@ -47,7 +46,8 @@ describe('watch batches', () => {
   async function watch(action: ImmichAction, steps: (() => void)[], dryRun = false) {
     const storeFile = path.join(root, 'h.db');
     const server = await ImmichPhotoSource.open({ baseUrl: fake.url, apiKey: me.key, cache: await ThumbnailCache.open({ streamMode: true }) });
-    const target: ActionTarget = immichActionTarget({ client: server.client, capabilities: server.capabilities, includeSimilar: false, action });
+    const target = immichActionTarget({ client: server.client, capabilities: server.capabilities, includeSimilar: false, action });
+    if (!target) throw new Error('no target for this action');
     const controller = new AbortController();
     const results: OrganizeResult[] = [];
     const plans: string[] = [];

@@ -84,11 +84,26 @@ describe('ChangePoller on the fake Immich', () => {
     expect(poller.remembered).toBe(1);
   });
 
+  it('lists without filters, filtering here, on a server whose filtered searches stop after one page', async () => {
+    await fake.close();
+    // Like the compatible server in COMPATIBLE-SERVERS.md: pages capped at 2, filtered searches end after one.
+    fake = await startFakeImmich({ searchPaging: 'filtered-ends-after-one-page', searchPageCap: 2 });
+    me = fake.seedUser();
+    await client.close();
+    client = new ImmichClient({ baseUrl: fake.url, apiKey: me.key });
+    for (let i = 1; i <= 5; i++) add(`${i}.jpg`, `2024-01-01T10:0${i}:00.000Z`);
+    const poller = new ChangePoller({ client, capabilities: { visibilityFilter: true }, overlapMs: 60_000 });
+    expect(names(await poller.poll(everything))).toEqual(['1.jpg', '2.jpg', '3.jpg', '4.jpg', '5.jpg']);
+    add('6.jpg', '2024-01-01T10:07:00.000Z');
+    add('old.jpg', '2024-01-01T09:00:00.000Z');
+    expect(names(await poller.poll(everything))).toEqual(['6.jpg']);
+  });
+
   it('keeps its cursor when the server cannot be asked', async () => {
     add('a.jpg', '2024-01-01T10:00:00.000Z');
     const poller = new ChangePoller({ client, capabilities: { visibilityFilter: true } });
     await poller.poll(everything);
-    fake.faults.add({ kind: 'status', status: 500, match: { apiPath: '/search/metadata' } });
+    fake.faults.add({ kind: 'status', status: 500, match: (target) => target.apiPath === '/api/search/metadata' });
     await expect(poller.poll(everything)).rejects.toThrow(/500/);
     fake.faults.clear();
     expect(poller.cursor).toBe('2024-01-01T10:00:00.000Z');
