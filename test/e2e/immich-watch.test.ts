@@ -137,6 +137,38 @@ describe('photo-organizer watch --source immich', () => {
   });
 });
 
+describe('photo-organizer watch: SIGTERM in the middle of a batch', () => {
+  it('abandons the batch at its next step: exit 0, the run marked cancelled, the store whole for the next organize', async () => {
+    const fake = await startFakeImmich();
+    try {
+      const me = fake.seedUser();
+      const root = tempDir('po-watch-term');
+      const env = { IMMICH_API_KEY: me.key };
+      await seedAssets(fake, me.user.id, fromSample(['camera/yellow-flower.jpg']));
+      const watcher = startWatch(organizeArgs(fake, root, '--tag-only', '--poll-interval', '1').map((arg) => (arg === 'organize' ? 'watch' : arg)), env);
+      await until('the first batch', () => watcher.stderr().includes('batch '), watcher);
+      // The next thumbnail hangs: the batch that fetches it is in progress when SIGTERM comes.
+      fake.faults.add({ kind: 'stall', ms: 10_000, match: (target) => target.apiPath.endsWith('/thumbnail') });
+      fake.clearRequests();
+      await upload(fake, me.key, 'phone/yellow-flower-q60.jpg', '2024-06-01T10:00:00.000Z');
+      await until('the stalled thumbnail request', () => fake.requests().some((r) => r.apiPath.endsWith('/thumbnail')), watcher);
+      watcher.child.kill('SIGTERM');
+      expect(await watcher.exited).toEqual({ code: 0, signal: null });
+      expect(watcher.stderr()).toMatch(/watch stopped after 2 batches; the hash database is consistent/);
+      const db = new Database(path.join(root, 'h.db'), { readonly: true });
+      expect(db.prepare("SELECT status FROM runs WHERE command = 'watch' ORDER BY started_at").all()).toEqual([{ status: 'done' }, { status: 'cancelled' }]);
+      db.close();
+      expect(snapshot(fake).tags).toEqual({});
+      fake.faults.clear();
+      const after = await runCli(organizeArgs(fake, root, '--json'), { env });
+      expect(after.code).toBe(0);
+      expect((JSON.parse(after.stdout) as { stats: object }).stats).toMatchObject({ photos: 2, hashed: 1, reused: 1, groups: 1 });
+    } finally {
+      await fake.close();
+    }
+  });
+});
+
 describe('photo-organizer watch: usage', () => {
   it.each([
     [['watch', '--tag-only'], /^photo-organizer: watch follows an Immich server: use --source immich/],
