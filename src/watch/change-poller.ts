@@ -8,7 +8,9 @@
  * clock does not matter), and each poll looks `overlapMs` further back than it: a write whose
  * transaction committed late, stamped a little before the cursor, is still seen. What the overlap
  * brings again is recognised by (id, updatedAt) and by the caller's `isNew` (the hash store), so it
- * is handed on only once. Both maps shrink as the cursor moves: memory stays flat however long it runs.
+ * is handed on only once. What it remembers shrinks as the cursor moves: memory stays flat however
+ * long it runs. `updatedAfter` is checked here too, so a compatible server that ignores the filter
+ * costs a longer listing, not a wrong answer.
  *
  * The first poll has no cursor and lists the whole library: what the store does not know yet (all
  * of it, on a new store) is the first batch.
@@ -64,7 +66,8 @@ export class ChangePoller {
     const since = this.#cursor === undefined ? undefined : new Date(this.#cursor - this.#overlapMs).toISOString();
     const found = new Map<string, { photo: Photo; updatedAt: number }>();
     let newest = this.#cursor;
-    const take = (items: unknown[], notBefore: number | undefined) => {
+    const notBefore = since === undefined ? undefined : Date.parse(since);
+    const take = (items: unknown[]) => {
       for (const raw of items) {
         const asset = parseAsset(raw);
         if (asset === undefined) continue;
@@ -80,7 +83,7 @@ export class ChangePoller {
     if (!(await this.#search(since, take, signal))) {
       // A server whose filtered searches stop early (PagingCheck): everything, filtered here.
       for (const withExif of [true, false]) {
-        for await (const { items } of searchPages(this.#options.client, { withExif }, this.#pageOptions(signal))) take(items, since === undefined ? undefined : Date.parse(since));
+        for await (const { items } of searchPages(this.#options.client, { withExif }, this.#pageOptions(signal))) take(items);
       }
     }
     this.#cursor = newest;
@@ -90,13 +93,13 @@ export class ChangePoller {
   }
 
   /** The filtered searches; false as soon as one of them cannot be trusted to have listed everything. */
-  async #search(since: string | undefined, take: (items: unknown[], notBefore: undefined) => void, signal: AbortSignal | undefined): Promise<boolean> {
+  async #search(since: string | undefined, take: (items: unknown[]) => void, signal: AbortSignal | undefined): Promise<boolean> {
     for (const filter of this.#filters()) {
       // With exif first (size, camera, date); exif is an inner join, so a second pass without it finds the rest.
       for (const withExif of [true, false]) {
         const trail = newTrail();
         const body = { ...filter, withExif, ...(since !== undefined ? { updatedAfter: since } : {}) };
-        for await (const { items } of searchPages(this.#options.client, body, { ...this.#pageOptions(signal), trail })) take(items, undefined);
+        for await (const { items } of searchPages(this.#options.client, body, { ...this.#pageOptions(signal), trail })) take(items);
         if (!(await this.#options.client.paging.complete(trail, signal))) return false;
       }
     }
