@@ -54,6 +54,11 @@ async function upload(fake: FakeImmich, key: string, file: string, takenAt: stri
   return ((await res.json()) as { id: string }).id;
 }
 
+/** A photo that arrives whole, its thumbnail made with it (an upload whose thumbnail job is done). */
+async function arrive(fake: FakeImmich, me: SeededUser, file: string): Promise<void> {
+  await seedAssets(fake, me.user.id, fromSample([file]));
+}
+
 const count = (text: string, needle: string) => text.split(needle).length - 1;
 
 describe('photo-organizer watch --source immich', () => {
@@ -82,7 +87,7 @@ describe('photo-organizer watch --source immich', () => {
   it('tags a duplicate uploaded while it runs, in a journaled batch that undo reverses', async () => {
     expect(watcher.stderr()).toMatch(/batch \S+: 3 new or changed; 3 photos, 3 hashed, 0 reused.*0 groups/);
     expect(snapshot(fake).tags).toEqual({});
-    await upload(fake, me.key, 'phone/yellow-flower-q60.jpg', '2024-06-01T10:00:00.000Z');
+    await arrive(fake, me, 'phone/yellow-flower-q60.jpg');
     await until('the tag on both flowers', () => (snapshot(fake).tags[TAG] ?? []).length === 2, watcher);
     expect(snapshot(fake).tags[TAG]).toEqual(['yellow-flower-q60.jpg', 'yellow-flower.jpg']);
     // Only the new photo was hashed; the others came from the store.
@@ -106,7 +111,7 @@ describe('photo-organizer watch --source immich', () => {
     await new Promise((resolve) => setTimeout(resolve, 4000));
     await fake.comeBack();
     await until('the recovery line', () => watcher.stderr().includes('is back after'), watcher);
-    await upload(fake, me.key, 'backup/eiffel-tower.webp', '2024-06-02T10:00:00.000Z');
+    await arrive(fake, me, 'backup/eiffel-tower.webp');
     await until('the tag on both towers', () => (snapshot(fake).tags[TAG] ?? []).length === 4, watcher);
     expect(snapshot(fake).tags[TAG]).toEqual(['eiffel-tower.jpg', 'eiffel-tower.webp', 'yellow-flower-q60.jpg', 'yellow-flower.jpg']);
     expect(count(watcher.stderr(), 'is unreachable')).toBe(1);
@@ -134,6 +139,38 @@ describe('photo-organizer watch --source immich', () => {
     expect(undone.code).toBe(0);
     expect(snapshot(fake).tags[TAG]).toEqual(['yellow-flower-q60.jpg', 'yellow-flower.jpg']);
     expect(fake.violations()).toEqual([]);
+  });
+});
+
+describe('photo-organizer watch: an upload seen before its thumbnail exists', () => {
+  it('fails that photo in its batch and tags it once the thumbnail job has moved its updatedAt', async () => {
+    // Jobs wait for waitForJobs(): the poll certainly sees the upload before its thumbnail.
+    const fake = await startFakeImmich({ thumbnailJobDelayMs: 'manual' });
+    try {
+      const me = fake.seedUser();
+      const root = tempDir('po-watch-late');
+      const env = { IMMICH_API_KEY: me.key };
+      await seedAssets(fake, me.user.id, fromSample(['camera/yellow-flower.jpg']));
+      const watcher = startWatch(organizeArgs(fake, root, '--tag-only', '--poll-interval', '1').map((arg) => (arg === 'organize' ? 'watch' : arg)), env);
+      await until('the first batch', () => watcher.stderr().includes('batch '), watcher);
+      await upload(fake, me.key, 'phone/yellow-flower-q60.jpg', '2024-06-01T10:00:00.000Z');
+      await until('a batch with the photo failed', () => /batch \S+: 1 new or changed; 2 photos, 0 hashed, 1 reused, 0 skipped, 1 failed/.test(watcher.stderr()), watcher);
+      expect(snapshot(fake).tags).toEqual({});
+      await fake.waitForJobs();
+      await until('the tag on both flowers', () => (snapshot(fake).tags[TAG] ?? []).length === 2, watcher);
+      watcher.child.kill('SIGTERM');
+      expect(await watcher.exited).toEqual({ code: 0, signal: null });
+      const db = new Database(path.join(root, 'h.db'), { readonly: true });
+      const statuses = (db.prepare("SELECT status FROM runs WHERE command = 'watch' ORDER BY started_at").all() as { status: string }[]).map((row) => row.status);
+      db.close();
+      // Caught up, then the photo failed (once, or again if a retry came before the job), then tagged.
+      expect(statuses[0]).toBe('done');
+      expect(statuses.at(-1)).toBe('done');
+      expect(new Set(statuses.slice(1, -1))).toEqual(new Set(['partial']));
+      expect(fake.violations()).toEqual([]);
+    } finally {
+      await fake.close();
+    }
   });
 });
 
