@@ -56,6 +56,15 @@ export interface OrganizeRequest {
    * change; false stops the run with nothing changed. Without it, no question is put.
    */
   confirm?: (question: string) => Promise<boolean>;
+  /** The journal's name for the run (default `organize`; `watch` for each of its batches). */
+  command?: string;
+  /** The caller already holds the store lock for longer than this run (`watch` holds it between batches). */
+  storeLocked?: boolean;
+  /**
+   * The groups this run reports and acts on, out of all the groups found (default: all). `watch`
+   * keeps those of the assets a batch brought, read fresh from the server.
+   */
+  narrowGroups?: (groups: PhotoGroup[], signal?: AbortSignal) => Promise<PhotoGroup[]>;
 }
 
 export interface OrganizeResult {
@@ -67,7 +76,7 @@ export interface OrganizeResult {
 export async function organize(request: OrganizeRequest): Promise<OrganizeResult> {
   const started = performance.now();
   const logger = request.logger ?? silentLogger;
-  const lock = lockStore(request.storeFile);
+  const lock = request.storeLocked ? { release: () => undefined } : lockStore(request.storeFile);
   let db;
   try {
     db = openStore(request.storeFile);
@@ -88,7 +97,7 @@ export async function organize(request: OrganizeRequest): Promise<OrganizeResult
     lock.release();
     throw error;
   }
-  runs.start({ id: runId, command: 'organize', source: request.source.kind, dryRun: request.dryRun, serverUrl: request.serverUrl });
+  runs.start({ id: runId, command: request.command ?? 'organize', source: request.source.kind, dryRun: request.dryRun, serverUrl: request.serverUrl });
   try {
     const hashed = await hashStage(request, hashes, runId, account);
     for (const file of account.ignored) logger.debug(`ignored (not a photo): ${file}`);
@@ -105,7 +114,8 @@ export async function organize(request: OrganizeRequest): Promise<OrganizeResult
       readOriginal: (photo) => originalOf([request.source, request.referenceSource], photo),
       ...(request.signal ? { signal: request.signal } : {}),
     });
-    const groups = groupStage([...inScope, ...references], request, hashes, decisions.ignoredPairs(request.source.kind));
+    const found = groupStage([...inScope, ...references], request, hashes, decisions.ignoredPairs(request.source.kind));
+    const groups = request.narrowGroups ? await request.narrowGroups(found, request.signal) : found;
     decisions.saveRunGroups(runId, request.source.kind, groups.map((group) => ({ id: group.id, photoIds: group.members.map((m) => m.photo.id) })));
     const actions = await actionStage(groups, request, runs, runId, logger);
     const report = buildReport({

@@ -11,6 +11,7 @@ import { organizeCommand } from './commands/organize.js';
 import { ignoreCommand } from './commands/ignore.js';
 import { runsCommand } from './commands/runs.js';
 import { undoCommand } from './commands/undo.js';
+import { watchCommand } from './commands/watch.js';
 
 const version = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 
@@ -64,6 +65,7 @@ const program = new Command('photo-organizer')
   .description('Find duplicate and near-duplicate photos in local folders or Immich, pick the best, act on the groups.')
   .version(version);
 program.addCommand(organizeCommand(runTask));
+program.addCommand(watchCommand(runTask));
 program.addCommand(runsCommand(runTask));
 program.addCommand(ignoreCommand(runTask));
 program.addCommand(undoCommand(runTask));

@@ -154,6 +154,16 @@ export class HashRepository {
     })();
   }
 
+  /** Drops these photos of a source (`watch` learns of deleted or trashed assets one by one). */
+  forget(source: SourceKind, ids: readonly string[]): number {
+    const remove = this.db.prepare('DELETE FROM photos WHERE source = ? AND id = ?');
+    let removed = 0;
+    this.db.transaction(() => {
+      for (const id of ids) removed += remove.run(source, id).changes;
+    })();
+    return removed;
+  }
+
   /** Drops photos of a source that a complete listing in `runId` did not see (deleted or trashed). */
   forgetUnseen(source: SourceKind, runId: string): number {
     return this.db.prepare('DELETE FROM photos WHERE source = ? AND (last_seen_run IS NULL OR last_seen_run != ?)').run(source, runId).changes;

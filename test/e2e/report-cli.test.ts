@@ -178,7 +178,7 @@ describe('--report html, csv and json from the CLI', () => {
 });
 
 describe('--help, --version and usage errors', () => {
-  const commands = ['organize', 'runs', 'ignore', 'undo'];
+  const commands = ['organize', 'watch', 'runs', 'ignore', 'undo'];
 
   it.each(commands)('%s --help exits 0 with usage and an examples block', async (command) => {
     const { code, stdout, stderr } = await runCli([command, '--help']);

@@ -70,6 +70,39 @@ describe('fake immich semantics beyond the recordings', () => {
     expect((await call('POST', '/search/statistics', {})).body).toEqual({ total: 2 });
   });
 
+  it('updatedAfter is inclusive and follows updatedAt, which writes and the thumbnail job move (watch polls with it)', async () => {
+    const old = fake.state.addAsset({ ownerId: me.user.id });
+    const other = fake.state.addAsset({ ownerId: me.user.id });
+    old.updatedAt = '2024-01-01T00:00:00.000Z';
+    other.updatedAt = '2024-02-01T00:00:00.000Z';
+    // Immich compares asset.updatedAt >= updatedAfter (server/src/utils/database.ts at v3.1.0).
+    expect(await ids({ updatedAfter: '2024-02-01T00:00:00.000Z' })).toEqual([other.id]);
+    expect(await ids({ updatedAfter: '2024-02-01T00:00:00.001Z' })).toEqual([]);
+    expect((await call('POST', '/search/statistics', { updatedAfter: '2024-01-01T00:00:00.000Z' })).body).toEqual({ total: 2 });
+    // A write to the asset row moves updatedAt (the asset_updatedAt trigger).
+    expect((await call('PUT', '/assets', { ids: [old.id], isFavorite: true })).status).toBe(204);
+    expect(await ids({ updatedAfter: '2024-02-01T00:00:00.001Z' })).toEqual([old.id]);
+
+    const manual = await startFakeImmich({ thumbnailJobDelayMs: 'manual' });
+    try {
+      const user = manual.seedUser();
+      const form = new FormData();
+      form.set('assetData', new Blob([readFileSync(fileURLToPath(new URL('../fixtures/immich/images/IMG_6145DDA6.jpg', import.meta.url)))], { type: 'image/jpeg' }), 'IMG_6145DDA6.jpg');
+      form.set('fileCreatedAt', '2024-05-03T10:00:00.000Z');
+      form.set('fileModifiedAt', '2024-05-03T10:00:00.000Z');
+      const created = (await (await fetch(`${manual.apiUrl}/assets`, { method: 'POST', headers: { 'x-api-key': user.key }, body: form })).json()) as { id: string };
+      const asset = manual.state.assets.get(created.id)!;
+      asset.updatedAt = '2024-01-01T00:00:00.000Z';
+      await manual.waitForJobs();
+      // The thumbnail job writes the thumbhash, so the upload is "updated" again once its thumbnail exists.
+      expect(asset.thumbnail).toBeDefined();
+      expect(Date.parse(asset.updatedAt)).toBeGreaterThan(Date.parse('2024-01-01T00:00:00.000Z'));
+      expect(manual.violations()).toEqual([]);
+    } finally {
+      await manual.close();
+    }
+  });
+
   it('breaks fileCreatedAt ties by id so paging is stable', async () => {
     fake.state.addManyAssets(7, { ownerId: me.user.id, fileCreatedAt: '2024-01-01T00:00:00.000Z' }).forEach((x) => (x.fileCreatedAt = '2024-01-01T00:00:00.000Z'));
     const pages: string[] = [];

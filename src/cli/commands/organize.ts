@@ -127,7 +127,7 @@ function listingNothing(source: PhotoSource): PhotoSource {
 }
 
 /** One clear line for flags that do not fit the chosen source. */
-function checkSourceFlags(flags: OrganizeFlags): void {
+export function checkSourceFlags(flags: OrganizeFlags): void {
   if (flags.takenAfter && flags.takenBefore && flags.takenAfter >= flags.takenBefore) throw new UsageError('--taken-after must be before --taken-before');
   if (flags.source === 'local') {
     if (!flags.sourceDir?.length) throw new UsageError('--source local needs at least one folder: -s <dir>');
@@ -171,7 +171,7 @@ async function askOnTerminal(question: string): Promise<boolean> {
   }
 }
 
-function immichTarget(flags: OrganizeFlags, config: UserConfig, opened: ImmichSetup): ActionTarget | undefined {
+export function immichTarget(flags: OrganizeFlags, config: UserConfig, opened: ImmichSetup): ActionTarget | undefined {
   const action = immichAction(flags, config);
   const resolve = resolveActions(flags);
   if (!action && !resolve) return undefined;

@@ -155,6 +155,8 @@ export interface MetadataSearchBody {
   isFavorite?: boolean;
   id?: string;
   checksum?: string;
+  /** Assets whose `updatedAt` is at or after this time (inclusive); `watch` polls with it. */
+  updatedAfter?: string;
   /** Pre-v1.133 servers only (removed from the spec then; later servers drop it silently). */
   withArchived?: boolean;
   /** Pre-v1.133 servers only: `true` leaves out hidden assets such as live-photo video halves. */

@@ -64,6 +64,9 @@ async function upload(ctx: RequestContext, jobs: JobQueue): Promise<Reply> {
     if (asset.exif) Object.assign(asset.exif, { exifImageWidth: info.storedWidth, exifImageHeight: info.storedHeight, orientation: info.orientation });
     asset.thumbnail = { bytes: thumb, contentType: 'image/webp' };
     asset.preview = { bytes: preview, contentType: 'image/jpeg' };
+    // Immich's asset table has an updatedAt trigger: the job's thumbhash write moves updatedAt, so an
+    // `updatedAfter` poll finds the asset again once it has its thumbnail.
+    asset.updatedAt = new Date().toISOString();
   });
   return json(201, { id: asset.id, status: 'created' });
 }
