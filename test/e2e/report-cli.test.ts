@@ -21,7 +21,7 @@ const fixtures = path.join(repo, 'test/fixtures');
 const HOSTILE = '<img src=x onerror=alert(1)>.jpg';
 const AWKWARD = 'a "quoted", name\nwith a line break.jpg';
 const SCREENSHOT = path.join(repo, 'test-artifacts/report-cli.png');
-const CSV_COLUMNS = ['group_id', 'kind', 'best', 'id', 'path', 'bytes', 'width', 'height', 'distance', 'format', 'taken_at'];
+const CSV_COLUMNS = ['group_id', 'kind', 'best', 'id', 'path', 'bytes', 'width', 'height', 'distance', 'format', 'taken_at', 'found_by', 'owner'];
 
 /** RFC 4180, strictly: CRLF records, quoted fields may hold commas, CR, LF and doubled quotes. */
 function parseCsv(text: string): string[][] {
@@ -163,7 +163,7 @@ describe('--report html, csv and json from the CLI', () => {
     expect(header).toEqual(CSV_COLUMNS);
     expect(rows).toHaveLength(items);
     const expected = report.groups.flatMap((group) =>
-      group.items.map((item) => [group.id, group.kind, String(item.id === group.best), item.id, item.path, String(item.bytes), String(item.width), String(item.height), String(item.distance), item.format, item.takenAt ?? '']),
+      group.items.map((item) => [group.id, group.kind, String(item.id === group.best), item.id, item.path, String(item.bytes), String(item.width), String(item.height), String(item.distance), item.format, item.takenAt ?? '', group.found_by.join('+'), item.ownerName ?? item.owner ?? '']),
     );
     expect(rows).toEqual(expected);
     expect(rows.map((row) => row[4])).toContain(path.join(photos, AWKWARD));

@@ -73,6 +73,7 @@ describe('HTML report in Chromium', () => {
       {
         id: 'group-0001',
         kind: 'similar',
+        found_by: ['phash'],
         best: '/p/a1.jpg',
         bestReason: 'sharper (focus 0.91 vs 0.40)',
         reclaimableBytes: 1_000,
@@ -81,6 +82,7 @@ describe('HTML report in Chromium', () => {
       {
         id: 'group-0002',
         kind: 'near',
+        found_by: ['phash'],
         best: '/p/b2.jpg',
         bestReason: 'higher resolution (4000x3000 vs 2000x1500)',
         reclaimableBytes: 9_000_000,
@@ -93,6 +95,7 @@ describe('HTML report in Chromium', () => {
       {
         id: 'group-0003',
         kind: 'exact',
+        found_by: ['phash'],
         best: '/p/c1.jpg',
         bestReason: 'oldest file',
         reclaimableBytes: 50_000,
@@ -164,6 +167,7 @@ describe('HTML report in Chromium', () => {
       {
         id: 'group-0001',
         kind: 'near',
+        found_by: ['phash'],
         best: 'asset-1',
         bestReason: 'larger file',
         reclaimableBytes: 10,
@@ -211,7 +215,7 @@ describe('HTML report in Chromium', () => {
       const items = [0, 1, 2].map((n) => item(`${id}/${n}`, `/lib/${id}/IMG_${n}.jpg`, n));
       const kind = (['exact', 'near', 'similar'] as const)[g % 3] ?? 'near';
       // Reclaimable grows with g, so the display order is the reverse of the id order.
-      return { id, kind, best: `${id}/0`, bestReason: 'higher resolution', reclaimableBytes: 1_000 + g, items };
+      return { id, kind, found_by: ['phash' as const], best: `${id}/0`, bestReason: 'higher resolution', reclaimableBytes: 1_000 + g, items };
     });
     // Already thumbnail-sized, as the pipeline's previews are: the report embeds them as they are.
     const palette = await Promise.all(Array.from({ length: 40 }, (_, n) => photoBytes(n, 160, 120)));

@@ -27,7 +27,7 @@ function photo(id: string, options: { source?: 'immich' | 'local'; reference?: b
 
 function group(id: string, kind: PhotoGroup['kind'], members: HashedPhoto[]): PhotoGroup {
   const [best] = members as [HashedPhoto];
-  return { id, kind, best, bestReason: 'test', members, distances: members.map(() => 0), setAsideBecause: members.map(() => undefined) };
+  return { id, kind, best, bestReason: 'test', members, distances: members.map(() => 0), setAsideBecause: members.map(() => undefined), foundBy: ['phash'] };
 }
 
 const groups = [
