@@ -42,6 +42,11 @@ export interface OrganizeRequest {
   logger?: Logger;
   /** Only photos taken in this range (`--taken-after` / `--taken-before`); undated photos are left out. */
   takenRange?: { after?: Date | undefined; before?: Date | undefined };
+  /**
+   * Immich's own duplicate groups as photo ids (`--with-immich-duplicates`), read once the photos are
+   * hashed: each is checked by our pixel check and merged with our groups.
+   */
+  immichDuplicates?: (signal?: AbortSignal) => Promise<string[][]>;
   /** Photos of other libraries (`--load-hashes`): grouped with ours, never acted on. */
   references?: readonly HashedPhoto[];
   /**
@@ -105,7 +110,8 @@ export async function organize(request: OrganizeRequest): Promise<OrganizeResult
       readOriginal: (photo) => originalOf([request.source, request.referenceSource], photo),
       ...(request.signal ? { signal: request.signal } : {}),
     });
-    const groups = groupStage([...inScope, ...references], request, hashes, decisions.ignoredPairs(request.source.kind));
+    const immichGroups = await immichGroupStage(request, logger);
+    const groups = groupStage([...inScope, ...references], request, hashes, decisions.ignoredPairs(request.source.kind), immichGroups);
     decisions.saveRunGroups(runId, request.source.kind, groups.map((group) => ({ id: group.id, photoIds: group.members.map((m) => m.photo.id) })));
     const actions = await actionStage(groups, request, runs, runId, logger);
     const report = buildReport({
@@ -176,7 +182,16 @@ async function originalOf(sources: readonly (Pick<PhotoSource, 'kind' | 'unchang
   return source?.unchangedOriginal?.(photo);
 }
 
-function groupStage(hashed: readonly HashedPhoto[], request: OrganizeRequest, store: HashRepository, isIgnored: (a: string, b: string) => boolean): PhotoGroup[] {
+/** Immich's own duplicate groups, when asked for: what its machine-learning job grouped. */
+async function immichGroupStage(request: OrganizeRequest, logger: Logger): Promise<string[][]> {
+  if (!request.immichDuplicates) return [];
+  throwIfCancelled(request.signal);
+  const groups = await request.immichDuplicates(request.signal);
+  logger.info(`${groups.length} duplicate groups read from Immich (${groups.reduce((sum, group) => sum + group.length, 0)} photos), checked by our pixel check`);
+  return groups;
+}
+
+function groupStage(hashed: readonly HashedPhoto[], request: OrganizeRequest, store: HashRepository, isIgnored: (a: string, b: string) => boolean, immichGroups: readonly string[][]): PhotoGroup[] {
   throwIfCancelled(request.signal);
   request.onProgress?.({ stage: 'group', done: 0, total: hashed.length });
   // Grouping reads thumbnails and looks back from the store only for the pairs and groups that need them.
@@ -190,6 +205,7 @@ function groupStage(hashed: readonly HashedPhoto[], request: OrganizeRequest, st
     confirm: checks.confirm,
     confirmAll: checks.confirmAll,
     details: (member) => ({ thumbnail: checks.thumbnailOf(member), look: lookOf(member.photo) }),
+    ...(immichGroups.length > 0 ? { immichGroups } : {}),
   });
   request.onProgress?.({ stage: 'group', done: hashed.length, total: hashed.length });
   return groups;

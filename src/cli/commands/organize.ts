@@ -57,7 +57,9 @@ export async function runOrganize(flags: OrganizeFlags, signal: AbortSignal): Pr
   if (similarThreshold !== undefined && similarThreshold <= threshold) {
     throw new UsageError(`--similar-threshold (${similarThreshold}) must be greater than --threshold (${threshold})`);
   }
-  if (flags.includeSimilar && similarThreshold === undefined) throw new UsageError('--include-similar needs --similar-threshold <n>');
+  const withImmichDuplicates = Boolean(flags.withImmichDuplicates ?? config.immich?.with_immich_duplicates);
+  // Immich's groups bring `similar` groups of their own, which --include-similar may act on.
+  if (flags.includeSimilar && similarThreshold === undefined && !withImmichDuplicates) throw new UsageError('--include-similar needs --similar-threshold <n> (or --with-immich-duplicates)');
 
   const references = loadReferenceLibraries(flags.loadHashes ?? []);
   const opened =
@@ -72,6 +74,7 @@ export async function runOrganize(flags: OrganizeFlags, signal: AbortSignal): Pr
             ...(flags.pathGlob?.length ? { pathFilter: picomatch(flags.pathGlob, { dot: true }) } : {}),
           }),
         };
+  if (withImmichDuplicates && 'serverUrl' in opened) opened.source.checkImmichDuplicates();
   // `--remove-tag` finds the tagged assets on the server: scanning the library first would be wasted.
   const source = flags.removeTag !== undefined ? listingNothing(opened.source) : opened.source;
   const progress = createProgressDisplay(flags.progress && !flags.quiet && !flags.json);
@@ -88,6 +91,7 @@ export async function runOrganize(flags: OrganizeFlags, signal: AbortSignal): Pr
       ...(target ? { target } : {}),
       ...('serverUrl' in opened ? { serverUrl: opened.serverUrl } : {}),
       references,
+      ...('serverUrl' in opened && withImmichDuplicates ? { immichDuplicates: (cancel?: AbortSignal) => opened.source.immichDuplicateGroups(cancel) } : {}),
       // Local reference libraries next to an Immich run: their files are read back for checksums.
       ...('serverUrl' in opened && references.length > 0 ? { referenceSource: new LocalPhotoSource({ folders: [] }) } : {}),
       ...(flags.takenAfter || flags.takenBefore ? { takenRange: { after: flags.takenAfter, before: flags.takenBefore } } : {}),
