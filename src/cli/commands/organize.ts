@@ -35,6 +35,8 @@ Examples:
   $ IMMICH_URL=http://immich:2283 IMMICH_API_KEY=... photo-organizer organize --source immich --report groups.html
   $ photo-organizer organize --source immich --tag-only --immich-review   # then Immich: Utilities → Review duplicates
   $ photo-organizer organize --source immich --archive-others --dry-run   # which copies would be archived
+  $ photo-organizer organize --source immich --include-partners --include-shared-albums --tag-only   # theirs compared, never changed
+  $ photo-organizer organize --source immich --with-immich-duplicates --json   # Immich's ML groups, checked by our pixels
   $ photo-organizer organize -s ~/Pictures --save-hashes local.db   # then compare Immich with it:
   $ photo-organizer organize --source immich --load-hashes local.db --json | jq -r '.references.unmatched[]'`;
 
