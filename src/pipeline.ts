@@ -46,7 +46,7 @@ export interface OrganizeRequest {
    * Immich's own duplicate groups as photo ids (`--with-immich-duplicates`), read once the photos are
    * hashed: each is checked by our pixel check and merged with our groups.
    */
-  immichDuplicates?: (signal?: AbortSignal) => Promise<string[][]>;
+  immichDuplicates?: (signal?: AbortSignal) => Promise<{ duplicateId: string; assetIds: string[] }[]>;
   /** Photos of other libraries (`--load-hashes`): grouped with ours, never acted on. */
   references?: readonly HashedPhoto[];
   /**
@@ -110,7 +110,7 @@ export async function organize(request: OrganizeRequest): Promise<OrganizeResult
       readOriginal: (photo) => originalOf([request.source, request.referenceSource], photo),
       ...(request.signal ? { signal: request.signal } : {}),
     });
-    const immichGroups = await immichGroupStage(request, logger);
+    const immichGroups = await immichGroupStage(request, runs, logger);
     const groups = groupStage([...inScope, ...references], request, hashes, decisions.ignoredPairs(request.source.kind), immichGroups);
     decisions.saveRunGroups(runId, request.source.kind, groups.map((group) => ({ id: group.id, photoIds: group.members.map((m) => m.photo.id) })));
     const actions = await actionStage(groups, request, runs, runId, logger);
@@ -182,11 +182,18 @@ async function originalOf(sources: readonly (Pick<PhotoSource, 'kind' | 'unchang
   return source?.unchangedOriginal?.(photo);
 }
 
-/** Immich's own duplicate groups, when asked for: what its machine-learning job grouped. */
-async function immichGroupStage(request: OrganizeRequest, logger: Logger): Promise<string[][]> {
+/**
+ * Immich's own duplicate groups, when asked for: what its machine-learning job grouped. A group whose
+ * every member got its duplicateId from an earlier `--immich-review` (the journal says which) is ours,
+ * not Immich's; one Immich's job added a photo to is Immich's too.
+ */
+async function immichGroupStage(request: OrganizeRequest, journal: RunRepository, logger: Logger): Promise<string[][]> {
   if (!request.immichDuplicates) return [];
   throwIfCancelled(request.signal);
-  const groups = await request.immichDuplicates(request.signal);
+  const reviewed = journal.reviewedDuplicateIds();
+  const groups = (await request.immichDuplicates(request.signal))
+    .filter((group) => !group.assetIds.every((id) => reviewed.get(id) === group.duplicateId))
+    .map((group) => group.assetIds);
   logger.info(`${groups.length} duplicate groups read from Immich (${groups.reduce((sum, group) => sum + group.length, 0)} photos), checked by our pixel check`);
   return groups;
 }

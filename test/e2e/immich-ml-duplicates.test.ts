@@ -118,6 +118,22 @@ describe('Immich ML duplicate groups', () => {
     expect(fake.violations()).toEqual([]);
   });
 
+  it('does not count as Immich\'s the groups an earlier --immich-review of ours put on its page', async () => {
+    const root = tempDir();
+    expect((await runCli(organizeArgs(fake, root, '--immich-review'), { env })).code).toBe(0);
+    const flower = fake.state.assets.get(assetId(fake, 'yellow-flower.jpg'));
+    expect(flower?.duplicateId).not.toBeNull();
+    // Immich's detection adds the crop to the group our review made: that one member is Immich's.
+    const moose = fake.state.assets.get(assetId(fake, 'moose.jpg'));
+    const crop = fake.state.assets.get(assetId(fake, 'moose-crop.jpg'));
+    if (!moose?.duplicateId || !crop) throw new Error('the review did not group the moose');
+    crop.duplicateId = moose.duplicateId;
+    const report = await run(root, '--with-immich-duplicates');
+    expect(groupOf(report, 'yellow-flower.jpg')?.found_by).toEqual(['phash']);
+    // Immich's job put the crop into the group our review made: Immich found that group too.
+    expect(groupOf(report, 'moose-crop.jpg')?.found_by).toEqual(['phash', 'immich-ml']);
+  });
+
   it('says so when the key may not read Immich\'s duplicates, before anything is scanned', async () => {
     const narrow = fake.addKey([...fake.state.users.keys()][0] ?? '', ['asset.read', 'asset.view', 'user.read', 'server.about']);
     fake.clearRequests();

@@ -86,6 +86,12 @@ export interface ImmichListStats {
 
 type Filter = Omit<MetadataSearchBody, 'page' | 'size' | 'withExif'>;
 
+/** One of Immich's duplicate groups: its id and its assets. */
+export interface ImmichDuplicateGroup {
+  duplicateId: string;
+  assetIds: string[];
+}
+
 export class ImmichPhotoSource implements PhotoSource {
   readonly kind = 'immich' as const;
   readonly thumbnailsAreOriginals = false;
@@ -219,14 +225,14 @@ export class ImmichPhotoSource implements PhotoSource {
    * Immich's own duplicate groups (`GET /duplicates`: the user's own assets its CLIP job grouped, or
    * any given a `duplicateId`), as asset ids, for `--with-immich-duplicates`.
    */
-  async immichDuplicateGroups(signal?: AbortSignal): Promise<string[][]> {
+  async immichDuplicateGroups(signal?: AbortSignal): Promise<ImmichDuplicateGroup[]> {
     this.checkImmichDuplicates();
     if (this.capabilities.features['duplicateDetection'] === false) {
       this.#options.onNotice?.("Immich's duplicate detection (machine learning) is off on this server: only the groups already on its \"Review duplicates\" page are read");
     }
     try {
       const groups = await this.client.getDuplicates({ signal });
-      return groups.map((group) => group.assets.map((asset) => asset.id));
+      return groups.map((group) => ({ duplicateId: group.duplicateId, assetIds: group.assets.map((asset) => asset.id) }));
     } catch (error) {
       if (error instanceof ImmichHttpError && error.isRouteMissing) {
         throw new CapabilityError(`This Immich server (${this.client.baseUrl}) has no duplicate groups of its own (GET /api/duplicates), which --with-immich-duplicates reads; nothing was changed.`);
