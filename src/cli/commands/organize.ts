@@ -17,6 +17,7 @@ import { createProgressDisplay } from '../progress-bar.js';
 import { addOrganizeOptions, IMMICH_ONLY_FLAGS, type OrganizeFlags } from './organize-options.js';
 import { openImmichSource, type ImmichSetup } from './immich-source-setup.js';
 import { immichActionTarget, type ImmichAction, type ResolveActions } from '../../actions/immich/immich-target.js';
+import { checkImmichDuplicates, readImmichDuplicates } from '../../sources/immich/index.js';
 import type { ActionTarget } from '../../actions/action-target.js';
 import type { UserConfig } from '../../config/config-schema.js';
 import { loadReferenceLibraries } from '../../store/reference-library.js';
@@ -76,7 +77,7 @@ export async function runOrganize(flags: OrganizeFlags, signal: AbortSignal): Pr
             ...(flags.pathGlob?.length ? { pathFilter: picomatch(flags.pathGlob, { dot: true }) } : {}),
           }),
         };
-  if (withImmichDuplicates && 'serverUrl' in opened) opened.source.checkImmichDuplicates();
+  if (withImmichDuplicates && 'serverUrl' in opened) checkImmichDuplicates(opened.source.capabilities);
   // `--remove-tag` finds the tagged assets on the server: scanning the library first would be wasted.
   const source = flags.removeTag !== undefined ? listingNothing(opened.source) : opened.source;
   const progress = createProgressDisplay(flags.progress && !flags.quiet && !flags.json);
@@ -93,7 +94,9 @@ export async function runOrganize(flags: OrganizeFlags, signal: AbortSignal): Pr
       ...(target ? { target } : {}),
       ...('serverUrl' in opened ? { serverUrl: opened.serverUrl } : {}),
       references,
-      ...('serverUrl' in opened && withImmichDuplicates ? { immichDuplicates: (cancel?: AbortSignal) => opened.source.immichDuplicateGroups(cancel) } : {}),
+      ...('serverUrl' in opened && withImmichDuplicates
+        ? { immichDuplicates: (cancel?: AbortSignal) => readImmichDuplicates(opened.source.client, opened.source.capabilities, (message) => logger.warn(message), cancel) }
+        : {}),
       // Local reference libraries next to an Immich run: their files are read back for checksums.
       ...('serverUrl' in opened && references.length > 0 ? { referenceSource: new LocalPhotoSource({ folders: [] }) } : {}),
       ...(flags.takenAfter || flags.takenBefore ? { takenRange: { after: flags.takenAfter, before: flags.takenBefore } } : {}),

@@ -28,7 +28,7 @@
  */
 
 import type { Photo, SourceEntry } from '../../core/photo.js';
-import { CapabilityError, SourceUnavailableError } from '../../core/errors.js';
+import { SourceUnavailableError } from '../../core/errors.js';
 import type { PhotoSource } from '../photo-source.js';
 import type { ThumbnailCache } from '../../thumbnails/thumbnail-cache.js';
 import { resolveAlbumIds } from './album-filter.js';
@@ -38,7 +38,7 @@ import { newTrail } from './paging-check.js';
 import { ImmichClient, type ImmichClientOptions } from './immich-client.js';
 import { parseAsset, type AssetDto, type MetadataSearchBody } from './immich-dto.js';
 import { ImmichHttpError } from './immich-errors.js';
-import { detectCapabilities, keyAllows, requireCapability, type ServerCapabilities } from './server-capabilities.js';
+import { detectCapabilities, requireCapability, type ServerCapabilities } from './server-capabilities.js';
 import { UuidSet } from './uuid-set.js';
 import { readSharedScopes, type SharedScopeOptions, type SharedScopes } from './shared-scopes.js';
 
@@ -85,12 +85,6 @@ export interface ImmichListStats {
 }
 
 type Filter = Omit<MetadataSearchBody, 'page' | 'size' | 'withExif'>;
-
-/** One of Immich's duplicate groups: its id and its assets. */
-export interface ImmichDuplicateGroup {
-  duplicateId: string;
-  assetIds: string[];
-}
 
 export class ImmichPhotoSource implements PhotoSource {
   readonly kind = 'immich' as const;
@@ -212,33 +206,6 @@ export class ImmichPhotoSource implements PhotoSource {
     const archived = asset.visibility === 'archive' || asset.isArchived === true;
     if (asset.visibility === 'hidden' || asset.visibility === 'locked') return false;
     return this.#options.includeArchived !== false || !archived;
-  }
-
-  /** Refuses `--with-immich-duplicates` up front (exit 2, before any scan) when the key may not read the groups. */
-  checkImmichDuplicates(): void {
-    if (keyAllows(this.capabilities, 'duplicate.read') === false) {
-      throw new CapabilityError('The API key lacks the permission duplicate.read that --with-immich-duplicates needs; add it to the key in Immich (Account Settings → API Keys).');
-    }
-  }
-
-  /**
-   * Immich's own duplicate groups (`GET /duplicates`: the user's own assets its CLIP job grouped, or
-   * any given a `duplicateId`), as asset ids, for `--with-immich-duplicates`.
-   */
-  async immichDuplicateGroups(signal?: AbortSignal): Promise<ImmichDuplicateGroup[]> {
-    this.checkImmichDuplicates();
-    if (this.capabilities.features['duplicateDetection'] === false) {
-      this.#options.onNotice?.("Immich's duplicate detection (machine learning) is off on this server: only the groups already on its \"Review duplicates\" page are read");
-    }
-    try {
-      const groups = await this.client.getDuplicates({ signal });
-      return groups.map((group) => ({ duplicateId: group.duplicateId, assetIds: group.assets.map((asset) => asset.id) }));
-    } catch (error) {
-      if (error instanceof ImmichHttpError && error.isRouteMissing) {
-        throw new CapabilityError(`This Immich server (${this.client.baseUrl}) has no duplicate groups of its own (GET /api/duplicates), which --with-immich-duplicates reads; nothing was changed.`);
-      }
-      throw error;
-    }
   }
 
   /** The small WebP thumbnail, from the cache when this content was fetched before. */

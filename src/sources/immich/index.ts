@@ -9,6 +9,7 @@ export { ImmichHttpError, isGone, type ImmichFailureKind } from './immich-errors
 export { OthersAssets, OthersAssetWriteError } from './others-assets.js';
 export { ImmichPhotoSource, THUMBNAIL_SIZE, type ImmichListStats, type ImmichSourceOptions } from './immich-photo-source.js';
 export { assetToPhoto, checksumBase64 } from './asset-photo.js';
+export { checkImmichDuplicates, readImmichDuplicates, type ImmichDuplicateGroup } from './immich-duplicates.js';
 export {
   atLeast,
   detectCapabilities,
