@@ -95,11 +95,11 @@ describe('HTML report in Chromium', () => {
       {
         id: 'group-0003',
         kind: 'exact',
-        found_by: ['phash'],
+        found_by: ['phash', 'immich-ml'],
         best: '/p/c1.jpg',
         bestReason: 'oldest file',
         reclaimableBytes: 50_000,
-        items: [item('/p/c1.jpg', '/p/c1.jpg', 0), item('/p/c2.jpg', '/p/c2.jpg', 0)],
+        items: [item('/p/c1.jpg', '/p/c1.jpg', 0, { owner: 'u-pat', ownerName: 'Pat', notMine: true }), item('/p/c2.jpg', '/p/c2.jpg', 0, { owner: 'u-me', ownerName: 'Me' })],
       },
     ];
     const report = baseReport(groups, {
@@ -144,6 +144,11 @@ describe('HTML report in Chromium', () => {
     expect(reason).toContain('higher resolution (4000x3000 vs 2000x1500)');
     const kindTitle = await page.getAttribute('section[data-group-id="group-0003"] .kind', 'title');
     expect(kindTitle).toMatch(/byte-identical/);
+    // Who found a group, when Immich did too; whose a photo is, when it is another user's.
+    expect(await page.textContent('section[data-group-id="group-0003"] .group-head')).toContain('found by photo-organizer and Immich');
+    expect(await page.textContent('section[data-group-id="group-0002"] .group-head')).not.toContain('found by');
+    expect(await page.textContent('section[data-group-id="group-0003"] .item[data-id="/p/c1.jpg"]')).toContain("Pat's");
+    expect(await page.textContent('section[data-group-id="group-0003"] .item[data-id="/p/c2.jpg"]')).not.toContain("'s");
 
     // Hostile strings are text, nothing they describe exists as an element.
     expect(await page.textContent('#po-groups')).toContain(HOSTILE);
