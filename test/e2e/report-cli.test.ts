@@ -124,6 +124,8 @@ describe('--report html, csv and json from the CLI', () => {
   it('writes a JSON report holding the hostile and awkward copies in groups', () => {
     expect(report.schema).toBe('photo-organizer/report@1');
     expect(report.groups.length).toBeGreaterThanOrEqual(9); // 8 scenes + the fixtures' own duplicates
+    // Every group says who found it: a local run has only our hashes.
+    expect(new Set(report.groups.map((group) => JSON.stringify(group.found_by)))).toEqual(new Set(['["phash"]']));
     const grouped = report.groups.flatMap((group) => group.items.map((item) => path.basename(item.path)));
     expect(grouped).toContain(HOSTILE);
     expect(grouped).toContain(AWKWARD);
