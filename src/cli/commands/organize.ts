@@ -60,7 +60,7 @@ export async function runOrganize(flags: OrganizeFlags, signal: AbortSignal): Pr
   if (similarThreshold !== undefined && similarThreshold <= threshold) {
     throw new UsageError(`--similar-threshold (${similarThreshold}) must be greater than --threshold (${threshold})`);
   }
-  const withImmichDuplicates = Boolean(flags.withImmichDuplicates ?? config.immich?.with_immich_duplicates);
+  const withImmichDuplicates = flags.source === 'immich' && Boolean(flags.withImmichDuplicates ?? config.immich?.with_immich_duplicates);
   // Immich's groups bring `similar` groups of their own, which --include-similar may act on.
   if (flags.includeSimilar && similarThreshold === undefined && !withImmichDuplicates) throw new UsageError('--include-similar needs --similar-threshold <n> (or --with-immich-duplicates)');
 
