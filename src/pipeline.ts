@@ -42,6 +42,11 @@ export interface OrganizeRequest {
   logger?: Logger;
   /** Only photos taken in this range (`--taken-after` / `--taken-before`); undated photos are left out. */
   takenRange?: { after?: Date | undefined; before?: Date | undefined };
+  /**
+   * Immich's own duplicate groups as photo ids (`--with-immich-duplicates`), read once the photos are
+   * hashed: each is checked by our pixel check and merged with our groups.
+   */
+  immichDuplicates?: (signal?: AbortSignal) => Promise<{ duplicateId: string; assetIds: string[] }[]>;
   /** Photos of other libraries (`--load-hashes`): grouped with ours, never acted on. */
   references?: readonly HashedPhoto[];
   /**
@@ -114,7 +119,8 @@ export async function organize(request: OrganizeRequest): Promise<OrganizeResult
       readOriginal: (photo) => originalOf([request.source, request.referenceSource], photo),
       ...(request.signal ? { signal: request.signal } : {}),
     });
-    const found = groupStage([...inScope, ...references], request, hashes, decisions.ignoredPairs(request.source.kind));
+    const immichGroups = await immichGroupStage(request, runs, logger);
+    const found = groupStage([...inScope, ...references], request, hashes, decisions.ignoredPairs(request.source.kind), immichGroups);
     const groups = request.narrowGroups ? await request.narrowGroups(found, request.signal) : found;
     decisions.saveRunGroups(runId, request.source.kind, groups.map((group) => ({ id: group.id, photoIds: group.members.map((m) => m.photo.id) })));
     const actions = await actionStage(groups, request, runs, runId, logger);
@@ -186,7 +192,23 @@ async function originalOf(sources: readonly (Pick<PhotoSource, 'kind' | 'unchang
   return source?.unchangedOriginal?.(photo);
 }
 
-function groupStage(hashed: readonly HashedPhoto[], request: OrganizeRequest, store: HashRepository, isIgnored: (a: string, b: string) => boolean): PhotoGroup[] {
+/**
+ * Immich's own duplicate groups, when asked for: what its machine-learning job grouped. A group whose
+ * every member got its duplicateId from an earlier `--immich-review` (the journal says which) is ours,
+ * not Immich's; one Immich's job added a photo to is Immich's too.
+ */
+async function immichGroupStage(request: OrganizeRequest, journal: RunRepository, logger: Logger): Promise<string[][]> {
+  if (!request.immichDuplicates) return [];
+  throwIfCancelled(request.signal);
+  const reviewed = journal.reviewedDuplicateIds();
+  const groups = (await request.immichDuplicates(request.signal))
+    .filter((group) => !group.assetIds.every((id) => reviewed.get(id) === group.duplicateId))
+    .map((group) => group.assetIds);
+  logger.info(`${groups.length} duplicate groups read from Immich (${groups.reduce((sum, group) => sum + group.length, 0)} photos), checked by our pixel check`);
+  return groups;
+}
+
+function groupStage(hashed: readonly HashedPhoto[], request: OrganizeRequest, store: HashRepository, isIgnored: (a: string, b: string) => boolean, immichGroups: readonly string[][]): PhotoGroup[] {
   throwIfCancelled(request.signal);
   request.onProgress?.({ stage: 'group', done: 0, total: hashed.length });
   // Grouping reads thumbnails and looks back from the store only for the pairs and groups that need them.
@@ -200,6 +222,7 @@ function groupStage(hashed: readonly HashedPhoto[], request: OrganizeRequest, st
     confirm: checks.confirm,
     confirmAll: checks.confirmAll,
     details: (member) => ({ thumbnail: checks.thumbnailOf(member), look: lookOf(member.photo) }),
+    ...(immichGroups.length > 0 ? { immichGroups } : {}),
   });
   request.onProgress?.({ stage: 'group', done: hashed.length, total: hashed.length });
   return groups;

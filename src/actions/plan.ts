@@ -4,6 +4,7 @@
  */
 
 import path from 'node:path';
+import type { Photo } from '../core/photo.js';
 import type { PhotoGroup } from '../grouping/group-engine.js';
 
 export interface CopyStep {
@@ -26,6 +27,15 @@ export interface LocalPlanOptions {
   outputDir?: string;
   /** Act on `similar` groups too; by default they are only reported. */
   includeSimilar: boolean;
+}
+
+/**
+ * A photo this run may change: not a reference photo, and not another user's (a partner's photo, or
+ * one from an album shared with the user). Others' photos are grouped and may be the best, but no
+ * write is ever planned for them.
+ */
+export function isOwnPhoto(photo: Photo): boolean {
+  return photo.isReference !== true && photo.owner?.mine !== false;
 }
 
 export function actionableGroups(groups: readonly PhotoGroup[], includeSimilar: boolean): PhotoGroup[] {

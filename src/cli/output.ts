@@ -7,11 +7,13 @@ export function formatGroups(report: Report): string {
   if (report.groups.length === 0) return 'No duplicates found.\n';
   const lines: string[] = [];
   for (const group of report.groups) {
-    lines.push(`${group.id}  ${group.kind.padEnd(7)} ${group.items.length} photos  best: ${group.bestReason}`);
+    const finders = group.found_by.includes('immich-ml') ? `  (found by ${group.found_by.join(' and ')})` : '';
+    lines.push(`${group.id}  ${group.kind.padEnd(7)} ${group.items.length} photos  best: ${group.bestReason}${finders}`);
     for (const item of group.items) {
       const marker = item.id === group.best ? '*' : ' ';
       const reference = item.isReference ? '  [reference]' : '';
-      lines.push(`  ${marker} ${item.path}  ${item.width}x${item.height}  ${formatBytes(item.bytes)}  d=${item.distance}${reference}`);
+      const owner = item.notMine ? `  [${item.ownerName ?? item.owner ?? 'another user'}'s]` : '';
+      lines.push(`  ${marker} ${item.path}  ${item.width}x${item.height}  ${formatBytes(item.bytes)}  d=${item.distance}${reference}${owner}`);
     }
   }
   return `${lines.join('\n')}\n`;

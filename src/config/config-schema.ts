@@ -18,6 +18,10 @@ export const userConfigSchema = z
         insecure: z.boolean().optional(),
         duplicate_tag: z.string().min(1).optional(),
         album_prefix: z.string().min(1).optional(),
+        // Other users' photos to compare with (never changed), and Immich's own ML duplicate groups.
+        include_partners: z.boolean().optional(),
+        include_shared_albums: z.boolean().optional(),
+        with_immich_duplicates: z.boolean().optional(),
       })
       .strict()
       .optional(),

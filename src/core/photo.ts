@@ -47,6 +47,21 @@ export interface Photo {
   siblings?: string[];
   /** Photos under a reference folder: compared against, always kept as best, never acted on. */
   isReference?: boolean;
+  /**
+   * Who owns an Immich asset, set when the run lists other users' photos too (`--include-partners`,
+   * `--include-shared-albums`). Another user's photo is compared and may be the best, never changed.
+   */
+  owner?: PhotoOwner;
+}
+
+export interface PhotoOwner {
+  /** The Immich user id. */
+  id: string;
+  name?: string;
+  /** The API key's own user: only these photos may be changed. */
+  mine: boolean;
+  /** How another user's photo came into the run. */
+  via?: 'partner' | 'shared-album';
 }
 
 /** A photo the run could not use, with the reason a person can act on. */

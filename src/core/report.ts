@@ -19,14 +19,24 @@ export interface ReportItem {
   takenAt?: string;
   camera?: string;
   isReference?: boolean;
+  /** The Immich user owning the asset (with `--include-partners` / `--include-shared-albums`). */
+  owner?: string;
+  ownerName?: string;
+  /** Another user's photo (a partner's, or from a shared album): compared, never changed. */
+  notMine?: boolean;
   siblings?: string[];
   /** Every item but the best: why it was not kept, in words, e.g. "a crop: shows less of the scene than another copy". */
   notKeptBecause?: string;
 }
 
+/** Who found a group: our perceptual hashes, Immich's own machine-learning duplicate detection, or both. */
+export type GroupFinder = 'phash' | 'immich-ml';
+
 export interface ReportGroup {
   id: string;
   kind: GroupKind;
+  /** Always present; `["phash", "immich-ml"]` when both found it (`--with-immich-duplicates`). */
+  found_by: GroupFinder[];
   best: string;
   /** The evidence that decided, in words, e.g. "the other is a crop of this one" or "higher resolution (4032x3024 vs 2016x1512)". */
   bestReason: string;

@@ -8,7 +8,7 @@
  * (A~B, B~C, A far from C) never glues A and C together.
  */
 
-import type { GroupKind } from '../core/report.js';
+import type { GroupFinder, GroupKind } from '../core/report.js';
 import type { HashedPhoto } from '../hashing/hash-stage.js';
 import { fingerprintDistance } from '../hashing/fingerprint.js';
 import { CROP_QUERY_RADIUS } from '../hashing/crop-queries.js';
@@ -17,6 +17,7 @@ import { pickBest, type BestPhotoRule, type Contestant } from './best-photo.js';
 import type { PhotoLook } from '../thumbnails/photo-look.js';
 import { joinWithin } from './hamming-join.js';
 import { completeLinkage, type Edge } from './complete-linkage.js';
+import { DEFAULT_ALIKE_RADIUS, hintedPairs, hintedTogether } from './immich-ml-groups.js';
 
 export interface GroupingOptions {
   threshold: number;
@@ -41,6 +42,12 @@ export interface GroupingOptions {
    * it only the metadata rules decide.
    */
   details?: (hashed: HashedPhoto) => PhotoDetails;
+  /**
+   * Immich's own duplicate groups, as photo ids (`--with-immich-duplicates`). Each pair is checked by
+   * the pixel check like an index candidate: confirmed pairs are `near`, pairs only alike (within
+   * `similarThreshold`, or DEFAULT_ALIKE_RADIUS) are `similar`, the rest are split apart.
+   */
+  immichGroups?: readonly (readonly string[])[];
 }
 
 export interface PhotoDetails {
@@ -58,6 +65,8 @@ export interface PhotoGroup {
   distances: number[];
   /** Why each photo but the best was not kept, in words (undefined for the best). */
   setAsideBecause: (string | undefined)[];
+  /** Our hashes (an index pair or one checksum), Immich's duplicate groups, or both. */
+  foundBy: GroupFinder[];
 }
 
 export function groupPhotos(input: readonly HashedPhoto[], options: GroupingOptions): PhotoGroup[] {
@@ -65,6 +74,8 @@ export function groupPhotos(input: readonly HashedPhoto[], options: GroupingOpti
   const units = exactUnits(photos);
   const similar = options.similarThreshold !== undefined && options.similarThreshold > options.threshold ? options.similarThreshold : undefined;
   const edges = candidateEdges(units, similar ?? options.threshold, options);
+  const immichGroups = options.immichGroups ?? [];
+  if (immichGroups.length > 0) addHintedEdges(edges, units, immichGroups, similar ?? DEFAULT_ALIKE_RADIUS, options);
 
   // A pair the index did not offer (e.g. a greyscale copy a little beyond the radius from a crop)
   // may still be confirmed directly when two groups that hold it are about to merge.
@@ -77,19 +88,24 @@ export function groupPhotos(input: readonly HashedPhoto[], options: GroupingOpti
     : undefined;
   const near = completeLinkage(units.length, edges.filter((edge) => edge.near), confirmDirectly);
   const clusters: { units: number[]; tier: 'near' | 'similar' }[] = near.map((members) => ({ units: members, tier: 'near' }));
+  // Immich's groups bring `similar` pairs even when our own similar tier is off.
+  const hintedLoose = edges.some((edge) => edge.hinted && !edge.near);
   // A unit of byte-identical photos with no near duplicate is a group of its own.
   const grouped = new Set(near.flat());
   units.forEach((unit, index) => {
     if (unit.length > 1 && !grouped.has(index)) clusters.push({ units: [index], tier: 'near' });
   });
-  if (similar !== undefined) {
+  if (similar !== undefined || hintedLoose) {
     const alone = (index: number) => !grouped.has(index) && units[index]?.length === 1;
     const looseEdges = edges.filter((edge) => alone(edge.a) && alone(edge.b));
     for (const members of completeLinkage(units.length, looseEdges)) clusters.push({ units: members, tier: 'similar' });
   }
 
   const groups: Omit<PhotoGroup, 'id'>[] = [];
-  for (const cluster of clusters) groups.push(describeGroup(cluster.units.flatMap((unit) => units[unit] as HashedPhoto[]), cluster.tier, options));
+  for (const cluster of clusters) {
+    const members = cluster.units.flatMap((unit) => units[unit] as HashedPhoto[]);
+    groups.push({ ...describeGroup(members, cluster.tier, options), foundBy: findersOf(cluster.units, cluster.tier, units, edges, immichGroups) });
+  }
   groups.sort((a, b) => compareIds(firstId(a), firstId(b)));
   return groups.map((group, index) => ({ id: `group-${String(index + 1).padStart(4, '0')}`, ...group }));
 }
@@ -117,6 +133,43 @@ function exactUnits(photos: readonly HashedPhoto[]): HashedPhoto[][] {
 interface TieredEdge extends Edge {
   /** Confirmed within the near threshold; otherwise only a `similar` candidate. */
   near: boolean;
+  /** Offered by our hash index (not only by an Immich duplicate group). */
+  byIndex: boolean;
+  /** Named by one of Immich's duplicate groups. */
+  hinted?: boolean;
+}
+
+/**
+ * The pairs of Immich's groups join the index's edges: one the index offered is marked, a new one is
+ * checked by the pixel check (near) or the distance (similar), and one that is neither is left out.
+ */
+function addHintedEdges(edges: TieredEdge[], units: readonly HashedPhoto[][], groups: readonly (readonly string[])[], alikeRadius: number, options: GroupingOptions): void {
+  const byKey = new Map(edges.map((edge) => [edge.a * units.length + edge.b, edge]));
+  const fresh = hintedPairs(units, groups).filter((pair) => {
+    const known = byKey.get(pair.a * units.length + pair.b);
+    if (known) known.hinted = true;
+    return !known?.near && !isIgnoredUnits(units, pair.a, pair.b, options);
+  });
+  const confirmed = confirmEach(fresh.map(({ a, b }) => [(units[a] as HashedPhoto[])[0] as HashedPhoto, (units[b] as HashedPhoto[])[0] as HashedPhoto] as const), options);
+  fresh.forEach((pair, k) => {
+    const near = confirmed[k] === true;
+    if (!near && pair.distance > alikeRadius) return;
+    const known = byKey.get(pair.a * units.length + pair.b);
+    if (known) known.near ||= near;
+    else edges.push({ ...pair, near, byIndex: false, hinted: true });
+  });
+}
+
+/** `phash` when the index linked two of the cluster's units (or a unit is byte-identical copies); `immich-ml` when an Immich group holds two of its photos. */
+function findersOf(clusterUnits: readonly number[], tier: 'near' | 'similar', units: readonly HashedPhoto[][], edges: readonly TieredEdge[], immichGroups: readonly (readonly string[])[]): GroupFinder[] {
+  const inCluster = new Set(clusterUnits);
+  const exact = clusterUnits.some((unit) => (units[unit]?.length ?? 0) > 1);
+  const indexed = exact || edges.some((edge) => edge.byIndex && (edge.near || tier === 'similar') && inCluster.has(edge.a) && inCluster.has(edge.b));
+  const hinted = immichGroups.length > 0 && hintedTogether(clusterUnits.flatMap((unit) => units[unit] as HashedPhoto[]), immichGroups);
+  const finders: GroupFinder[] = [];
+  if (indexed || !hinted) finders.push('phash');
+  if (hinted) finders.push('immich-ml');
+  return finders;
 }
 
 function candidateEdges(units: readonly HashedPhoto[][], radius: number, options: GroupingOptions): TieredEdge[] {
@@ -178,7 +231,7 @@ function candidateEdges(units: readonly HashedPhoto[][], radius: number, options
   for (const edge of candidates) {
     const near = isNear.has(edge);
     // A near candidate that fails confirmation may still be a `similar` pair, when that tier is on.
-    if (near || radius > options.threshold) edges.push({ ...edge, near });
+    if (near || radius > options.threshold) edges.push({ ...edge, near, byIndex: true });
   }
   return edges;
 }
@@ -194,7 +247,7 @@ function confirmEach(pairs: readonly (readonly [HashedPhoto, HashedPhoto])[], op
   return pairs.map(([a, b]) => confirm?.(a, b, threshold) ?? true);
 }
 
-function describeGroup(members: HashedPhoto[], tier: 'near' | 'similar', { bestRules, details }: GroupingOptions): Omit<PhotoGroup, 'id'> {
+function describeGroup(members: HashedPhoto[], tier: 'near' | 'similar', { bestRules, details }: GroupingOptions): Omit<PhotoGroup, 'id' | 'foundBy'> {
   const contestants = new Map<Contestant, HashedPhoto>();
   for (const member of members) {
     contestants.set({ photo: member.photo, fingerprint: member.fingerprint, ...(details ? details(member) : {}) }, member);

@@ -77,6 +77,11 @@ function toReportGroup(group: PhotoGroup): ReportGroup {
     if (photo.meta.takenAt) item.takenAt = photo.meta.takenAt;
     if (photo.meta.camera) item.camera = photo.meta.camera;
     if (photo.isReference) item.isReference = true;
+    if (photo.owner) {
+      item.owner = photo.owner.id;
+      if (photo.owner.name !== undefined) item.ownerName = photo.owner.name;
+      if (!photo.owner.mine) item.notMine = true;
+    }
     if (photo.siblings) item.siblings = photo.siblings;
     const notKept = group.setAsideBecause[index];
     if (notKept) item.notKeptBecause = notKept;
@@ -85,9 +90,19 @@ function toReportGroup(group: PhotoGroup): ReportGroup {
   return {
     id: group.id,
     kind: group.kind,
+    found_by: [...group.foundBy],
     best: group.best.photo.id,
-    bestReason: group.bestReason,
-    reclaimableBytes: items.slice(1).reduce((sum, item) => sum + (item.isReference ? 0 : item.bytes), 0),
+    bestReason: bestReasonOf(group),
+    reclaimableBytes: items.slice(1).reduce((sum, item) => sum + (item.isReference || item.notMine ? 0 : item.bytes), 0),
     items,
   };
+}
+
+/** When the best photo is another user's, the reason says so: nothing of the user's is "best", and none of it goes because of that photo. */
+function bestReasonOf(group: PhotoGroup): string {
+  const owner = group.best.photo.owner;
+  if (owner === undefined || owner.mine) return group.bestReason;
+  const whose = owner.name !== undefined && owner.name !== '' ? `${owner.name}'s` : "another user's";
+  const how = owner.via === 'shared-album' ? 'in an album shared with you' : 'shared by a partner';
+  return `${group.bestReason}; the best photo is ${whose} (${how}): it is never changed, and none of your photos in this group is archived, trashed or marked favorite because of it`;
 }

@@ -22,6 +22,9 @@ const COLUMNS = [
   'distance',
   'format',
   'taken_at',
+  // Who found the group ("phash", "immich-ml" or "phash+immich-ml"), and the asset's owner when the run includes other users' photos.
+  'found_by',
+  'owner',
 ] as const;
 
 /** Quote a field only when it must be: keeps simple values readable and diff-friendly. */
@@ -46,6 +49,8 @@ function itemRow(group: ReportGroup, item: ReportItem): string {
     String(item.distance),
     item.format,
     item.takenAt ?? '',
+    group.found_by.join('+'),
+    item.ownerName ?? item.owner ?? '',
   ]);
 }
 

@@ -135,6 +135,28 @@ export class RunRepository {
     return this.db.prepare<[string], JournalRow>('SELECT * FROM journal WHERE run_id = ? ORDER BY seq').all(runId).map(toEntry);
   }
 
+  /**
+   * The duplicateId our `--immich-review` writes gave each asset (not undone; the latest wins): what
+   * Immich's duplicate groups hold that its own detection did not find.
+   */
+  reviewedDuplicateIds(): Map<string, string> {
+    const rows = this.db.prepare<[], { subject: string }>("SELECT subject FROM journal WHERE action = 'review' AND undone_at IS NULL ORDER BY applied_at, run_id, seq").all();
+    const given = new Map<string, string>();
+    for (const row of rows) {
+      let changes: unknown;
+      try {
+        changes = JSON.parse(row.subject);
+      } catch {
+        continue;
+      }
+      if (!Array.isArray(changes)) continue;
+      for (const change of changes as { id?: unknown; after?: unknown }[]) {
+        if (typeof change.id === 'string' && typeof change.after === 'string') given.set(change.id, change.after);
+      }
+    }
+    return given;
+  }
+
   markUndone(runId: string, seq: number): void {
     this.db.prepare('UPDATE journal SET undone_at = ? WHERE run_id = ? AND seq = ?').run(new Date().toISOString(), runId, seq);
   }

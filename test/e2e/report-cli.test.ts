@@ -21,7 +21,7 @@ const fixtures = path.join(repo, 'test/fixtures');
 const HOSTILE = '<img src=x onerror=alert(1)>.jpg';
 const AWKWARD = 'a "quoted", name\nwith a line break.jpg';
 const SCREENSHOT = path.join(repo, 'test-artifacts/report-cli.png');
-const CSV_COLUMNS = ['group_id', 'kind', 'best', 'id', 'path', 'bytes', 'width', 'height', 'distance', 'format', 'taken_at'];
+const CSV_COLUMNS = ['group_id', 'kind', 'best', 'id', 'path', 'bytes', 'width', 'height', 'distance', 'format', 'taken_at', 'found_by', 'owner'];
 
 /** RFC 4180, strictly: CRLF records, quoted fields may hold commas, CR, LF and doubled quotes. */
 function parseCsv(text: string): string[][] {
@@ -124,6 +124,8 @@ describe('--report html, csv and json from the CLI', () => {
   it('writes a JSON report holding the hostile and awkward copies in groups', () => {
     expect(report.schema).toBe('photo-organizer/report@1');
     expect(report.groups.length).toBeGreaterThanOrEqual(9); // 8 scenes + the fixtures' own duplicates
+    // Every group says who found it: a local run has only our hashes.
+    expect(new Set(report.groups.map((group) => JSON.stringify(group.found_by)))).toEqual(new Set(['["phash"]']));
     const grouped = report.groups.flatMap((group) => group.items.map((item) => path.basename(item.path)));
     expect(grouped).toContain(HOSTILE);
     expect(grouped).toContain(AWKWARD);
@@ -163,7 +165,7 @@ describe('--report html, csv and json from the CLI', () => {
     expect(header).toEqual(CSV_COLUMNS);
     expect(rows).toHaveLength(items);
     const expected = report.groups.flatMap((group) =>
-      group.items.map((item) => [group.id, group.kind, String(item.id === group.best), item.id, item.path, String(item.bytes), String(item.width), String(item.height), String(item.distance), item.format, item.takenAt ?? '']),
+      group.items.map((item) => [group.id, group.kind, String(item.id === group.best), item.id, item.path, String(item.bytes), String(item.width), String(item.height), String(item.distance), item.format, item.takenAt ?? '', group.found_by.join('+'), item.ownerName ?? item.owner ?? '']),
     );
     expect(rows).toEqual(expected);
     expect(rows.map((row) => row[4])).toContain(path.join(photos, AWKWARD));

@@ -73,7 +73,7 @@ describe('output folder safety', () => {
       return { source: 'immich' as const, id, path: name, changeKey: 'k', meta: { width: 1, height: 1, bytes: 8, format: 'jpeg' as const } };
     });
     const members = photos.map((photo) => ({ photo, checksum: undefined, fingerprint: undefined as unknown as HashedPhoto['fingerprint'] }));
-    const groups: PhotoGroup[] = [{ id: 'group-0001', kind: 'exact', best: members[0] as HashedPhoto, bestReason: 'first', members, distances: members.map(() => 0), setAsideBecause: members.map(() => undefined) }];
+    const groups: PhotoGroup[] = [{ id: 'group-0001', kind: 'exact', best: members[0] as HashedPhoto, bestReason: 'first', members, distances: members.map(() => 0), setAsideBecause: members.map(() => undefined), foundBy: ['phash'] }];
     const before = snapshot(root);
 
     const plan = planLocalOutput(groups, { outputDir: out, includeSimilar: false });

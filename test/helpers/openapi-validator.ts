@@ -80,6 +80,12 @@ export interface OpenApiValidator {
   operations(): OperationInfo[];
   /** What the operation declares: Immich drops every other query parameter and body field silently. */
   declaredFields(operation: Pick<OperationInfo, 'method' | 'pathTemplate'>): DeclaredFields;
+  /**
+   * A JSON answer against the operation's declared response for that status, objects closed (a field
+   * the document does not declare is a violation): how the fake's answers to routes with no recorded
+   * exchange are checked.
+   */
+  validateResponse(method: string, path: string, status: number, body: unknown): Violation[];
 }
 
 export interface ValidatorOptions {
@@ -368,10 +374,25 @@ export function createOpenApiValidator(spec: OpenApiDocument, options: Validator
     return { query, body: schema ? topLevelProperties(schema) : undefined };
   };
 
+  const validateResponse = (method: string, path: string, status: number, body: unknown): Violation[] => {
+    const operation = findOperation(method, path);
+    if (!operation) return [{ location: 'operation', path: [], keyword: 'operation', message: `operation ${method} ${path} is not in the OpenAPI document`, params: {} }];
+    const raw = operationsList.find((o) => o.info.method === operation.method && o.info.pathTemplate === operation.pathTemplate)?.raw ?? {};
+    const responses = isObject(raw.responses) ? raw.responses : {};
+    const declared = responses[String(status)];
+    if (!isObject(declared)) return [{ location: 'body', path: [], keyword: 'status', message: `status ${status} is not declared (declared: ${Object.keys(responses).join(', ')})`, params: {} }];
+    const content = isObject(declared.content) ? declared.content : undefined;
+    const media = content ? content['application/json'] : undefined;
+    if (!isObject(media)) return body === null || body === undefined ? [] : [{ location: 'body', path: [], keyword: 'body', message: 'the response declares no JSON body', params: {} }];
+    const fn = compile(`${operation.method} ${operation.pathTemplate} response ${status}`, media.schema ?? {}, true);
+    return fn(body) ? [] : toViolations('body', fn.errors ?? []);
+  };
+
   return {
     validate,
     findOperation,
     operations: () => operationsList.map((o) => ({ ...o.info, params: {} })),
     declaredFields,
+    validateResponse,
   };
 }

@@ -51,4 +51,14 @@ describe('openapi validator', () => {
     expect(validator.validate({ method: 'POST', path: '/api/tags', contentType: 'application/json', body: { name: 'a', parentId: null, color: null } }).ok).toBe(true);
     expect(validator.validate({ method: 'PUT', path: '/api/assets', contentType: 'application/json', body: { ids: [A1], isFavorite: 'yes' } }).violations[0]?.keyword).toBe('type');
   });
+
+  it('checks answers against the declared response: fields, types, undeclared fields and statuses', () => {
+    const partner = { id: A1, name: 'Pat', email: 'pat@example.com', avatarColor: 'gray', profileImagePath: '', profileChangedAt: '2024-05-01T10:00:00.000Z', inTimeline: true };
+    expect(validator.validateResponse('GET', '/api/partners?direction=shared-with', 200, [partner])).toEqual([]);
+    expect(validator.validateResponse('GET', '/api/partners', 200, [{ ...partner, inTimeline: 'yes' }])[0]?.keyword).toBe('type');
+    expect(validator.validateResponse('GET', '/api/partners', 200, [{ ...partner, sharedById: A1 }])[0]?.keyword).toBe('additionalProperties');
+    expect(validator.validateResponse('GET', '/api/partners', 200, [{ id: A1 }])[0]?.keyword).toBe('required');
+    expect(validator.validateResponse('POST', '/api/partners', 200, partner)[0]?.keyword).toBe('status');
+    expect(validator.validateResponse('DELETE', `/api/partners/${A1}`, 204, null)).toEqual([]);
+  });
 });

@@ -73,6 +73,7 @@ describe('HTML report in Chromium', () => {
       {
         id: 'group-0001',
         kind: 'similar',
+        found_by: ['phash'],
         best: '/p/a1.jpg',
         bestReason: 'sharper (focus 0.91 vs 0.40)',
         reclaimableBytes: 1_000,
@@ -81,6 +82,7 @@ describe('HTML report in Chromium', () => {
       {
         id: 'group-0002',
         kind: 'near',
+        found_by: ['phash'],
         best: '/p/b2.jpg',
         bestReason: 'higher resolution (4000x3000 vs 2000x1500)',
         reclaimableBytes: 9_000_000,
@@ -93,10 +95,11 @@ describe('HTML report in Chromium', () => {
       {
         id: 'group-0003',
         kind: 'exact',
+        found_by: ['phash', 'immich-ml'],
         best: '/p/c1.jpg',
         bestReason: 'oldest file',
         reclaimableBytes: 50_000,
-        items: [item('/p/c1.jpg', '/p/c1.jpg', 0), item('/p/c2.jpg', '/p/c2.jpg', 0)],
+        items: [item('/p/c1.jpg', '/p/c1.jpg', 0, { owner: 'u-pat', ownerName: 'Pat', notMine: true }), item('/p/c2.jpg', '/p/c2.jpg', 0, { owner: 'u-me', ownerName: 'Me' })],
       },
     ];
     const report = baseReport(groups, {
@@ -141,6 +144,11 @@ describe('HTML report in Chromium', () => {
     expect(reason).toContain('higher resolution (4000x3000 vs 2000x1500)');
     const kindTitle = await page.getAttribute('section[data-group-id="group-0003"] .kind', 'title');
     expect(kindTitle).toMatch(/byte-identical/);
+    // Who found a group, when Immich did too; whose a photo is, when it is another user's.
+    expect(await page.textContent('section[data-group-id="group-0003"] .group-head')).toContain('found by photo-organizer and Immich');
+    expect(await page.textContent('section[data-group-id="group-0002"] .group-head')).not.toContain('found by');
+    expect(await page.textContent('section[data-group-id="group-0003"] .item[data-id="/p/c1.jpg"]')).toContain("Pat's");
+    expect(await page.textContent('section[data-group-id="group-0003"] .item[data-id="/p/c2.jpg"]')).not.toContain("'s");
 
     // Hostile strings are text, nothing they describe exists as an element.
     expect(await page.textContent('#po-groups')).toContain(HOSTILE);
@@ -164,6 +172,7 @@ describe('HTML report in Chromium', () => {
       {
         id: 'group-0001',
         kind: 'near',
+        found_by: ['phash'],
         best: 'asset-1',
         bestReason: 'larger file',
         reclaimableBytes: 10,
@@ -211,7 +220,7 @@ describe('HTML report in Chromium', () => {
       const items = [0, 1, 2].map((n) => item(`${id}/${n}`, `/lib/${id}/IMG_${n}.jpg`, n));
       const kind = (['exact', 'near', 'similar'] as const)[g % 3] ?? 'near';
       // Reclaimable grows with g, so the display order is the reverse of the id order.
-      return { id, kind, best: `${id}/0`, bestReason: 'higher resolution', reclaimableBytes: 1_000 + g, items };
+      return { id, kind, found_by: ['phash' as const], best: `${id}/0`, bestReason: 'higher resolution', reclaimableBytes: 1_000 + g, items };
     });
     // Already thumbnail-sized, as the pipeline's previews are: the report embeds them as they are.
     const palette = await Promise.all(Array.from({ length: 40 }, (_, n) => photoBytes(n, 160, 120)));

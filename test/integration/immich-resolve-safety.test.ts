@@ -30,7 +30,7 @@ function member(id: string, options: { reference?: boolean; source?: 'immich' | 
 }
 
 function group(id: string, members: HashedPhoto[]): PhotoGroup {
-  return { id, kind: 'near', best: members[0] as HashedPhoto, bestReason: 'test', members, distances: members.map((_, index) => index), setAsideBecause: members.map(() => undefined) };
+  return { id, kind: 'near', best: members[0] as HashedPhoto, bestReason: 'test', members, distances: members.map((_, index) => index), setAsideBecause: members.map(() => undefined), foundBy: ['phash'] };
 }
 
 describe.each(['archive', 'trash'] as const)('--%s-others safety', (mode) => {

@@ -67,7 +67,7 @@ function group(id: string, names: string[], kind: ReportGroup['kind'] = 'near'):
     ...(n === 0 ? { takenAt: '2024-05-01T12:30:00.000Z' } : {}),
   }));
   const best = items[0]?.id ?? '';
-  return { id, kind, best, bestReason: 'higher resolution', reclaimableBytes: 1, items };
+  return { id, kind, found_by: ['phash'], best, bestReason: 'higher resolution', reclaimableBytes: 1, items };
 }
 
 function report(groups: ReportGroup[]): Report {
@@ -84,7 +84,7 @@ function report(groups: ReportGroup[]): Report {
   };
 }
 
-const HEADER = ['group_id', 'kind', 'best', 'id', 'path', 'bytes', 'width', 'height', 'distance', 'format', 'taken_at'];
+const HEADER = ['group_id', 'kind', 'best', 'id', 'path', 'bytes', 'width', 'height', 'distance', 'format', 'taken_at', 'found_by', 'owner'];
 
 describe('renderCsvReport', () => {
   it('writes only the header, CRLF-ended, for a report without groups', () => {
@@ -112,10 +112,10 @@ describe('renderCsvReport', () => {
     const csv = renderCsvReport(report([group('g', ['say "cheese".jpg', 'a,b.jpg', 'plain.jpg'])]));
     const lines = csv.split('\r\n');
     expect(lines[1]).toBe(
-      'g,near,true,"/photos/g/say ""cheese"".jpg","/photos/g/say ""cheese"".jpg",1000000,4000,3000,0,jpeg,2024-05-01T12:30:00.000Z',
+      'g,near,true,"/photos/g/say ""cheese"".jpg","/photos/g/say ""cheese"".jpg",1000000,4000,3000,0,jpeg,2024-05-01T12:30:00.000Z,phash,',
     );
-    expect(lines[2]).toBe('g,near,false,"/photos/g/a,b.jpg","/photos/g/a,b.jpg",1000001,3999,3000,1,jpeg,');
-    expect(lines[3]).toBe('g,near,false,/photos/g/plain.jpg,/photos/g/plain.jpg,1000002,3998,3000,2,jpeg,');
+    expect(lines[2]).toBe('g,near,false,"/photos/g/a,b.jpg","/photos/g/a,b.jpg",1000001,3999,3000,1,jpeg,,phash,');
+    expect(lines[3]).toBe('g,near,false,/photos/g/plain.jpg,/photos/g/plain.jpg,1000002,3998,3000,2,jpeg,,phash,');
     expect(lines[4]).toBe('');
     expect(lines).toHaveLength(5);
   });

@@ -7,6 +7,7 @@ import { matchAlbums } from '../../src/actions/immich/our-albums.js';
 import { stackVerdict } from '../../src/actions/immich/stack-target.js';
 import { tagSubtree } from '../../src/actions/immich/tag-lookup.js';
 import { planTagging } from '../../src/actions/immich/tag-target.js';
+import { othersOf, planResolve } from '../../src/actions/immich/resolve-plan.js';
 import type { PhotoGroup } from '../../src/grouping/group-engine.js';
 import type { HashedPhoto } from '../../src/hashing/hash-stage.js';
 
@@ -27,7 +28,7 @@ function photo(id: string, options: { source?: 'immich' | 'local'; reference?: b
 
 function group(id: string, kind: PhotoGroup['kind'], members: HashedPhoto[]): PhotoGroup {
   const [best] = members as [HashedPhoto];
-  return { id, kind, best, bestReason: 'test', members, distances: members.map(() => 0), setAsideBecause: members.map(() => undefined) };
+  return { id, kind, best, bestReason: 'test', members, distances: members.map(() => 0), setAsideBecause: members.map(() => undefined), foundBy: ['phash'] };
 }
 
 const groups = [
@@ -63,6 +64,37 @@ describe('Immich plans', () => {
       ['dup-0002', ['d', 'e']],
     ]);
     expect(toFavorite(plan)).toEqual(['a']);
+  });
+
+  it('never plans a write for another user\'s photo; a group whose best is theirs has no best of mine to favorite, stack on top, or keep over my copies', () => {
+    const theirs = (id: string): HashedPhoto => {
+      const hashed = photo(id);
+      hashed.photo.owner = { id: 'u-pat', name: 'Pat', mine: false, via: 'partner' };
+      return hashed;
+    };
+    const mine = (id: string): HashedPhoto => {
+      const hashed = photo(id);
+      hashed.photo.owner = { id: 'u-me', name: 'Me', mine: true };
+      return hashed;
+    };
+    const shared = [
+      group('group-0001', 'near', [theirs('pat-best'), mine('m1'), mine('m2')]),
+      group('group-0002', 'near', [mine('m3'), theirs('pat-copy'), mine('m4')]),
+    ];
+    expect(planTagging(shared, { mode: 'tag', tagName: 'dup', includeSimilar: false }).assetIds).toEqual(['m1', 'm2', 'm3', 'm4']);
+    const plan = planGroups(shared, false, 'dup-');
+    expect(plan.groups.map((entry) => [entry.assetIds, entry.bestIsMine])).toEqual([
+      [['m1', 'm2'], false],
+      [['m3', 'm4'], true],
+    ]);
+    expect(toFavorite(plan)).toEqual(['m3']);
+    const resolve = planResolve(shared, false);
+    expect(resolve.groups.map((entry) => [entry.members.map((member) => member.id), entry.bestInImmich])).toEqual([
+      [['m1', 'm2'], false],
+      [['m3', 'm4'], true],
+    ]);
+    // Archive or trash: nothing of mine goes because the partner's photo is the best; only my own copy of my own best.
+    expect(resolve.groups.flatMap(othersOf).map((member) => member.id)).toEqual(['m4']);
   });
 
   it('stacks a group only when none of its photos is in a stack, or when that stack is exactly the group with the best on top', () => {

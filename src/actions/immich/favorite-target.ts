@@ -17,16 +17,18 @@ export function favoriteTarget(server: ImmichServer, includeSimilar: boolean): A
     plan: (groups) => planGroups(groups, includeSimilar, ''),
     describe: (plan) => {
       const ids = toFavorite(plan);
-      return [`Would mark ${ids.length} best photos as favorite (${plan.groups.length - ids.length} already are)`];
+      const notMine = plan.groups.filter((group) => !group.bestIsMine).length;
+      const already = plan.groups.length - notMine - ids.length;
+      return [`Would mark ${ids.length} best photos as favorite (${already} already are${notMine > 0 ? `; ${notMine} groups whose best photo is not yours are left alone` : ''})`];
     },
     planned: (plan) => [{ type: 'favorite', target: 'best photos', count: toFavorite(plan).length, status: 'planned' }],
     apply: (plan, context) => applyFavorites(server, plan, context),
   };
 }
 
-/** The best photo of each group that is not a favorite yet. */
+/** The best photo of each group that is the user's own and not a favorite yet. */
 export function toFavorite(plan: GroupActionsPlan): string[] {
-  const best = plan.groups.filter((group) => !group.alreadyFavorite.has(group.assetIds[0] ?? '')).map((group) => group.assetIds[0] as string);
+  const best = plan.groups.filter((group) => group.bestIsMine && !group.alreadyFavorite.has(group.assetIds[0] ?? '')).map((group) => group.assetIds[0] as string);
   return [...new Set(best)];
 }
 

@@ -41,7 +41,7 @@ export function othersTarget(client: ImmichClient, states: AssetStates, includeS
           copies.map(({ group, copy }) => `Would ${VERB[mode](copy.name)} (${group.id}, ${formatBytes(copy.bytes)}; the best photo ${nameOf(group.members, group.bestId)} is kept and inherits what it lacks)`),
           'photos',
         ),
-        `Would ${VERB[mode](`${copies.length} photos (${formatBytes(sum(copies.map(({ copy }) => copy.bytes)))})`)} in all${left > 0 ? `; ${left} groups whose best photo is a reference photo are left alone` : ''}`,
+        `Would ${VERB[mode](`${copies.length} photos (${formatBytes(sum(copies.map(({ copy }) => copy.bytes)))})`)} in all${left > 0 ? `; ${left} groups whose best photo is a reference photo or another user's are left alone` : ''}`,
       ];
     },
     planned: (plan) => {

@@ -1,13 +1,14 @@
 /**
  * The plan the resolve actions share (`--immich-review`, `--write-similarity`, `--archive-others`,
  * `--trash-others`): each actionable group's Immich members, pure, from the groups. Reference photos
- * (`--load-hashes`) and local photos are never members: they are not ours to change.
+ * (`--load-hashes`), local photos and other users' photos (partners, shared albums) are never
+ * members: they are not ours to change.
  */
 
 import { createHash } from 'node:crypto';
 import type { GroupKind } from '../../core/report.js';
 import type { PhotoGroup } from '../../grouping/group-engine.js';
-import { actionableGroups } from '../plan.js';
+import { actionableGroups, isOwnPhoto } from '../plan.js';
 
 export interface ResolveMember {
   id: string;
@@ -27,7 +28,7 @@ export interface ResolveGroup {
    */
   key: string;
   kind: GroupKind;
-  /** The best photo's id, and whether it is one of this run's Immich assets (not a reference photo). */
+  /** The best photo's id, and whether it is one of the user's own Immich assets of this run (not a reference photo, not another user's). */
   bestId: string;
   bestInImmich: boolean;
   bestReason: string;
@@ -44,7 +45,7 @@ export function planResolve(groups: readonly PhotoGroup[], includeSimilar: boole
   for (const group of actionableGroups(groups, includeSimilar)) {
     const members: ResolveMember[] = [];
     group.members.forEach((member, index) => {
-      if (member.photo.source !== 'immich' || member.photo.isReference) return;
+      if (member.photo.source !== 'immich' || !isOwnPhoto(member.photo)) return;
       members.push({ id: member.photo.id, name: member.photo.path, distance: group.distances[index] ?? 0, bytes: member.photo.meta.bytes });
     });
     if (members.length === 0) continue;
@@ -54,7 +55,7 @@ export function planResolve(groups: readonly PhotoGroup[], includeSimilar: boole
       key: groupKey(members.map((member) => member.id)),
       kind: group.kind,
       bestId: best.id,
-      bestInImmich: best.source === 'immich' && !best.isReference,
+      bestInImmich: best.source === 'immich' && isOwnPhoto(best),
       bestReason: group.bestReason,
       members,
     });

@@ -16,8 +16,12 @@ import { beginWrite, errorMessage, refusedOutright, UNCANCELLABLE, withSignal } 
 
 export function stackTarget(client: ImmichClient, includeSimilar: boolean): ActionTarget<GroupActionsPlan> {
   return {
-    plan: (groups) => planGroups(groups, includeSimilar, 'stack-'),
-    describe: (plan) => [`Would stack ${plan.groups.length} groups, the best photo on top (groups with a photo already in a stack are left alone)`],
+    // The best photo goes on top: a group whose best is not the user's (a reference, a partner's) has no top to give.
+    plan: (groups) => {
+      const planned = planGroups(groups, includeSimilar, 'stack-');
+      return { groups: planned.groups.filter((group) => group.bestIsMine) };
+    },
+    describe: (plan) => [`Would stack ${plan.groups.length} groups, the best photo on top (groups with a photo already in a stack, or whose best photo is not yours, are left alone)`],
     planned: (plan) => [{ type: 'stack', target: 'groups', count: plan.groups.length, status: 'planned' }],
     apply: (plan, context) => applyStacks(client, plan, context),
   };

@@ -14,7 +14,7 @@ import type { PhotoGroup } from '../../grouping/group-engine.js';
 import type { ImmichClient, ServerCapabilities, TagDto } from '../../sources/immich/index.js';
 import { requireCapability } from '../../sources/immich/index.js';
 import type { ActionTarget, ApplyContext } from '../action-target.js';
-import { actionableGroups } from '../plan.js';
+import { actionableGroups, isOwnPhoto } from '../plan.js';
 import { chunked, TagCarriers, tagSubtree } from './tag-lookup.js';
 import { addOutcome, notKeptAction, WrittenBatch, type BatchOutcome } from './read-back.js';
 import { beginWrite, errorMessage, limitLines, mapLimited, UNCANCELLABLE, withSignal, WRITE_CHUNK, writeCall } from './write-support.js';
@@ -75,7 +75,7 @@ export function planTagging(groups: readonly PhotoGroup[], options: Pick<TagTarg
   const perGroup: GroupTag[] = [];
   let count = 0;
   for (const group of actionableGroups(groups, options.includeSimilar)) {
-    const members = group.members.filter((member) => member.photo.source === 'immich' && !member.photo.isReference);
+    const members = group.members.filter((member) => member.photo.source === 'immich' && isOwnPhoto(member.photo));
     // Duplicates of local: only groups that hold a photo of the loaded local library.
     if (options.mode === 'tag-duplicates-of-local' && !group.members.some((member) => member.photo.source === 'local')) continue;
     if (members.length === 0) continue;

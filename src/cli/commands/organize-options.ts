@@ -48,6 +48,9 @@ export interface OrganizeFlags {
   archiveOthers?: boolean;
   trashOthers?: boolean;
   yes?: boolean;
+  includePartners?: boolean;
+  includeSharedAlbums?: boolean;
+  withImmichDuplicates?: boolean;
 }
 
 /** Flags that only mean something with `--source immich`. */
@@ -55,6 +58,7 @@ export const IMMICH_ONLY_FLAGS: readonly (keyof OrganizeFlags)[] = [
   'immichUrl', 'immichApiKey', 'immichAlbum', 'cacheDir', 'cacheSizeMb', 'streamMode', 'caCert', 'insecure',
   'tagOnly', 'duplicateTag', 'removeTag', 'tagDuplicatesOfLocal', 'tagPerGroup', 'deleteTag', 'createAlbums', 'albumPrefix', 'markBestFavorite', 'stack',
   'immichReview', 'writeSimilarity', 'archiveOthers', 'trashOthers', 'yes',
+  'includePartners', 'includeSharedAlbums', 'withImmichDuplicates',
 ];
 
 export function integer(name: string, min: number, max: number) {
@@ -115,6 +119,9 @@ export function addOrganizeOptions(command: Command): Command {
     .addOption(new Option('--archive-others', 'archive every photo of a group but the best (off the timeline; kept in albums and search)').conflicts(['trashOthers', 'removeTag']))
     .addOption(new Option('--trash-others', "move every photo of a group but the best to Immich's trash (never deleted for good); asks first on a terminal").conflicts('removeTag'))
     .addOption(new Option('-y, --yes', 'with --trash-others: do not ask (needed without a terminal, e.g. from cron)'))
+    .option('--include-partners', "also compare with the photos partners share with you (those shown in your timeline); they are never changed")
+    .option('--include-shared-albums', 'also compare with the photos of albums shared with you or by you; other users\' photos are never changed')
+    .option('--with-immich-duplicates', "also take Immich's own duplicate groups (its machine-learning job), each checked by our pixel check: near, similar, or split")
     .option('--no-verify', 'trust the server: count an Immich change as done on its 2xx answer, without reading it back')
     .option('--dry-run', 'print the plan, change nothing')
     .option('--report <file...>', 'write a report: .json, .html or .csv, by extension')

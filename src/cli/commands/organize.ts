@@ -17,6 +17,7 @@ import { createProgressDisplay } from '../progress-bar.js';
 import { addOrganizeOptions, IMMICH_ONLY_FLAGS, type OrganizeFlags } from './organize-options.js';
 import { openImmichSource, type ImmichSetup } from './immich-source-setup.js';
 import { immichActionTarget, type ImmichAction, type ResolveActions } from '../../actions/immich/immich-target.js';
+import { checkImmichDuplicates, readImmichDuplicates } from '../../sources/immich/index.js';
 import type { ActionTarget } from '../../actions/action-target.js';
 import type { UserConfig } from '../../config/config-schema.js';
 import { loadReferenceLibraries } from '../../store/reference-library.js';
@@ -35,6 +36,8 @@ Examples:
   $ IMMICH_URL=http://immich:2283 IMMICH_API_KEY=... photo-organizer organize --source immich --report groups.html
   $ photo-organizer organize --source immich --tag-only --immich-review   # then Immich: Utilities → Review duplicates
   $ photo-organizer organize --source immich --archive-others --dry-run   # which copies would be archived
+  $ photo-organizer organize --source immich --include-partners --include-shared-albums --tag-only   # theirs compared, never changed
+  $ photo-organizer organize --source immich --with-immich-duplicates --json   # Immich's ML groups, checked by our pixels
   $ photo-organizer organize -s ~/Pictures --save-hashes local.db   # then compare Immich with it:
   $ photo-organizer organize --source immich --load-hashes local.db --json | jq -r '.references.unmatched[]'`;
 
@@ -57,7 +60,9 @@ export async function runOrganize(flags: OrganizeFlags, signal: AbortSignal): Pr
   if (similarThreshold !== undefined && similarThreshold <= threshold) {
     throw new UsageError(`--similar-threshold (${similarThreshold}) must be greater than --threshold (${threshold})`);
   }
-  if (flags.includeSimilar && similarThreshold === undefined) throw new UsageError('--include-similar needs --similar-threshold <n>');
+  const withImmichDuplicates = flags.source === 'immich' && Boolean(flags.withImmichDuplicates ?? config.immich?.with_immich_duplicates);
+  // Immich's groups bring `similar` groups of their own, which --include-similar may act on.
+  if (flags.includeSimilar && similarThreshold === undefined && !withImmichDuplicates) throw new UsageError('--include-similar needs --similar-threshold <n> (or --with-immich-duplicates)');
 
   const references = loadReferenceLibraries(flags.loadHashes ?? []);
   const opened =
@@ -72,6 +77,7 @@ export async function runOrganize(flags: OrganizeFlags, signal: AbortSignal): Pr
             ...(flags.pathGlob?.length ? { pathFilter: picomatch(flags.pathGlob, { dot: true }) } : {}),
           }),
         };
+  if (withImmichDuplicates && 'serverUrl' in opened) checkImmichDuplicates(opened.source.capabilities);
   // `--remove-tag` finds the tagged assets on the server: scanning the library first would be wasted.
   const source = flags.removeTag !== undefined ? listingNothing(opened.source) : opened.source;
   const progress = createProgressDisplay(flags.progress && !flags.quiet && !flags.json);
@@ -88,6 +94,9 @@ export async function runOrganize(flags: OrganizeFlags, signal: AbortSignal): Pr
       ...(target ? { target } : {}),
       ...('serverUrl' in opened ? { serverUrl: opened.serverUrl } : {}),
       references,
+      ...('serverUrl' in opened && withImmichDuplicates
+        ? { immichDuplicates: (cancel?: AbortSignal) => readImmichDuplicates(opened.source.client, opened.source.capabilities, (message) => logger.warn(message), cancel) }
+        : {}),
       // Local reference libraries next to an Immich run: their files are read back for checksums.
       ...('serverUrl' in opened && references.length > 0 ? { referenceSource: new LocalPhotoSource({ folders: [] }) } : {}),
       ...(flags.takenAfter || flags.takenBefore ? { takenRange: { after: flags.takenAfter, before: flags.takenBefore } } : {}),

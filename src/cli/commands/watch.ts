@@ -100,5 +100,9 @@ function checkWatchFlags(flags: WatchFlags): void {
   if (flags.immichAlbum?.length) throw new UsageError('--immich-album cannot be used with watch: it follows the whole library');
   if (flags.removeTag !== undefined) throw new UsageError('--remove-tag is a one-off: use organize --remove-tag');
   if (flags.report?.length || flags.json) throw new UsageError('--report and --json write one report per run: use organize for a report (watch logs each batch on stderr)');
+  // Its poller follows the key owner's own assets; other users' photos and Immich's groups are read by organize.
+  if (flags.includePartners || flags.includeSharedAlbums || flags.withImmichDuplicates) {
+    throw new UsageError('--include-partners, --include-shared-albums and --with-immich-duplicates are read by organize, not watch: run organize with them (from cron) beside the watch');
+  }
   if (flags.trashOthers && !flags.dryRun && !flags.yes) throw new UsageError("--trash-others needs --yes with watch: nobody is there to answer before each batch moves photos to Immich's trash");
 }

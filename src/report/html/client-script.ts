@@ -58,6 +58,7 @@ export const CLIENT_SCRIPT = String.raw`
     }
     if (item.best) box.append(el('span', 'badge', 'Best'));
     if (item.reference) box.append(el('span', 'badge ref', 'Reference'));
+    if (item.otherOwner) box.append(el('span', 'badge ref', item.otherOwner + "'s"));
     return box;
   }
 
@@ -104,6 +105,7 @@ export const CLIENT_SCRIPT = String.raw`
     var kind = el('span', 'tag kind kind-' + group.kind, group.kind);
     kind.title = group.kindHelp;
     head.append(kind);
+    if (group.foundBy) head.append(el('span', 'tag', group.foundBy));
     head.append(el('span', 'meta', group.items.length + ' photos · ' + group.reclaimable + ' reclaimable'));
     section.append(head);
     var reason = el('p', 'reason');

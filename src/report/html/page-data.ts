@@ -25,6 +25,8 @@ export interface PageItem {
   path: string;
   best: boolean;
   reference: boolean;
+  /** Another user's photo (partner, shared album): whose, '' for the user's own. */
+  otherOwner: string;
   resolution: string;
   size: string;
   date: string;
@@ -43,6 +45,8 @@ export interface PageGroup {
   id: string;
   kind: GroupKind;
   kindHelp: string;
+  /** "Immich's duplicate detection" and/or our hashes, '' when only ours (the usual case). */
+  foundBy: string;
   bestReason: string;
   reclaimable: string;
   items: PageItem[];
@@ -97,6 +101,7 @@ function pageItem(
     path: item.path,
     best: item.id === group.best,
     reference: item.isReference === true,
+    otherOwner: item.notMine ? (item.ownerName ?? item.owner ?? 'another user') : '',
     resolution: resolution(item.width, item.height),
     size: humanBytes(item.bytes),
     date: displayDate(item.takenAt),
@@ -122,6 +127,7 @@ export function buildPageData(report: Report, thumbIndex: ReadonlyMap<string, nu
       id: group.id,
       kind: group.kind,
       kindHelp: KIND_HELP[group.kind] ?? group.kind,
+      foundBy: group.found_by.includes('immich-ml') ? (group.found_by.includes('phash') ? 'found by photo-organizer and Immich' : 'found by Immich only') : '',
       bestReason: group.bestReason,
       reclaimable: humanBytes(group.reclaimableBytes),
       items: bestFirst(group).map((item) => pageItem(report, group, item, immich, thumbIndex)),

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import {
   albumSchema,
   apiKeySchema,
+  partnerSchema,
   assetSchema,
   bulkIdResultSchema,
   bulkTagResultSchema,
@@ -28,6 +29,7 @@ import {
   type BulkIdResultDto,
   type MetadataItemDto,
   type MetadataSearchBody,
+  type PartnerDto,
   type ServerAboutDto,
   type ServerFeaturesDto,
   type ServerVersionDto,
@@ -37,6 +39,7 @@ import {
   type UserDto,
 } from './immich-dto.js';
 import { ImmichHttp, type ImmichHttpOptions, type RequestOptions } from './immich-http.js';
+import { OthersAssets } from './others-assets.js';
 import { PagingCheck } from './paging-check.js';
 
 export interface ImmichClientOptions extends ImmichHttpOptions {
@@ -80,6 +83,8 @@ export class ImmichClient {
   readonly http: ImmichHttp;
   /** Whether this server's filtered searches can be trusted to list everything. */
   readonly paging: PagingCheck;
+  /** Other users' assets the run listed: every writing method refuses them (others-assets.ts). */
+  readonly othersAssets = new OthersAssets();
 
   constructor(options: ImmichClientOptions) {
     this.http = new ImmichHttp(options);
@@ -153,16 +158,21 @@ export class ImmichClient {
    * fields given are sent; `duplicateId: null` and `rating: null` clear them.
    */
   updateAssets(update: AssetUpdate, options?: CallOptions): Promise<void> {
+    const refused = this.othersAssets.check(update.ids, 'PUT /assets');
+    if (refused) return Promise.reject(refused);
     return this.http.request('PUT', '/assets', 'none', { ...options, body: update });
   }
 
   /** `DELETE /assets` without `force` (204): into the server's trash, never deleted for good. All or nothing. */
   trashAssets(ids: string[], options?: CallOptions): Promise<void> {
+    const refused = this.othersAssets.check(ids, 'DELETE /assets');
+    if (refused) return Promise.reject(refused);
     return this.http.request('DELETE', '/assets', 'none', { ...options, body: { ids, force: false } });
   }
 
   /** `POST /trash/restore/assets`: out of the trash again. Idempotent in effect, so retried like a PUT. */
   async restoreFromTrash(ids: string[], options?: CallOptions): Promise<void> {
+    this.othersAssets.refuse(ids, 'POST /trash/restore/assets');
     await this.http.request('POST', '/trash/restore/assets', { json: trashCountSchema }, { retry: true, ...options, body: { ids } });
   }
 
@@ -173,17 +183,27 @@ export class ImmichClient {
 
   /** `PUT /assets/metadata` (3.x): upserts one item per (asset, key); all or nothing. */
   async upsertAssetMetadata(items: { assetId: string; key: string; value: Record<string, unknown> }[], options?: CallOptions): Promise<void> {
+    this.othersAssets.refuse(items.map((item) => item.assetId), 'PUT /assets/metadata');
     await this.http.request('PUT', '/assets/metadata', { json: z.array(z.unknown()) }, { ...options, body: { items } });
   }
 
   /** `DELETE /assets/metadata` (3.x, 204): removes these (asset, key) items. */
   deleteAssetMetadata(items: { assetId: string; key: string }[], options?: CallOptions): Promise<void> {
+    const refused = this.othersAssets.check(items.map((item) => item.assetId), 'DELETE /assets/metadata');
+    if (refused) return Promise.reject(refused);
     return this.http.request('DELETE', '/assets/metadata', 'none', { ...options, body: { items } });
   }
 
   /** `GET /duplicates`: Immich's duplicate groups (its ML job's and any set through `duplicateId`). */
   getDuplicates(options?: CallOptions): Promise<DuplicateGroupDto[]> {
     return this.http.request('GET', '/duplicates', { json: z.array(duplicateGroupSchema) }, options);
+  }
+
+  // Partners ------------------------------------------------------------------------------------
+
+  /** `GET /partners?direction=shared-with`: the users sharing their library with the key's user, each with `inTimeline`. */
+  partnersSharingWithMe(options?: CallOptions): Promise<PartnerDto[]> {
+    return this.http.request('GET', '/partners', { json: z.array(partnerSchema) }, { ...options, query: { direction: 'shared-with' } });
   }
 
   // Tags ----------------------------------------------------------------------------------------
@@ -199,17 +219,22 @@ export class ImmichClient {
 
   /** `PUT /tags/assets`: returns how many (tag, asset) links were new. Idempotent. */
   async bulkTagAssets(tagIds: string[], assetIds: string[], options?: CallOptions): Promise<number> {
+    this.othersAssets.refuse(assetIds, 'PUT /tags/assets');
     const answer = await this.http.request('PUT', '/tags/assets', { json: bulkTagResultSchema }, { ...options, body: { tagIds, assetIds } });
     return answer.count;
   }
 
   /** `PUT /tags/{id}/assets`: per-asset results; `duplicate` means already tagged. */
   tagAssets(tagId: string, assetIds: string[], options?: CallOptions): Promise<BulkIdResultDto[]> {
+    const refused = this.othersAssets.check(assetIds, 'PUT /tags/{id}/assets');
+    if (refused) return Promise.reject(refused);
     return this.http.request('PUT', path`/tags/${tagId}/assets`, { json: z.array(bulkIdResultSchema) }, { ...options, body: { ids: assetIds } });
   }
 
   /** `DELETE /tags/{id}/assets`: per-asset results; `not_found` means it was not tagged. */
   untagAssets(tagId: string, assetIds: string[], options?: CallOptions): Promise<BulkIdResultDto[]> {
+    const refused = this.othersAssets.check(assetIds, 'DELETE /tags/{id}/assets');
+    if (refused) return Promise.reject(refused);
     return this.http.request('DELETE', path`/tags/${tagId}/assets`, { json: z.array(bulkIdResultSchema) }, { ...options, body: { ids: assetIds } });
   }
 
@@ -224,10 +249,12 @@ export class ImmichClient {
    * `GET /albums`. `name` is an exact server-side filter on v3 only; older servers ignore it and
    * return every owned album, so callers match names themselves as well. `shared` exists on v1/v2
    * only (there, no parameter means "owned albums only"; `shared=true` adds shared-with-me ones).
+   * `isShared` is v3's: `true` gives the albums, owned or shared with the user, that have other members.
    * `assetId` (every version): only the albums holding that asset.
    */
-  getAlbums(filter: { name?: string; shared?: boolean; assetId?: string } = {}, options?: CallOptions): Promise<AlbumDto[]> {
-    const query = { name: filter.name, shared: filter.shared === undefined ? undefined : String(filter.shared), assetId: filter.assetId };
+  getAlbums(filter: { name?: string; shared?: boolean; isShared?: boolean; assetId?: string } = {}, options?: CallOptions): Promise<AlbumDto[]> {
+    const flag = (value: boolean | undefined) => (value === undefined ? undefined : String(value));
+    const query = { name: filter.name, shared: flag(filter.shared), isShared: flag(filter.isShared), assetId: filter.assetId };
     return this.http.request('GET', '/albums', { json: z.array(albumSchema) }, { ...options, query });
   }
 
@@ -238,15 +265,21 @@ export class ImmichClient {
 
   /** `POST /albums` (201). NOT idempotent: a repeat makes a second album. Never retried blindly. */
   createAlbum(name: string, assetIds: string[], options?: CallOptions): Promise<AlbumDto> {
+    const refused = this.othersAssets.check(assetIds, 'POST /albums');
+    if (refused) return Promise.reject(refused);
     return this.http.request('POST', '/albums', { json: albumSchema }, { ...options, body: { albumName: name, assetIds } });
   }
 
   /** `PUT /albums/{id}/assets`: per-asset results; `duplicate` means already in the album. Idempotent. */
   addAssetsToAlbum(albumId: string, assetIds: string[], options?: CallOptions): Promise<BulkIdResultDto[]> {
+    const refused = this.othersAssets.check(assetIds, 'PUT /albums/{id}/assets');
+    if (refused) return Promise.reject(refused);
     return this.http.request('PUT', path`/albums/${albumId}/assets`, { json: z.array(bulkIdResultSchema) }, { ...options, body: { ids: assetIds } });
   }
 
   removeAssetsFromAlbum(albumId: string, assetIds: string[], options?: CallOptions): Promise<BulkIdResultDto[]> {
+    const refused = this.othersAssets.check(assetIds, 'DELETE /albums/{id}/assets');
+    if (refused) return Promise.reject(refused);
     return this.http.request('DELETE', path`/albums/${albumId}/assets`, { json: z.array(bulkIdResultSchema) }, { ...options, body: { ids: assetIds } });
   }
 
@@ -262,6 +295,8 @@ export class ImmichClient {
    * primary is passed in): never retried blindly; check `getStacks` before trying again.
    */
   createStack(assetIds: string[], options?: CallOptions): Promise<StackDto> {
+    const refused = this.othersAssets.check(assetIds, 'POST /stacks');
+    if (refused) return Promise.reject(refused);
     return this.http.request('POST', '/stacks', { json: stackSchema }, { ...options, body: { assetIds } });
   }
 

@@ -118,12 +118,19 @@ export const bulkIdResultSchema = z.object({
 });
 export type BulkIdResultDto = z.infer<typeof bulkIdResultSchema>;
 
+/** `GET /partners`: the other user of a partnership; `inTimeline` says whether search lists their assets. */
+export const partnerSchema = z.object({ id: z.string(), name: z.string().optional(), email: z.string().optional(), inTimeline: z.boolean().nullish() });
+export type PartnerDto = z.infer<typeof partnerSchema>;
+
+const albumUserSchema = z.object({ id: z.string(), name: z.string().optional() });
+
 export const albumSchema = z.object({
   id: z.string(),
   albumName: z.string(),
   assetCount: z.number().nullish(),
   ownerId: nullableString, // v1/v2 only; v3 puts the owner in albumUsers[0]
-  albumUsers: z.array(z.object({ role: z.string(), user: z.object({ id: z.string() }) })).nullish(),
+  owner: albumUserSchema.nullish(), // v1/v2 only
+  albumUsers: z.array(z.object({ role: z.string(), user: albumUserSchema })).nullish(),
   assets: z.array(z.unknown()).nullish(), // v1/v2 GET /albums/{id} only
 });
 export type AlbumDto = z.infer<typeof albumSchema>;

@@ -5,7 +5,9 @@
  * What is listed: `type: IMAGE` with visibility `timeline` and `archive` (archived photos are still
  * the user's photos and can be duplicates), never `hidden` (live-photo video halves) or `locked`
  * (API keys cannot see it anyway); not trashed; only assets whose `ownerId` is the key's user
- * (search also returns partners' assets, which this tool may not tag, favorite or stack).
+ * (search also returns partners' assets, which this tool may not tag, favorite or stack), unless
+ * `--include-partners` / `--include-shared-albums` ask for other users' photos too (shared-scopes.ts):
+ * then each photo carries its owner, and other users' assets go into the client's write guard.
  *
  * `withExif: true` gives file size, camera and the EXIF date, but it is an INNER join: an asset with
  * no exif row (metadata extraction not yet run) would silently vanish. So each search is checked
@@ -38,6 +40,7 @@ import { parseAsset, type AssetDto, type MetadataSearchBody } from './immich-dto
 import { ImmichHttpError } from './immich-errors.js';
 import { detectCapabilities, requireCapability, type ServerCapabilities } from './server-capabilities.js';
 import { UuidSet } from './uuid-set.js';
+import { readSharedScopes, type SharedScopeOptions, type SharedScopes } from './shared-scopes.js';
 
 export const THUMBNAIL_SIZE = 'thumbnail';
 
@@ -52,6 +55,18 @@ export interface ImmichSourceOptions {
   pageSize?: number;
   /** Close the client with the source (true when the source made it). */
   ownsClient?: boolean;
+  /** Other users' photos to compare with: partners', and those of albums shared with the user. */
+  shared?: SharedScopeOptions;
+  /** One line for the log (e.g. a partner whose photos search cannot list). */
+  onNotice?: (message: string) => void;
+}
+
+/** Whose assets a listing takes: the user's own (and listed partners'), or anyone's (a shared album's). */
+interface Owners {
+  me: string;
+  scopes?: SharedScopes | undefined;
+  /** A shared album's listing: every member's photos belong in the run. */
+  inAlbum?: boolean;
 }
 
 /** Counts from the last `list()`, for the run summary: what was left out and why. */
@@ -107,14 +122,25 @@ export class ImmichPhotoSource implements PhotoSource {
 
   async *list(signal?: AbortSignal): AsyncIterable<SourceEntry> {
     this.#stats = emptyStats();
-    const me = await this.client.me({ signal });
+    const user = await this.client.me({ signal });
+    const shared = this.#options.shared;
+    const scopes = shared && (shared.partners || shared.sharedAlbums)
+      ? await readSharedScopes(this.client, this.capabilities, user, shared, (message) => this.#options.onNotice?.(message), signal)
+      : undefined;
+    const me: Owners = { me: user.id, scopes };
     const seen = new UuidSet();
     const albumIds = this.#options.albumNames !== undefined && this.#options.albumNames.length > 0
       ? await resolveAlbumIds(this.client, this.capabilities, this.#options.albumNames, signal)
       : undefined;
 
+    yield* this.#owned(albumIds, me, seen, signal);
+    for (const album of scopes?.albums ?? []) yield* this.#sharedAlbum(album.id, { ...me, inAlbum: true }, seen, signal);
+  }
+
+  /** The user's own photos (and listed partners'): the whole library, or the `--immich-album` albums. */
+  async *#owned(albumIds: string[] | undefined, me: Owners, seen: UuidSet, signal: AbortSignal | undefined): AsyncIterable<SourceEntry> {
     if (albumIds !== undefined && !this.capabilities.searchAlbumIds) {
-      for (const albumId of albumIds) yield* this.#legacyAlbum(albumId, me.id, seen, signal);
+      for (const albumId of albumIds) yield* this.#legacyAlbum(albumId, me, seen, signal);
       return;
     }
     for (const filter of this.#filters(albumIds)) {
@@ -125,14 +151,14 @@ export class ImmichPhotoSource implements PhotoSource {
         this.#stats.pages++;
         received += items.length;
         for (const raw of items) {
-          const entry = this.#accept(raw, me.id, seen);
+          const entry = this.#accept(raw, me, seen);
           if (entry !== undefined) yield entry;
         }
       }
       if (!(await this.client.paging.complete(trail, signal))) {
         if (albumIds !== undefined) throw new SourceUnavailableError(`${this.client.baseUrl} cannot list an album's photos completely (its filtered searches stop early), so --immich-album cannot be used with it`);
         // One unfiltered listing covers every filter: the rest are not searched.
-        yield* this.#unfiltered(me.id, seen, signal);
+        yield* this.#unfiltered(me, seen, signal);
         return;
       }
       // Repeats do not count: before v3.1, a page that repeats an asset has skipped another one.
@@ -143,7 +169,7 @@ export class ImmichPhotoSource implements PhotoSource {
       for await (const { items } of searchPages(this.client, { ...filter, withExif: false }, { pageSize: this.#pageSize, signal })) {
         this.#stats.pages++;
         for (const raw of items) {
-          const entry = this.#accept(raw, me.id, seen, true);
+          const entry = this.#accept(raw, me, seen, true);
           if (entry !== undefined) yield entry;
         }
       }
@@ -158,14 +184,14 @@ export class ImmichPhotoSource implements PhotoSource {
    * Every asset, listed without filters and filtered here: for a server whose filtered searches stop
    * early. With exif, then without (exif is an inner join on Immich), each asset taken once.
    */
-  async *#unfiltered(ownerId: string, seen: UuidSet, signal: AbortSignal | undefined): AsyncIterable<SourceEntry> {
+  async *#unfiltered(owners: Owners, seen: UuidSet, signal: AbortSignal | undefined): AsyncIterable<SourceEntry> {
     for (const withExif of [true, false]) {
       const trail = newTrail();
       for await (const { items } of searchPages(this.client, { withExif }, { pageSize: this.#pageSize, signal, trail })) {
         this.#stats.pages++;
         for (const raw of items) {
           if (!this.#wanted(raw)) continue;
-          const entry = this.#accept(raw, ownerId, seen, !withExif);
+          const entry = this.#accept(raw, owners, seen, !withExif);
           if (entry !== undefined) yield entry;
         }
       }
@@ -220,20 +246,42 @@ export class ImmichPhotoSource implements PhotoSource {
   }
 
   /** Before v1.135 search has no `albumIds`: the album's assets come embedded in `GET /albums/{id}`. */
-  async *#legacyAlbum(albumId: string, ownerId: string, seen: UuidSet, signal: AbortSignal | undefined): AsyncIterable<SourceEntry> {
+  async *#legacyAlbum(albumId: string, owners: Owners, seen: UuidSet, signal: AbortSignal | undefined): AsyncIterable<SourceEntry> {
     const album = await this.client.getAlbum(albumId, { signal });
     this.#stats.pages++;
     for (const raw of album.assets ?? []) {
       const asset = parseAsset(raw);
       if (asset?.isArchived === true && this.#options.includeArchived === false) continue;
       if (asset?.visibility === 'hidden' || asset?.visibility === 'locked') continue;
-      const entry = this.#accept(raw, ownerId, seen);
+      const entry = this.#accept(raw, owners, seen);
       if (entry !== undefined) yield entry;
     }
   }
 
+  /**
+   * A shared album's photos, every member's: on v3 by search (`albumIds` drops the owner scope there),
+   * with exif and then without (the inner join); before v3 from the album's embedded assets.
+   */
+  async *#sharedAlbum(albumId: string, owners: Owners, seen: UuidSet, signal: AbortSignal | undefined): AsyncIterable<SourceEntry> {
+    if (!this.capabilities.albumNameFilter || !this.capabilities.searchAlbumIds) {
+      yield* this.#legacyAlbum(albumId, owners, seen, signal);
+      return;
+    }
+    for (const filter of this.#filters([albumId])) {
+      for (const withExif of [true, false]) {
+        for await (const { items } of searchPages(this.client, { ...filter, withExif }, { pageSize: this.#pageSize, signal })) {
+          this.#stats.pages++;
+          for (const raw of items) {
+            const entry = this.#accept(raw, owners, seen, !withExif);
+            if (entry !== undefined) yield entry;
+          }
+        }
+      }
+    }
+  }
+
   /** `withoutExif`: the second pass, where assets seen in the first are expected and not counted again. */
-  #accept(raw: unknown, ownerId: string, seen: UuidSet, withoutExif = false): SourceEntry | undefined {
+  #accept(raw: unknown, owners: Owners, seen: UuidSet, withoutExif = false): SourceEntry | undefined {
     if (withoutExif) {
       const id = idOf(raw);
       if (id !== undefined && seen.has(id)) return undefined;
@@ -250,20 +298,27 @@ export class ImmichPhotoSource implements PhotoSource {
       this.#stats.repeated++;
       return undefined;
     }
-    const reason = leftOutBecause(asset, ownerId);
+    const reason = leftOutBecause(asset, owners);
     if (reason !== undefined) {
       this.#stats[reason]++;
       return undefined;
     }
     this.#stats.photos++;
     if (withoutExif) this.#stats.withoutExif++;
-    return { kind: 'photo', photo: assetToPhoto(asset) };
+    const photo = assetToPhoto(asset);
+    if (owners.scopes) {
+      photo.owner = owners.scopes.ownerOf(asset.ownerId, owners.inAlbum === true);
+      // Listed, so it can be grouped; never written: the client refuses any request naming it.
+      if (!photo.owner.mine) this.client.othersAssets.add(asset.id);
+    }
+    return { kind: 'photo', photo };
   }
 }
 
 /** Not ours, not a photo, or in the trash: left out silently (counted), never reported as skipped. */
-function leftOutBecause(asset: AssetDto, ownerId: string): 'notOwned' | 'notImages' | 'trashed' | undefined {
-  if (asset.ownerId !== ownerId) return 'notOwned';
+function leftOutBecause(asset: AssetDto, owners: Owners): 'notOwned' | 'notImages' | 'trashed' | undefined {
+  const accepted = owners.inAlbum === true || asset.ownerId === owners.me || owners.scopes?.acceptsOwner(asset.ownerId) === true;
+  if (!accepted) return 'notOwned';
   if (asset.type !== 'IMAGE') return 'notImages';
   if (asset.isTrashed === true) return 'trashed';
   return undefined;

@@ -13,6 +13,7 @@ import { COMPATIBLE_SERVER_ROUTES } from './routes/compatible-servers.js';
 import { duplicateRoutes } from './routes/duplicate-routes.js';
 import { mediaRoutes } from './routes/media-routes.js';
 import { metadataRoutes } from './routes/metadata-routes.js';
+import { partnerRoutes } from './routes/partner-routes.js';
 import { searchRoutes } from './routes/search-routes.js';
 import { serverRoutes } from './routes/server-routes.js';
 import { stackRoutes } from './routes/stack-routes.js';
@@ -141,7 +142,7 @@ export async function startFakeImmich(options: FakeImmichOptions = {}): Promise<
   const jobs = new JobQueue(() => config.thumbnailJobDelayMs);
   const routes = new RouteTable().add([
     ...serverRoutes, ...searchRoutes, ...assetRoutes, ...mediaRoutes(jobs, faults.thumbnail404), ...tagRoutes,
-    ...albumRoutes, ...stackRoutes, ...duplicateRoutes, ...metadataRoutes,
+    ...albumRoutes, ...stackRoutes, ...duplicateRoutes, ...metadataRoutes, ...partnerRoutes,
   ]).add(config.imitates ? COMPATIBLE_SERVER_ROUTES[config.imitates] : []);
   const replies: ((request: RecordedRequest) => void)[] = [];
   const pipeline = createPipeline({

@@ -19,7 +19,8 @@
  *   fake.state.addManyAssets(20_000, { ownerId: user.id, thumbnails: [thumbA, thumbB] });  // fast, shared buffers
  *   fake.state.upsertTag(user.id, 'a/b'); fake.state.tagAsset(tagId, assetId);
  *   fake.state.addAlbum({ ownerId, albumName, assetIds }); fake.state.addStack(ownerId, [primary, ...]);
- *   fake.state.addPartner(otherUser.id, user.id);                // other user's assets appear in user's search
+ *   fake.state.addPartner(otherUser.id, user.id, inTimeline?);   // other user shares with user; in user's search while inTimeline (default true)
+ *   fake.state.shareAlbum(albumId, otherUser.id, 'viewer');      // an album shared with another user (GET /albums, albumIds search, asset access)
  *   fake.state.setMetadata(assetId, 'key', { ... });             // asset metadata (3.x routes /assets/{id}/metadata, /assets/metadata)
  *   fake.state.trashDays = 30; fake.state.purgeTrash(now?);      // Immich's trash retention: trashed longer than trashDays → deleted
  *
@@ -56,7 +57,10 @@
  *   searchPageCap: 200, searchPaging: 'filtered-ends-after-one-page' | 'filtered-repeats-page'   // paging that cannot be trusted
  *   imitates: 'adapter' | 'go-backend'   // an Immich-compatible server that is not Immich (COMPATIBLE_PROFILES)
  *
- * Not modelled: sessions/cookies, shared links, albums shared with other users, people; for older APIs
+ * Partners (`/partners` routes, `inTimeline`) and albums shared with other users follow Immich v3.1.0's
+ * PartnerService and album access rules (see routes/partner-routes.ts, routes/access.ts).
+ *
+ * Not modelled: sessions/cookies, shared links, people; for older APIs
  * only the response fields this tool reads or that changed visibly (album `assets`/`ownerId`/`owner`,
  * asset `visibility`/`width`/`height`, `DELETE /albums/{id}` 200) follow the version.
  */

@@ -99,9 +99,17 @@ export function legacyAlbumDto(state: FakeState, album: FakeAlbum, withLastModif
     ...dto,
     ownerId: album.ownerId,
     owner: owner ? userDto(owner) : null,
-    albumUsers: [],
+    // v1/v2 list only the other users, never the owner.
+    albumUsers: sharedUsers(state, album),
     assets: embedAssets ? members.map((a) => assetDto(state, a, { exif: true, api })) : [],
   };
+}
+
+function sharedUsers(state: FakeState, album: FakeAlbum): Dto[] {
+  return album.sharedWith.flatMap((member) => {
+    const user = state.users.get(member.userId);
+    return user ? [{ user: userDto(user), role: member.role }] : [];
+  });
 }
 
 export function albumDto(state: FakeState, album: FakeAlbum, withLastModified: boolean): Dto {
@@ -109,7 +117,9 @@ export function albumDto(state: FakeState, album: FakeAlbum, withLastModified: b
   const dto: Dto = {
     albumName: album.albumName, description: album.description, albumThumbnailAssetId: album.albumThumbnailAssetId,
     createdAt: album.createdAt, updatedAt: album.updatedAt, id: album.id,
-    albumUsers: owner ? [{ user: userDto(owner), role: 'owner' }] : [], shared: false, hasSharedLink: false,
+    // v3: the owner first, then the users it is shared with.
+    albumUsers: [...(owner ? [{ user: userDto(owner), role: 'owner' }] : []), ...sharedUsers(state, album)],
+    shared: album.sharedWith.length > 0, hasSharedLink: false,
   };
   const members = [...album.assetIds].map((id) => state.assets.get(id)).filter((a): a is FakeAsset => a !== undefined && a.deletedAt === null);
   // Empty albums omit startDate/endDate (and lastModifiedAssetTimestamp).

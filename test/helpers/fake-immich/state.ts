@@ -228,7 +228,7 @@ export class FakeState {
     const time = nowIso();
     const album: FakeAlbum = {
       id: seed.id ?? randomUUID(), ownerId: seed.ownerId, albumName: seed.albumName, description: seed.description ?? '',
-      createdAt: time, updatedAt: time, albumThumbnailAssetId: null, assetIds: new Set(), isActivityEnabled: true, order: 'desc',
+      createdAt: time, updatedAt: time, albumThumbnailAssetId: null, assetIds: new Set(), sharedWith: [], isActivityEnabled: true, order: 'desc',
     };
     this.albums.set(album.id, album);
     for (const assetId of seed.assetIds ?? []) album.assetIds.add(assetId);
@@ -333,7 +333,7 @@ export class FakeState {
   checkpoint(): () => void {
     const tags = new Map([...this.tags].map(([id, tag]) => [id, { ...tag }]));
     const tagAssets = new Map([...this.tagAssets].map(([id, set]) => [id, new Set(set)]));
-    const albums = new Map([...this.albums].map(([id, album]) => [id, { ...album, assetIds: new Set(album.assetIds) }]));
+    const albums = new Map([...this.albums].map(([id, album]) => [id, { ...album, assetIds: new Set(album.assetIds), sharedWith: [...album.sharedWith] }]));
     const stacks = new Map([...this.stacks].map(([id, stack]) => [id, { ...stack, assetIds: [...stack.assetIds] }]));
     const flags = new Map([...this.assets].map(([id, asset]) => [id, { isFavorite: asset.isFavorite, stackId: asset.stackId, visibility: asset.visibility, duplicateId: asset.duplicateId, deletedAt: asset.deletedAt }]));
     const metadata = new Map([...this.metadata].map(([id, items]) => [id, new Map([...items].map(([key, item]) => [key, structuredClone(item)]))]));
@@ -369,7 +369,7 @@ export class FakeState {
     for (const [id, asset] of saved.assets) state.assets.set(id, { ...asset, thumbnail: media(asset.thumbnail), preview: media(asset.preview), original: media(asset.original) });
     for (const [id, tag] of saved.tags) state.tags.set(id, tag);
     for (const [id, ids] of saved.tagAssets) state.tagAssets.set(id, ids);
-    for (const [id, album] of saved.albums) state.albums.set(id, album);
+    for (const [id, album] of saved.albums) state.albums.set(id, { ...album, sharedWith: album.sharedWith ?? [] });
     for (const [id, stack] of saved.stacks) state.stacks.set(id, stack);
     for (const [id, items] of saved.metadata) state.metadata.set(id, items);
     state.partners.push(...saved.partners);
@@ -377,14 +377,45 @@ export class FakeState {
     return state;
   }
 
-  addPartner(sharedById: string, sharedWithId: string): void {
-    this.partners.push({ sharedById, sharedWithId });
+  /**
+   * `sharedById` shares their library with `sharedWithId`. Seeded with "show in timeline" on (as the
+   * receiving user would turn it on); `POST /partners` creates it off, as Immich does.
+   */
+  addPartner(sharedById: string, sharedWithId: string, inTimeline = true): FakePartner {
+    const partner = { sharedById, sharedWithId, inTimeline };
+    this.partners.push(partner);
+    return partner;
   }
 
-  /** Owners whose assets `userId` sees in search: self plus partners sharing with them. */
+  /** Owners whose assets `userId` sees in search: self plus partners sharing with them and shown in their timeline (`getMyPartnerIds(timelineEnabled)`). */
   visibleOwners(userId: string): Set<string> {
+    const owners = new Set([userId]);
+    for (const p of this.partners) if (p.sharedWithId === userId && p.inTimeline) owners.add(p.sharedById);
+    return owners;
+  }
+
+  /** Owners whose assets `userId` may open (partner access does not depend on the timeline setting). */
+  partnerOwners(userId: string): Set<string> {
     const owners = new Set([userId]);
     for (const p of this.partners) if (p.sharedWithId === userId) owners.add(p.sharedById);
     return owners;
+  }
+
+  /** Shares an album with another user (editor: may add photos; viewer: may look). */
+  shareAlbum(albumId: string, userId: string, role: 'editor' | 'viewer' = 'viewer'): void {
+    const album = this.albums.get(albumId);
+    if (!album) throw new Error(`no album ${albumId}`);
+    album.sharedWith.push({ userId, role });
+  }
+
+  /** The user owns the album or it is shared with them (Immich's `album_user` row). */
+  isAlbumMember(album: FakeAlbum, userId: string): boolean {
+    return album.ownerId === userId || album.sharedWith.some((member) => member.userId === userId);
+  }
+
+  /** An asset in an album shared with (or owned by) the user: Immich's album access to assets. */
+  inMemberAlbum(assetId: string, userId: string): boolean {
+    for (const album of this.albums.values()) if (album.assetIds.has(assetId) && this.isAlbumMember(album, userId)) return true;
+    return false;
   }
 }

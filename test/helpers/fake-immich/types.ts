@@ -125,6 +125,8 @@ export interface FakeAlbum {
   albumThumbnailAssetId: string | null;
   /** Insertion-ordered member asset ids. */
   assetIds: Set<string>;
+  /** The users it is shared with, besides its owner. */
+  sharedWith: FakeAlbumUser[];
   isActivityEnabled: boolean;
   order: 'asc' | 'desc';
 }
@@ -141,6 +143,14 @@ export interface FakeStack {
 export interface FakePartner {
   /** The user sharing their library ... */
   sharedById: string;
-  /** ... with this user (who then sees it in search). */
+  /** ... with this user (who may open those assets, and sees them in search when `inTimeline`). */
   sharedWithId: string;
+  /** Set by the receiving user (`PUT /partners/{id}`); Immich creates partners with it off. */
+  inTimeline: boolean;
+}
+
+/** A user an album is shared with (Immich's `album_user` rows other than the owner's). */
+export interface FakeAlbumUser {
+  userId: string;
+  role: 'editor' | 'viewer';
 }

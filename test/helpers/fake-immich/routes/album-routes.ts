@@ -7,7 +7,7 @@ import { badRequest, bodyOf, json, noAccess, noContent, type Reply, type Request
 import type { RouteDef } from '../router.js';
 import { albumDto, legacyAlbumDto } from '../serialize.js';
 import type { FakeAlbum } from '../types.js';
-import { fail, ok, ownedAlbum, readableAsset, type BulkIdResult } from './access.js';
+import { fail, memberAlbum, ok, ownedAlbum, readableAsset, type BulkIdResult } from './access.js';
 
 /** The album as the emulated API shows it; `embedAssets` only matters before v3. */
 function albumOut(ctx: RequestContext, album: FakeAlbum, withLastModified: boolean, embedAssets: boolean): Record<string, unknown> {
@@ -25,17 +25,28 @@ export const albumRoutes: RouteDef[] = [
       const name = query.get('name');
       const id = query.get('id');
       const isShared = query.get('isShared');
-      let albums = [...state.albums.values()].filter((a) => a.ownerId === user.id);
-      if (assetId !== null) {
-        albums = albums.filter((a) => a.assetIds.has(assetId));
+      const isOwned = query.get('isOwned');
+      const shared = (a: FakeAlbum): boolean => a.sharedWith.length > 0;
+      let albums: FakeAlbum[];
+      if (apiAtLeast(ctx.config, 3, 0)) {
+        // v3: every album the user is a member of (owner or shared with); `assetId` ignores the other filters.
+        albums = [...state.albums.values()].filter((a) => state.isAlbumMember(a, user.id));
+        if (assetId !== null) {
+          albums = albums.filter((a) => a.assetIds.has(assetId));
+        } else {
+          if (name !== null) albums = albums.filter((a) => a.albumName === name);
+          if (id !== null) albums = albums.filter((a) => a.id === id);
+          if (isOwned !== null) albums = albums.filter((a) => (a.ownerId === user.id) === (isOwned === 'true'));
+          if (isShared !== null) albums = albums.filter((a) => shared(a) === (isShared === 'true'));
+        }
       } else {
-        // Only owned, unshared albums are modelled, so isShared=true / isOwned=false find nothing.
-        if (name !== null) albums = albums.filter((a) => a.albumName === name);
-        if (id !== null) albums = albums.filter((a) => a.id === id);
-        if (isShared === 'true' || query.get('isOwned') === 'false') albums = [];
+        // v1/v2: no parameter means owned albums only; `shared=true` the shared ones (owned and shared with me), `shared=false` owned unshared ones.
+        const sharedParam = query.get('shared');
+        albums = [...state.albums.values()].filter((a) =>
+          sharedParam === 'true' ? state.isAlbumMember(a, user.id) && shared(a) : a.ownerId === user.id && (sharedParam !== 'false' || !shared(a)),
+        );
+        if (assetId !== null) albums = [...state.albums.values()].filter((a) => state.isAlbumMember(a, user.id) && a.assetIds.has(assetId));
       }
-      // v1/v2 (`shared` instead of v3's filters; the others are dropped as undeclared): only owned, unshared albums are modelled.
-      if (query.get('shared') === 'true') albums = [];
       albums.sort((a, b) => (a.createdAt === b.createdAt ? 0 : a.createdAt < b.createdAt ? 1 : -1));
       return json(200, albums.map((a) => albumOut(ctx, a, true, false)));
     },
@@ -56,7 +67,7 @@ export const albumRoutes: RouteDef[] = [
     method: 'GET',
     template: '/albums/{id}',
     capability: 'albums',
-    handler: (ctx) => json(200, albumOut(ctx, ownedAlbum(ctx, ctx.params.id ?? '', 'album.read'), true, ctx.query.get('withoutAssets') !== 'true')),
+    handler: (ctx) => json(200, albumOut(ctx, memberAlbum(ctx, ctx.params.id ?? '', 'album.read'), true, ctx.query.get('withoutAssets') !== 'true')),
   },
   {
     method: 'PATCH',

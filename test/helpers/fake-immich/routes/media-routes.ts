@@ -6,7 +6,7 @@ import type { RouteDef } from '../router.js';
 import { mimeFromName } from '../state.js';
 import { makeImmichPreview, makeImmichThumbnail, readImageInfo } from '../thumbnail.js';
 import type { FakeAsset, FakeMedia } from '../types.js';
-import { readableAsset, requireReadableAsset } from './access.js';
+import { requireReadableAsset, viewableAsset } from './access.js';
 
 const CACHE_CONTROL = 'private, max-age=86400, no-transform, stale-while-revalidate=2592000, stale-if-error=2592000';
 const mediaNotFound = (): HttpError => new HttpError(404, { message: 'Asset media not found' });
@@ -79,7 +79,7 @@ export function mediaRoutes(jobs: JobQueue, faults404: Set<string>): RouteDef[] 
       template: '/assets/{id}/original',
       handler: (ctx) => {
         // v3's file sender turns every failure here, access included, into 404 "Not Found".
-        const asset = readableAsset(ctx, ctx.params.id ?? '');
+        const asset = viewableAsset(ctx, ctx.params.id ?? '');
         if (!asset?.original) throw new HttpError(404, { message: 'Not Found' });
         return sendMedia(asset, asset.original, '');
       },

@@ -11,7 +11,7 @@ import { HttpError, bodyOf, json, type RequestContext } from '../http.js';
 import type { RouteDef } from '../router.js';
 import { assetDto } from '../serialize.js';
 import type { FakeAsset } from '../types.js';
-import { ownedAlbum } from './access.js';
+import { memberAlbum } from './access.js';
 
 export interface SearchBody {
   page?: number;
@@ -75,7 +75,7 @@ export function searchAssets(ctx: RequestContext, body: SearchBody): FakeAsset[]
   if (body.visibility === 'locked') throw new HttpError(401, { message: 'Elevated permission is required' });
   const v3 = apiAtLeast(ctx.config, 3, 0);
   // v3 checks album access and drops the owner/partner scope; v1.135–v2.x do neither (an unknown album matches nothing).
-  const albums = (body.albumIds ?? []).map((id) => (v3 ? ownedAlbum(ctx, id, 'album.read') : (state.albums.get(id) ?? { assetIds: new Set<string>() })));
+  const albums = (body.albumIds ?? []).map((id) => (v3 ? memberAlbum(ctx, id, 'album.read') : (state.albums.get(id) ?? { assetIds: new Set<string>() })));
   const owners = albums.length > 0 && v3 ? undefined : state.visibleOwners(ctx.user.id);
   const visible = visibilityRule(ctx, body);
   const tagSets = body.tagIds?.map((id) => {

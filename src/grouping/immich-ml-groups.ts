@@ -1,0 +1,51 @@
+/**
+ * Immich's own duplicate groups (`--with-immich-duplicates`: `GET /duplicates`, filled by its CLIP
+ * job) turned into candidate pairs for our grouping. CLIP says two photos show the same thing; our
+ * pixel check says whether they are the same picture. Each pair of an Immich group becomes a `near`
+ * edge when the pixel check confirms it, a `similar` edge when the two are only alike (within the
+ * alike radius on the default hash), and nothing when they are not alike at all: such a member is
+ * split out of the group and never acted on because Immich grouped it.
+ */
+
+import type { HashedPhoto } from '../hashing/hash-stage.js';
+import { fingerprintDistance } from '../hashing/fingerprint.js';
+
+/**
+ * Without `--similar-threshold`, how far apart two photos of an Immich group may be and still count
+ * as alike (bursts, retakes): the loose end of what our own similar tier is used with.
+ */
+export const DEFAULT_ALIKE_RADIUS = 16;
+
+export interface HintedPair {
+  /** Unit numbers, a < b. */
+  a: number;
+  b: number;
+  distance: number;
+}
+
+/** The distinct unit pairs each Immich group names, in a stable order; photos not in this run are left out. */
+export function hintedPairs(units: readonly (readonly HashedPhoto[])[], groups: readonly (readonly string[])[]): HintedPair[] {
+  const unitOf = new Map<string, number>();
+  units.forEach((unit, index) => unit.forEach((hashed) => unitOf.set(hashed.photo.id, index)));
+  const pairs = new Map<number, HintedPair>();
+  for (const group of groups) {
+    const members = [...new Set(group.map((id) => unitOf.get(id)).filter((unit): unit is number => unit !== undefined))].sort((x, y) => x - y);
+    for (let i = 0; i < members.length; i++) {
+      for (let j = i + 1; j < members.length; j++) {
+        const a = members[i] as number;
+        const b = members[j] as number;
+        const key = a * units.length + b;
+        if (pairs.has(key)) continue;
+        const distance = fingerprintDistance(((units[a] as HashedPhoto[])[0] as HashedPhoto).fingerprint, ((units[b] as HashedPhoto[])[0] as HashedPhoto).fingerprint);
+        pairs.set(key, { a, b, distance });
+      }
+    }
+  }
+  return [...pairs.values()];
+}
+
+/** Units holding two or more photos of one Immich group: a cluster holding them was found by Immich too. */
+export function hintedTogether(cluster: readonly HashedPhoto[], groups: readonly (readonly string[])[]): boolean {
+  const ids = new Set(cluster.map((hashed) => hashed.photo.id));
+  return groups.some((group) => group.filter((id) => ids.has(id)).length >= 2);
+}
