@@ -12,6 +12,7 @@ import type { Fingerprint } from './fingerprint-types.js';
 import { bigintToPair, hamming32Pair, phash32 } from './phash.js';
 import { alignCrops } from './crop-alignment.js';
 import { CROPPED_COPY_MAX_DISTANCE } from './crop-queries.js';
+import { confirmViews } from './content-views.js';
 
 /** Up to this distance a pair needs no alignment: no two different photos of the dev set came this close. */
 export const NEAR_DISTANCE = 6;
@@ -93,7 +94,9 @@ function alignmentExplains(a: Pictured, b: Pictured, { distance, transform }: Va
 /**
  * The check the grouping stage asks of every near candidate: a crop query may bring a cropped copy
  * from farther than `threshold`, so the distance allowed here is never below CROPPED_COPY_MAX_DISTANCE.
+ * Photos inside bars are compared by the photo within them (content-views.ts).
  */
 export function confirmCandidate(a: Fingerprint, b: Fingerprint, threshold: number): boolean {
-  return confirmMatch(a, b, Math.max(threshold, CROPPED_COPY_MAX_DISTANCE));
+  const allowed = Math.max(threshold, CROPPED_COPY_MAX_DISTANCE);
+  return confirmViews(a, b, (x, y) => confirmMatch(x, y, allowed));
 }

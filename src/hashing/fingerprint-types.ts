@@ -23,4 +23,9 @@ export interface Fingerprint {
   /** Displayed pixel size of the hashed image: its aspect ratio constrains crop alignments. */
   readonly width?: number;
   readonly height?: number;
+  /**
+   * The photo inside bars that surround it (a letterbox, a frame, a screenshot's system bars), as a
+   * fingerprint of its own (no crop hashes): content-fingerprint.ts. Absent when there are none.
+   */
+  readonly content?: Fingerprint;
 }

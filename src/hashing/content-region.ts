@@ -1,0 +1,103 @@
+/**
+ * Where the photo itself is inside an image that adds bars around it: a letterbox or pillarbox (a
+ * photo fitted into a story canvas), a plain frame, the status and navigation bars of a phone
+ * screenshot. Found on the 64×64 grey raster the hash stage decodes anyway, line by line from each
+ * edge: a bar line is flat (most of its cells at one level, so a clock or a few outlined icons in a
+ * screenshot's bars do not break it) and keeps the level of the lines before it, allowing one change
+ * of level (a screenshot's grey bar, then the black around the photo).
+ *
+ * A photo's own uniform band (a clear sky, a dark night sky) must not be taken for a bar: bars are
+ * only accepted in pairs, on opposite edges and of the same outer level, which is what every way of
+ * framing a photo does and what a scene seldom does. Lines of the photo's own edge that a bar
+ * blends into (the raster averages several pixels per cell) are cut as well: the content hash then
+ * sees the photo as a copy cut by a cell or so, which the crop-aware confirmation explains.
+ */
+
+import type { GreyRaster } from '../thumbnails/hash-input.js';
+
+/** The photo's cells in the raster: columns [left, right) and rows [top, bottom). */
+export interface ContentBox {
+  readonly left: number;
+  readonly right: number;
+  readonly top: number;
+  readonly bottom: number;
+}
+
+/** A line is flat when this share of its cells is within FLAT_TOLERANCE grey levels of its median. */
+const FLAT_SHARE = 0.75;
+const FLAT_TOLERANCE = 8;
+/** A bar's lines stay within this many levels of the first line of their level. */
+const LEVEL_TOLERANCE = 10;
+/** Levels one bar may have: a screenshot's grey system bar, then the black around the photo. */
+const MAX_LEVELS = 2;
+/** Bars on the two opposite edges start at levels this close (a frame and a letterbox are one colour). */
+const OPPOSITE_LEVELS_AGREE = 16;
+/** A bar is at least this many lines (a 6 % frame is 2-4 cells; one flat line is often just the photo). */
+const MIN_BAR_LINES = 2;
+/** What is left must keep this share of each axis (a panorama letterboxed into a story keeps 15 %): a uniform picture is not all bars. */
+const MIN_KEPT_SHARE = 0.12;
+/** Lines of the photo cut past each bar: the one the bar's edge blends into. */
+const BLENDED_LINES = 1;
+
+/** The photo's box when bars surround it on two opposite edges (or all four); undefined when none do. */
+export function findContentRegion({ side, data }: GreyRaster): ContentBox | undefined {
+  const row = (y: number, from: number, to: number) => data.subarray(y * side + from, y * side + to);
+  const column = (x: number, from: number, to: number) => {
+    const cells = new Uint8Array(to - from);
+    for (let y = from; y < to; y++) cells[y - from] = data[y * side + x] ?? 0;
+    return cells;
+  };
+  const vertical = trimmedAxis(side, (y) => row(y, 0, side));
+  const [top, bottom] = vertical ?? [0, side];
+  const horizontal = trimmedAxis(side, (x) => column(x, top, bottom));
+  const [left, right] = horizontal ?? [0, side];
+  if (!vertical && !horizontal) return undefined;
+  return { left, right, top, bottom };
+}
+
+/** The kept interval of one axis, or undefined when it has no pair of bars. */
+function trimmedAxis(length: number, line: (at: number) => Uint8Array): [number, number] | undefined {
+  const start = barRun(length, (k) => line(k));
+  const end = barRun(length, (k) => line(length - 1 - k));
+  if (start.lines < MIN_BAR_LINES || end.lines < MIN_BAR_LINES) return undefined;
+  if (Math.abs(start.outerLevel - end.outerLevel) > OPPOSITE_LEVELS_AGREE) return undefined;
+  const from = start.lines + BLENDED_LINES;
+  const to = length - end.lines - BLENDED_LINES;
+  return to - from >= MIN_KEPT_SHARE * length ? [from, to] : undefined;
+}
+
+interface BarRun {
+  /** Lines from the edge that belong to the bar. */
+  lines: number;
+  /** Median level of the outermost line. */
+  outerLevel: number;
+}
+
+/** How many lines from an edge (line(0) outermost) form a bar. */
+function barRun(length: number, line: (k: number) => Uint8Array): BarRun {
+  let levels = 0;
+  let levelStart = 0;
+  let outerLevel = 0;
+  let lines = 0;
+  for (; lines < length; lines++) {
+    const level = flatLevel(line(lines));
+    if (level === undefined) break;
+    if (levels === 0) {
+      outerLevel = level;
+      [levels, levelStart] = [1, level];
+    } else if (Math.abs(level - levelStart) > LEVEL_TOLERANCE) {
+      if (levels === MAX_LEVELS) break;
+      [levels, levelStart] = [levels + 1, level];
+    }
+  }
+  return { lines, outerLevel };
+}
+
+/** The line's median level when the line is flat, else undefined. */
+function flatLevel(cells: Uint8Array): number | undefined {
+  const sorted = Uint8Array.from(cells).sort();
+  const median = sorted[sorted.length >> 1] ?? 0;
+  let near = 0;
+  for (const cell of cells) if (Math.abs(cell - median) <= FLAT_TOLERANCE) near++;
+  return near >= FLAT_SHARE * cells.length ? median : undefined;
+}
