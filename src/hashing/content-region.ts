@@ -102,7 +102,7 @@ interface BarRun {
   lines: number;
   /** Median level of the outermost line. */
   outerLevel: number;
-  /** The bar's last stretch of pure black or pure white lines, if any: where it starts and how long it is. */
+  /** The bar's first stretch of pure black or pure white lines, if any (a noisy dark sky may add more): where it starts and how long it is. */
   pure: { from: number; lines: number; light: boolean } | undefined;
 }
 
@@ -125,8 +125,8 @@ function barRun(length: number, line: (k: number) => Uint8Array): BarRun {
     }
     const light = pureFill(line(lines));
     if (light === undefined) continue;
-    if (pure && pure.light === light && pure.from + pure.lines === lines) pure.lines++;
-    else pure = { from: lines, lines: 1, light };
+    if (!pure) pure = { from: lines, lines: 1, light };
+    else if (pure.light === light && pure.from + pure.lines === lines) pure.lines++;
   }
   return { lines, outerLevel, pure };
 }
