@@ -45,8 +45,8 @@ const MIN_KEPT_SHARE = 0.12;
  */
 const PURE_LEVEL = 10;
 const PURE_SHARE = 0.97;
-/** System bars: grey levels strictly between these, each at most this share of the axis (Android's are 5 % and 9 %). */
-const GREY_BARS = { darkest: 24, lightest: 232, widest: 0.12 };
+/** System bars: grey levels strictly between these, each at most this share of the axis (Android's are 5 % and 9 %, with a line or two of black). */
+const GREY_BARS = { darkest: 24, lightest: 232, widest: 0.15 };
 /** Lines of the photo cut past each bar: the one the bar's edge blends into. */
 const BLENDED_LINES = 1;
 
@@ -78,7 +78,7 @@ function trimmedAxis(length: number, line: (at: number) => Uint8Array): [number,
   // The fill is as wide on both edges (a letterbox or a frame is centred); where one is longer, the
   // photo's own dark (or light) edge continued it.
   const fill = Math.min(start.pure.lines, end.pure.lines);
-  if (fill < MIN_BAR_LINES) return undefined;
+  if (fill < MIN_BAR_LINES) return systemBars(length, start, end);
   const startLines = start.pure.from + fill;
   const endLines = end.pure.from + fill;
   const from = startLines + BLENDED_LINES;
