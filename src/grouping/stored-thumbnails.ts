@@ -10,6 +10,7 @@ import { LRUCache } from 'lru-cache';
 import type { HashedPhoto } from '../hashing/hash-stage.js';
 import { confirmCandidate, NEAR_DISTANCE } from '../hashing/confirm-match.js';
 import { fingerprintDistance, type Fingerprint } from '../hashing/fingerprint.js';
+import type { StoredThumbnails } from '../hashing/fingerprint-types.js';
 import type { Photo } from '../core/photo.js';
 import { confirmPairs, type FingerprintPair } from './parallel-confirm.js';
 
@@ -18,12 +19,6 @@ const CACHED_THUMBNAILS = 4096;
 
 export type ConfirmCandidate = (a: HashedPhoto, b: HashedPhoto, threshold: number) => boolean;
 export type ConfirmCandidates = (pairs: readonly (readonly [HashedPhoto, HashedPhoto])[], threshold: number) => boolean[];
-
-/** A photo's stored 32×32 thumbnails: the whole image's, and that of the photo inside its bars when it has some. */
-export interface StoredThumbnails {
-  thumbnail: Uint8Array;
-  content?: Uint8Array | undefined;
-}
 
 /** A photo's stored thumbnails, or undefined when there are none (a hashes-only row, or a row removed meanwhile). */
 export type ReadThumbnail = (photo: Photo) => StoredThumbnails | undefined;

@@ -29,3 +29,12 @@ export interface Fingerprint {
    */
   readonly content?: Fingerprint;
 }
+
+/**
+ * A photo's stored 32×32 thumbnails, read back for the pixel check: the whole image's, and that of
+ * the photo inside its bars when it has some (`Fingerprint.content`).
+ */
+export interface StoredThumbnails {
+  thumbnail: Uint8Array;
+  content?: Uint8Array | undefined;
+}

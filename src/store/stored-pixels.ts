@@ -6,7 +6,7 @@
 
 import type { Photo } from '../core/photo.js';
 import { contentThumbnailFromEncoding, thumbnailFromEncoding } from '../hashing/fingerprint.js';
-import type { StoredThumbnails } from '../grouping/stored-thumbnails.js';
+import type { StoredThumbnails } from '../hashing/fingerprint-types.js';
 import { decodeLook, type PhotoLook } from '../thumbnails/photo-look.js';
 import type { HashRepository } from './hash-repository.js';
 
