@@ -10,7 +10,7 @@
  * confirmation is what keeps that radius safe.
  */
 
-import type { GreyRaster, HashInput } from '../thumbnails/hash-input.js';
+import type { HashInput } from '../thumbnails/hash-input.js';
 import { contentFingerprint } from './content-fingerprint.js';
 import { dihedral, TRANSFORMS } from './dihedral.js';
 import type { Fingerprint, Hashes } from './fingerprint-types.js';
@@ -54,18 +54,15 @@ const FULL_BYTES = VARIANT_BYTES + CROP_BYTES + 4 + THUMBNAIL_BYTES;
 const CONTENT_MARK = 0x43;
 const CONTENT_BYTES = 1 + VARIANT_BYTES + 4 + THUMBNAIL_BYTES;
 
-/**
- * `grey`, the 64×64 raster the input was made from, is where bars around the photo are looked for
- * (without it, no content fingerprint is made).
- */
-export function computeFingerprint(input: HashInput, grey?: GreyRaster): Fingerprint {
+/** With `input.content` (the photo inside bars around it), the fingerprint has a content fingerprint too. */
+export function computeFingerprint(input: HashInput): Fingerprint {
   if (input.width !== THUMBNAIL_SIDE || input.height !== THUMBNAIL_SIDE) {
     throw new RangeError(`hash input must be ${THUMBNAIL_SIDE}×${THUMBNAIL_SIDE}, got ${input.width}×${input.height}`);
   }
   const variants: bigint[] = [];
   for (let transform = 0; transform < TRANSFORMS; transform++) variants.push(pairToBigint(phash32(dihedral(input, transform).data)));
   const thumbnail = input.data;
-  const content = grey && contentFingerprint(grey, input.sourceWidth, input.sourceHeight);
+  const content = input.content && contentFingerprint(input.content);
   return { variants, cropHashes: cropQueryHashes({ variants, thumbnail }), thumbnail, width: input.sourceWidth, height: input.sourceHeight, ...(content ? { content } : {}) };
 }
 

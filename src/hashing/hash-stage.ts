@@ -123,7 +123,7 @@ async function hashOne(photo: Photo, options: HashStageOptions, arena: HashArena
   }
   try {
     const { input, grey, meta, channels } = await decodePhoto(image, photo.meta.format);
-    const fingerprint = computeFingerprint(input, grey);
+    const fingerprint = computeFingerprint(input);
     if (source.thumbnailsAreOriginals) photo.meta = { ...photo.meta, ...meta, ...(await qualityOf(image, meta.format)) };
     // A local original's content checksum is left to the exact-checksum stage: only photos that
     // share a byte size with another can be byte-identical, so most never need one.

@@ -4,6 +4,7 @@
  */
 
 import sharp, { type Metadata, type Sharp } from 'sharp';
+import { contentInput } from './content-input.js';
 
 /** Image bytes, or the path of a file sharp reads itself (no copy of a 4 MB original in our heap). */
 export type ImageInput = Buffer | string;
@@ -16,6 +17,8 @@ export interface HashInput {
   /** Displayed size of the decoded image before it was squashed to a square: its aspect ratio is evidence. */
   sourceWidth: number;
   sourceHeight: number;
+  /** The same of the photo inside bars around it (letterbox, frame, screenshot bars), when it has some. */
+  content?: HashInput;
 }
 
 /** A square grey raster, one byte per pixel, row-major. */
@@ -75,8 +78,13 @@ export async function hashInputFromPixels(pixels: RawPixels, displayed: { width:
 }
 
 async function shrink(pipeline: Sharp, sourceWidth: number, sourceHeight: number): Promise<{ input: HashInput; grey: GreyRaster }> {
+  // A clone reads nothing until asked: only a photo inside bars is decoded a second time.
+  const again = pipeline.clone();
   const { data } = await pipeline.resize(DECODE_SIZE, DECODE_SIZE, { fit: 'fill' }).greyscale().raw().toBuffer({ resolveWithObject: true });
-  return { input: { width: HASH_INPUT_SIZE, height: HASH_INPUT_SIZE, data: halve(data, DECODE_SIZE), sourceWidth, sourceHeight }, grey: { side: DECODE_SIZE, data } };
+  const grey = { side: DECODE_SIZE, data };
+  const content = await contentInput(again, grey, { width: sourceWidth, height: sourceHeight }, (shrunk) => halve(shrunk, DECODE_SIZE));
+  const input = { width: HASH_INPUT_SIZE, height: HASH_INPUT_SIZE, data: halve(data, DECODE_SIZE), sourceWidth, sourceHeight, ...(content ? { content } : {}) };
+  return { input, grey };
 }
 
 /**
