@@ -16,19 +16,19 @@ import type { GreyRaster, HashInput } from './hash-input.js';
 const CONTENT_DECODE = 512;
 
 /**
- * The content's hash input, or undefined when no bars surround the photo. `upright` is the image as
- * displayed, not yet read; `displayed` the whole image's displayed size; `square` turns a 64×64
- * grey shrink into the 32×32 hash input.
+ * The content's hash input, or undefined when no bars surround the photo. `upright` opens the image
+ * as displayed; `displayed` is the whole image's displayed size; `square` turns a 64×64 grey shrink
+ * into the 32×32 hash input.
  */
 export async function contentInput(
-  upright: Sharp,
+  upright: () => Sharp,
   grey: GreyRaster,
   displayed: { width: number; height: number },
   square: (shrunk: Uint8Array) => Uint8Array,
 ): Promise<HashInput | undefined> {
   const box = findContentRegion(grey);
   if (!box) return undefined;
-  const { data, info } = await upright
+  const { data, info } = await upright()
     .resize(CONTENT_DECODE, CONTENT_DECODE, { fit: 'inside', withoutEnlargement: true })
     .greyscale()
     .raw()

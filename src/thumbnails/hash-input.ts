@@ -53,14 +53,15 @@ export async function decodeHashInput(image: ImageInput): Promise<HashInput> {
  * takes its RAW file's).
  */
 export async function decodeWithHeader(image: ImageInput, orientation?: number): Promise<{ input: HashInput; header: Metadata; grey: GreyRaster }> {
-  const pipeline = sharp(image, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' });
+  const open = () => sharp(image, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' });
+  const pipeline = open();
   const meta = await pipeline.metadata();
   const turn = orientation ?? meta.orientation ?? 1;
   const upright = orient(pipeline, orientation);
   const quarterTurn = turn >= 5;
   const width = meta.width ?? DECODE_SIZE;
   const height = meta.height ?? DECODE_SIZE;
-  const { input, grey } = await shrink(upright, quarterTurn ? height : width, quarterTurn ? width : height);
+  const { input, grey } = await shrink(upright, () => orient(open(), orientation), quarterTurn ? height : width, quarterTurn ? width : height);
   return { input, header: meta, grey };
 }
 
@@ -74,12 +75,12 @@ export interface RawPixels {
 
 export async function hashInputFromPixels(pixels: RawPixels, displayed: { width: number; height: number }): Promise<{ input: HashInput; grey: GreyRaster }> {
   const { width, height, channels } = pixels;
-  return shrink(sharp(pixels.data, { raw: { width, height, channels } }), displayed.width, displayed.height);
+  const open = () => sharp(pixels.data, { raw: { width, height, channels } });
+  return shrink(open(), open, displayed.width, displayed.height);
 }
 
-async function shrink(pipeline: Sharp, sourceWidth: number, sourceHeight: number): Promise<{ input: HashInput; grey: GreyRaster }> {
-  // A clone reads nothing until asked: only a photo inside bars is decoded a second time.
-  const again = pipeline.clone();
+/** `again` opens the same upright picture once more: only a photo inside bars is decoded a second time. */
+async function shrink(pipeline: Sharp, again: () => Sharp, sourceWidth: number, sourceHeight: number): Promise<{ input: HashInput; grey: GreyRaster }> {
   const { data } = await pipeline.resize(DECODE_SIZE, DECODE_SIZE, { fit: 'fill' }).greyscale().raw().toBuffer({ resolveWithObject: true });
   const grey = { side: DECODE_SIZE, data };
   const content = await contentInput(again, grey, { width: sourceWidth, height: sourceHeight }, (shrunk) => halve(shrunk, DECODE_SIZE));
