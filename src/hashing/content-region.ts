@@ -3,14 +3,16 @@
  * photo fitted into a story canvas), a plain frame, the status and navigation bars of a phone
  * screenshot. Found on the 64×64 grey raster the hash stage decodes anyway, line by line from each
  * edge: a bar line is flat (most of its cells at one level, so a clock or a few outlined icons in a
- * screenshot's bars do not break it) and keeps the level of the lines before it, allowing one change
- * of level (a screenshot's grey bar, then the black around the photo, with a blended line between).
+ * screenshot's bars do not break it) and keeps the level of the lines before it, allowing two
+ * changes of level (a screenshot's grey bar, a blended line, then the black around the photo).
  *
- * A photo's own uniform band (a clear sky, a dark night sky) must not be taken for a bar: bars are
- * only accepted in pairs, on opposite edges and of the same outer level, which is what every way of
- * framing a photo does and what a scene seldom does. Lines of the photo's own edge that a bar
- * blends into (the raster averages several pixels per cell) are cut as well: the content hash then
- * sees the photo as a copy cut by a cell or so, which the crop-aware confirmation explains.
+ * A photo's own uniform band (a clear sky, a dark night sky, a plain backdrop) must not be taken for
+ * a bar. Bars are accepted in pairs only, on opposite edges and of the same outer level, and only
+ * when filled with pure black or white (nearly every cell of the line: a dark sky has noise and
+ * stars) as wide on both edges, since framing is centred: where one side's fill is longer, the
+ * photo's own dark edge continued it. The one exception is a screenshot's narrow grey system bars.
+ * The line of the photo each bar blends into (a cell averages several pixels) is cut as well: the
+ * content is then the photo cut by a cell or so, which the crop-aware confirmation explains.
  */
 
 import type { GreyRaster } from '../thumbnails/hash-input.js';
