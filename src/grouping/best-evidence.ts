@@ -99,11 +99,13 @@ export function croppedFrom(loser: Contestant, other: Contestant, alignments: Gr
   if (otherCuts.reduce((sum, steps) => sum + steps, 0) < MIN_EXTRA_STEPS) return undefined;
   // A plain frame around the picture is not more of the scene: added-content judges it.
   if (isFrame(otherCuts) && marginIsFlat(other.thumbnail, otherCuts)) return undefined;
+  if (insideBars(other) && !insideBars(loser)) return undefined;
   return { item: 'a crop: shows less of the scene than another copy', other: 'is a crop of this one' };
 }
 
 /** Added content: a frame or letterbox around the picture that `other` shows without. */
 export function framed(loser: Contestant, other: Contestant, alignments: GroupAlignments): Evidence | undefined {
+  if (insideBars(loser) && !insideBars(other)) return { item: 'has a frame or bars added around the picture', other: 'has a frame or bars added around the picture' };
   const aligned = alignments.of(loser, other);
   if (!aligned || !loser.thumbnail) return undefined;
   const { x, y } = aligned;
@@ -111,6 +113,14 @@ export function framed(loser: Contestant, other: Contestant, alignments: GroupAl
   if ([x.bStart, x.bEnd, y.bStart, y.bEnd].some((steps) => steps > NOISE_STEPS)) return undefined;
   if (!isFrame(loserCuts) || !marginIsFlat(loser.thumbnail, loserCuts)) return undefined;
   return { item: 'has a frame or bars added around the picture', other: 'has a frame or bars added around the picture' };
+}
+
+/**
+ * The hash stage found bars around the picture (a letterbox, a frame, a screenshot's system bars:
+ * content-region.ts), too wide for a crop alignment to line the copies up.
+ */
+function insideBars(contestant: Contestant): boolean {
+  return contestant.fingerprint?.content !== undefined;
 }
 
 /**

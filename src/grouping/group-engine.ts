@@ -179,41 +179,48 @@ function candidateEdges(units: readonly HashedPhoto[][], radius: number, options
   // close, and a wide crop radius would mostly bring look-alikes for the costly confirmation). The
   // join's cost is mostly per upright hash walked, so one join over both costs far less than two.
   // Crops of the other orientations are not asked (8 times the work); a copy both turned and
-  // cropped is still found when the turn brings it within `radius`.
+  // cropped is still found when the turn brings it within `radius`. A photo inside bars (a
+  // letterbox, a screenshot) adds the upright hash of its content, which the original's upright
+  // hash finds; two such copies of one photo are then linked through it (confirmDirectly).
   const photoCount = representatives.length;
   const uprights = new BigUint64Array(photoCount);
   let cropSlots = 0;
+  let contentSlots = 0;
   representatives.forEach((hashed, photo) => {
     uprights[photo] = hashed.fingerprint.variants[0] ?? 0n;
     cropSlots = Math.max(cropSlots, hashed.fingerprint.cropHashes?.length ?? 0);
+    if (hashed.fingerprint.content) contentSlots = 1;
   });
   // Entries: orientation v of photo p at p * VARIANTS + v, then crop k of photo p at
-  // cropsAt + p * cropSlots + k (a photo with fewer crops repeats its upright hash: its own entries
-  // are never paired with it).
+  // cropsAt + p * cropSlots + k, then photo p's content at contentAt + p (a photo with fewer crops,
+  // or no content, repeats its upright hash: its own entries are never paired with it).
   const cropsAt = photoCount * VARIANTS;
+  const contentAt = cropsAt + photoCount * cropSlots;
   const entries = {
-    length: cropsAt + photoCount * cropSlots,
+    length: contentAt + photoCount * contentSlots,
     write(into: BigUint64Array) {
       representatives.forEach((hashed, photo) => {
-        const { variants, cropHashes = [] } = hashed.fingerprint;
+        const { variants, cropHashes = [], content } = hashed.fingerprint;
         const upright = uprights[photo] as bigint;
         into.fill(upright, photo * VARIANTS, (photo + 1) * VARIANTS);
         into.set(variants.length > VARIANTS ? variants.slice(0, VARIANTS) : variants, photo * VARIANTS);
         into.fill(upright, cropsAt + photo * cropSlots, cropsAt + (photo + 1) * cropSlots);
         into.set(cropHashes, cropsAt + photo * cropSlots);
+        if (contentSlots > 0) into[contentAt + photo] = content?.variants[0] ?? upright;
       });
     },
   };
   const owned = [
     { start: 0, stride: VARIANTS },
     { start: cropsAt, stride: cropSlots },
+    { start: contentAt, stride: contentSlots },
   ].filter((entry) => entry.stride > 0);
   const best = new Map<number, { a: number; b: number; distance: number }>();
   const cropRadius = Math.min(radius, CROP_QUERY_RADIUS);
   const visit = (photo: number, entry: number, distance: number) => {
-    const isCrop = entry >= cropsAt;
+    const isCrop = entry >= cropsAt && entry < contentAt;
     if (isCrop && distance > cropRadius) return;
-    const other = isCrop ? Math.floor((entry - cropsAt) / cropSlots) : Math.floor(entry / VARIANTS);
+    const other = entry >= contentAt ? entry - contentAt : isCrop ? Math.floor((entry - cropsAt) / cropSlots) : Math.floor(entry / VARIANTS);
     const [low, high] = photo < other ? [photo, other] : [other, photo];
     const key = low * units.length + high;
     const known = best.get(key);

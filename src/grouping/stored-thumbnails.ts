@@ -10,6 +10,7 @@ import { LRUCache } from 'lru-cache';
 import type { HashedPhoto } from '../hashing/hash-stage.js';
 import { confirmCandidate, NEAR_DISTANCE } from '../hashing/confirm-match.js';
 import { fingerprintDistance, type Fingerprint } from '../hashing/fingerprint.js';
+import type { StoredThumbnails } from '../hashing/fingerprint-types.js';
 import type { Photo } from '../core/photo.js';
 import { confirmPairs, type FingerprintPair } from './parallel-confirm.js';
 
@@ -19,8 +20,8 @@ const CACHED_THUMBNAILS = 4096;
 export type ConfirmCandidate = (a: HashedPhoto, b: HashedPhoto, threshold: number) => boolean;
 export type ConfirmCandidates = (pairs: readonly (readonly [HashedPhoto, HashedPhoto])[], threshold: number) => boolean[];
 
-/** A photo's stored 32×32 thumbnail, or undefined when there is none (a hashes-only row, or a row removed meanwhile). */
-export type ReadThumbnail = (photo: Photo) => Uint8Array | undefined;
+/** A photo's stored thumbnails, or undefined when there are none (a hashes-only row, or a row removed meanwhile). */
+export type ReadThumbnail = (photo: Photo) => StoredThumbnails | undefined;
 
 /** The pixel check with stored thumbnails, for one pair and for many at once (on two threads); both give the same answers. */
 export interface StoredThumbnailChecks {
@@ -34,23 +35,26 @@ export interface StoredThumbnailChecks {
 const PAIRS_PER_ROUND = 50_000;
 
 export function confirmWithStoredThumbnails(readThumbnail: ReadThumbnail): StoredThumbnailChecks {
-  const cache = new LRUCache<string, Uint8Array | false>({ max: CACHED_THUMBNAILS });
-  const thumbnailOf = ({ fingerprint, photo }: HashedPhoto): Uint8Array | undefined => {
-    if (fingerprint.thumbnail) return fingerprint.thumbnail;
+  const cache = new LRUCache<string, StoredThumbnails | false>({ max: CACHED_THUMBNAILS });
+  const storedOf = ({ photo }: HashedPhoto): StoredThumbnails | undefined => {
     const key = `${photo.source}\u0000${photo.id}`;
-    let thumbnail = cache.get(key);
-    if (thumbnail === undefined) {
-      thumbnail = readThumbnail(photo) ?? false;
-      cache.set(key, thumbnail);
+    let stored = cache.get(key);
+    if (stored === undefined) {
+      stored = readThumbnail(photo) ?? false;
+      cache.set(key, stored);
     }
-    return thumbnail || undefined;
+    return stored || undefined;
   };
+  const thumbnailOf = (hashed: HashedPhoto): Uint8Array | undefined => hashed.fingerprint.thumbnail ?? storedOf(hashed)?.thumbnail;
   const complete = (hashed: HashedPhoto): Fingerprint | undefined => {
     const { fingerprint } = hashed;
+    const { content } = fingerprint;
     // Hashes-only fingerprints never had a thumbnail: confirmMatch goes by the distance for them.
-    if (fingerprint.thumbnail || fingerprint.width === undefined) return fingerprint;
-    const thumbnail = thumbnailOf(hashed);
-    return thumbnail ? { ...fingerprint, thumbnail } : undefined;
+    if (fingerprint.width === undefined || (fingerprint.thumbnail && (!content || content.thumbnail))) return fingerprint;
+    const stored = storedOf(hashed);
+    // A content view without its pixels would be taken on its hashes alone: no pixels, no check.
+    if (!stored || (content && !stored.content)) return undefined;
+    return { ...fingerprint, thumbnail: stored.thumbnail, ...(content ? { content: { ...content, thumbnail: stored.content } } : {}) };
   };
   // A thumbnail gone from the store (its row removed meanwhile): only what needs no pixel check.
   const withoutPixels = (a: HashedPhoto, b: HashedPhoto, threshold: number) => fingerprintDistance(a.fingerprint, b.fingerprint) <= Math.min(threshold, NEAR_DISTANCE);

@@ -12,6 +12,7 @@ import type { Fingerprint } from './fingerprint-types.js';
 import { bigintToPair, hamming32Pair, phash32 } from './phash.js';
 import { alignCrops } from './crop-alignment.js';
 import { CROPPED_COPY_MAX_DISTANCE } from './crop-queries.js';
+import { confirmViews } from './content-views.js';
 
 /** Up to this distance a pair needs no alignment: no two different photos of the dev set came this close. */
 export const NEAR_DISTANCE = 6;
@@ -23,6 +24,14 @@ export const NEAR_DISTANCE = 6;
  * brings the halves from 16 to 8, and only the stricter limit tells that apart from a crop.
  */
 const ALIGNED_NEAR_DISTANCE = 6;
+/**
+ * A photo cut from inside bars is small (a letterbox's photo is a fraction of the canvas), and small
+ * copies of two similar scenes hash and correlate closer than the photos do: the two halves of one
+ * misty lake, 10 apart as they are, sit 6 apart letterboxed, and one of the two ways of aligning
+ * them passes. A pair with a content view is taken without the pixel check only when this close,
+ * and must pass it both ways.
+ */
+const CONTENT_NEAR_DISTANCE = 2;
 const ALIGNED_MAX_DISTANCE = 8;
 /** … and correlate this well, in grey levels and in gradients (detail, not just light). */
 const MIN_CORRELATION = 0.9;
@@ -41,12 +50,15 @@ interface VariantMatch {
  */
 const ORIENTATIONS_TRIED = 2;
 
-/** True when a and b are the same photo (re-encoded, resized, rotated, cropped …) within `threshold`. */
-export function confirmMatch(a: Fingerprint, b: Fingerprint, threshold: number): boolean {
+/**
+ * True when a and b are the same photo (re-encoded, resized, rotated, cropped …) within `threshold`.
+ * Up to `near` apart they are taken without the pixel check.
+ */
+export function confirmMatch(a: Fingerprint, b: Fingerprint, threshold: number, near = NEAR_DISTANCE): boolean {
   const tried = closestVariants(a, b, threshold);
   const closest = tried[0];
   if (!closest) return false;
-  if (closest.distance <= NEAR_DISTANCE) return true;
+  if (closest.distance <= near) return true;
   // Hashes-only fingerprints (synthetic, or built outside computeFingerprint): the distance is all there is.
   if (!a.thumbnail || !b.thumbnail || !a.width || !a.height || !b.width || !b.height) return true;
   const { thumbnail, width, height } = a;
@@ -93,7 +105,11 @@ function alignmentExplains(a: Pictured, b: Pictured, { distance, transform }: Va
 /**
  * The check the grouping stage asks of every near candidate: a crop query may bring a cropped copy
  * from farther than `threshold`, so the distance allowed here is never below CROPPED_COPY_MAX_DISTANCE.
+ * Photos inside bars are compared by the photo within them (content-views.ts).
  */
 export function confirmCandidate(a: Fingerprint, b: Fingerprint, threshold: number): boolean {
-  return confirmMatch(a, b, Math.max(threshold, CROPPED_COPY_MAX_DISTANCE));
+  const allowed = Math.max(threshold, CROPPED_COPY_MAX_DISTANCE);
+  return confirmViews(a, b, (x, y, content) =>
+    content ? confirmMatch(x, y, allowed, CONTENT_NEAR_DISTANCE) && confirmMatch(y, x, allowed, CONTENT_NEAR_DISTANCE) : confirmMatch(x, y, allowed),
+  );
 }

@@ -23,4 +23,18 @@ export interface Fingerprint {
   /** Displayed pixel size of the hashed image: its aspect ratio constrains crop alignments. */
   readonly width?: number;
   readonly height?: number;
+  /**
+   * The photo inside bars that surround it (a letterbox, a frame, a screenshot's system bars), as a
+   * fingerprint of its own (no crop hashes): content-fingerprint.ts. Absent when there are none.
+   */
+  readonly content?: Fingerprint;
+}
+
+/**
+ * A photo's stored 32×32 thumbnails, read back for the pixel check: the whole image's, and that of
+ * the photo inside its bars when it has some (`Fingerprint.content`).
+ */
+export interface StoredThumbnails {
+  thumbnail: Uint8Array;
+  content?: Uint8Array | undefined;
 }

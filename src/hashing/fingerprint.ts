@@ -11,6 +11,7 @@
  */
 
 import type { HashInput } from '../thumbnails/hash-input.js';
+import { contentFingerprint } from './content-fingerprint.js';
 import { dihedral, TRANSFORMS } from './dihedral.js';
 import type { Fingerprint, Hashes } from './fingerprint-types.js';
 import type { HashArena } from './hash-arena.js';
@@ -27,8 +28,9 @@ export { confirmMatch, NEAR_DISTANCE } from './confirm-match.js';
  * 5: one-side typical crops of 7.5 %.
  * 6: the hashes are unchanged, but rows gain what the best-photo rules compare (the look, the EXIF
  *    Software tag, a JPEG's quality): older rows are recomputed once to have them.
+ * 7: the fingerprint of the photo inside bars (letterbox, frame, screenshot) is stored with it.
  */
-export const FINGERPRINT_VERSION = 6;
+export const FINGERPRINT_VERSION = 7;
 
 export const HASH_SETTINGS = { hash: 'phash', bits: 64 } as const;
 
@@ -48,7 +50,11 @@ const CROP_BYTES = CROP_QUERY_COUNT * 8;
 const THUMBNAIL_BYTES = THUMBNAIL_SIDE * THUMBNAIL_SIDE;
 /** Length of a full fingerprint's encoding; anything else is read as hashes alone. */
 const FULL_BYTES = VARIANT_BYTES + CROP_BYTES + 4 + THUMBNAIL_BYTES;
+/** A full fingerprint with a content fingerprint: this byte after it, then its variants, size and thumbnail. */
+const CONTENT_MARK = 0x43;
+const CONTENT_BYTES = 1 + VARIANT_BYTES + 4 + THUMBNAIL_BYTES;
 
+/** With `input.content` (the photo inside bars around it), the fingerprint has a content fingerprint too. */
 export function computeFingerprint(input: HashInput): Fingerprint {
   if (input.width !== THUMBNAIL_SIDE || input.height !== THUMBNAIL_SIDE) {
     throw new RangeError(`hash input must be ${THUMBNAIL_SIDE}×${THUMBNAIL_SIDE}, got ${input.width}×${input.height}`);
@@ -56,7 +62,8 @@ export function computeFingerprint(input: HashInput): Fingerprint {
   const variants: bigint[] = [];
   for (let transform = 0; transform < TRANSFORMS; transform++) variants.push(pairToBigint(phash32(dihedral(input, transform).data)));
   const thumbnail = input.data;
-  return { variants, cropHashes: cropQueryHashes({ variants, thumbnail }), thumbnail, width: input.sourceWidth, height: input.sourceHeight };
+  const content = input.content && contentFingerprint(input.content);
+  return { variants, cropHashes: cropQueryHashes({ variants, thumbnail }), thumbnail, width: input.sourceWidth, height: input.sourceHeight, ...(content ? { content } : {}) };
 }
 
 /** Smallest Hamming distance between a's upright hash and any orientation of b. */
@@ -73,7 +80,8 @@ export function hammingDistance64(a: bigint, b: bigint): number {
 
 /**
  * Layout: 8 big-endian uint64 variants, then (full fingerprints only) the 5 uint64 crop hashes,
- * uint16 width, uint16 height and the 1024 thumbnail bytes.
+ * uint16 width, uint16 height and the 1024 thumbnail bytes, then (with a content fingerprint only)
+ * CONTENT_MARK and the content's 8 variants, width, height and thumbnail, laid out the same way.
  */
 export function encodeFingerprint(fingerprint: Fingerprint): Buffer {
   const { thumbnail, width, height, cropHashes } = fingerprint;
@@ -85,16 +93,38 @@ export function encodeFingerprint(fingerprint: Fingerprint): Buffer {
     cropHashes.length === CROP_QUERY_COUNT &&
     width !== undefined &&
     height !== undefined;
-  const buffer = Buffer.alloc(full ? FULL_BYTES : fingerprint.variants.length * 8);
+  const content = full ? encodableContent(fingerprint.content) : undefined;
+  const buffer = Buffer.alloc(full ? FULL_BYTES + (content ? CONTENT_BYTES : 0) : fingerprint.variants.length * 8);
   fingerprint.variants.forEach((variant, index) => buffer.writeBigUInt64BE(variant, index * 8));
   if (full) {
     cropHashes.forEach((hash, index) => buffer.writeBigUInt64BE(hash, VARIANT_BYTES + index * 8));
-    const offset = VARIANT_BYTES + CROP_BYTES;
-    buffer.writeUInt16BE(Math.min(width, 0xffff), offset);
-    buffer.writeUInt16BE(Math.min(height, 0xffff), offset + 2);
-    buffer.set(thumbnail, offset + 4);
+    writePictured(buffer, VARIANT_BYTES + CROP_BYTES, { width, height, thumbnail });
+  }
+  if (content) {
+    buffer.writeUInt8(CONTENT_MARK, FULL_BYTES);
+    content.variants.forEach((variant, index) => buffer.writeBigUInt64BE(variant, FULL_BYTES + 1 + index * 8));
+    writePictured(buffer, FULL_BYTES + 1 + VARIANT_BYTES, content);
   }
   return buffer;
+}
+
+interface Pictured {
+  width: number;
+  height: number;
+  thumbnail: Uint8Array;
+}
+
+/** The content fingerprint when it has everything its encoding holds. */
+function encodableContent(content: Fingerprint | undefined): (Pictured & { variants: Hashes }) | undefined {
+  if (!content?.thumbnail || content.thumbnail.length !== THUMBNAIL_BYTES || content.variants.length !== 8) return undefined;
+  const { variants, thumbnail, width, height } = content;
+  return width !== undefined && height !== undefined ? { variants, thumbnail, width, height } : undefined;
+}
+
+function writePictured(buffer: Buffer, offset: number, { width, height, thumbnail }: Pictured): void {
+  buffer.writeUInt16BE(Math.min(width, 0xffff), offset);
+  buffer.writeUInt16BE(Math.min(height, 0xffff), offset + 2);
+  buffer.set(thumbnail, offset + 4);
 }
 
 /**
@@ -103,8 +133,13 @@ export function encodeFingerprint(fingerprint: Fingerprint): Buffer {
  * store, and confirmation reads it back for the few pairs that need it (`thumbnailFromEncoding`).
  */
 export function withoutThumbnail(fingerprint: Fingerprint, arena: HashArena): Fingerprint {
-  const { thumbnail, variants, cropHashes, ...size } = fingerprint;
-  return { ...size, variants: copyInto(arena, variants), ...(cropHashes ? { cropHashes: copyInto(arena, cropHashes) } : {}) };
+  const { thumbnail, variants, cropHashes, content, ...size } = fingerprint;
+  return {
+    ...size,
+    variants: copyInto(arena, variants),
+    ...(cropHashes ? { cropHashes: copyInto(arena, cropHashes) } : {}),
+    ...(content ? { content: withoutThumbnail(content, arena) } : {}),
+  };
 }
 
 function copyInto(arena: HashArena, hashes: Hashes): BigUint64Array {
@@ -115,7 +150,20 @@ function copyInto(arena: HashArena, hashes: Hashes): BigUint64Array {
 
 /** The thumbnail of an encoded fingerprint, or undefined for a hashes-only one. */
 export function thumbnailFromEncoding(buffer: Buffer): Uint8Array | undefined {
-  return buffer.length === FULL_BYTES ? new Uint8Array(buffer.subarray(FULL_BYTES - THUMBNAIL_BYTES)) : undefined;
+  return isFull(buffer) ? new Uint8Array(buffer.subarray(FULL_BYTES - THUMBNAIL_BYTES, FULL_BYTES)) : undefined;
+}
+
+/** The content fingerprint's thumbnail of an encoded fingerprint, or undefined when it has none. */
+export function contentThumbnailFromEncoding(buffer: Buffer): Uint8Array | undefined {
+  return hasContent(buffer) ? new Uint8Array(buffer.subarray(FULL_BYTES + CONTENT_BYTES - THUMBNAIL_BYTES)) : undefined;
+}
+
+function hasContent(buffer: Buffer): boolean {
+  return buffer.length === FULL_BYTES + CONTENT_BYTES && buffer[FULL_BYTES] === CONTENT_MARK;
+}
+
+function isFull(buffer: Buffer): boolean {
+  return buffer.length === FULL_BYTES || hasContent(buffer);
 }
 
 export interface DecodeOptions {
@@ -126,7 +174,7 @@ export interface DecodeOptions {
 }
 
 export function decodeFingerprint(buffer: Buffer, { thumbnail = true, arena }: DecodeOptions = {}): Fingerprint {
-  const full = buffer.length === FULL_BYTES;
+  const full = isFull(buffer);
   const variantBytes = full ? VARIANT_BYTES : buffer.length - (buffer.length % 8);
   const hashes = (count: number) => (arena ? arena.take(count) : new BigUint64Array(count));
   const variants = hashes(variantBytes / 8);
@@ -136,5 +184,14 @@ export function decodeFingerprint(buffer: Buffer, { thumbnail = true, arena }: D
   for (let index = 0; index < CROP_QUERY_COUNT; index++) cropHashes[index] = buffer.readBigUInt64BE(VARIANT_BYTES + index * 8);
   const offset = VARIANT_BYTES + CROP_BYTES;
   const lean = { variants, cropHashes, width: buffer.readUInt16BE(offset), height: buffer.readUInt16BE(offset + 2) };
-  return thumbnail ? { ...lean, thumbnail: thumbnailFromEncoding(buffer) } : lean;
+  const content = hasContent(buffer) ? { content: decodeContent(buffer, thumbnail, hashes) } : {};
+  return thumbnail ? { ...lean, thumbnail: thumbnailFromEncoding(buffer), ...content } : { ...lean, ...content };
+}
+
+function decodeContent(buffer: Buffer, thumbnail: boolean, hashes: (count: number) => BigUint64Array): Fingerprint {
+  const variants = hashes(8);
+  for (let index = 0; index < 8; index++) variants[index] = buffer.readBigUInt64BE(FULL_BYTES + 1 + index * 8);
+  const offset = FULL_BYTES + 1 + VARIANT_BYTES;
+  const lean = { variants, width: buffer.readUInt16BE(offset), height: buffer.readUInt16BE(offset + 2) };
+  return thumbnail ? { ...lean, thumbnail: contentThumbnailFromEncoding(buffer) } : lean;
 }

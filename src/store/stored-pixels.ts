@@ -5,14 +5,17 @@
  */
 
 import type { Photo } from '../core/photo.js';
-import { thumbnailFromEncoding } from '../hashing/fingerprint.js';
+import { contentThumbnailFromEncoding, thumbnailFromEncoding } from '../hashing/fingerprint.js';
+import type { StoredThumbnails } from '../hashing/fingerprint-types.js';
 import { decodeLook, type PhotoLook } from '../thumbnails/photo-look.js';
 import type { HashRepository } from './hash-repository.js';
 
-export function storedThumbnail(store: HashRepository): (photo: Photo) => Uint8Array | undefined {
+/** The whole image's thumbnail and, for a photo inside bars, its content's. */
+export function storedThumbnail(store: HashRepository): (photo: Photo) => StoredThumbnails | undefined {
   return (photo) => {
     const encoded = store.encodedFingerprint(photo.source, photo.id);
-    return encoded && thumbnailFromEncoding(encoded);
+    const thumbnail = encoded && thumbnailFromEncoding(encoded);
+    return encoded && thumbnail ? { thumbnail, content: contentThumbnailFromEncoding(encoded) } : undefined;
   };
 }
 

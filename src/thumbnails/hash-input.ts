@@ -4,6 +4,7 @@
  */
 
 import sharp, { type Metadata, type Sharp } from 'sharp';
+import { contentInput } from './content-input.js';
 
 /** Image bytes, or the path of a file sharp reads itself (no copy of a 4 MB original in our heap). */
 export type ImageInput = Buffer | string;
@@ -16,6 +17,8 @@ export interface HashInput {
   /** Displayed size of the decoded image before it was squashed to a square: its aspect ratio is evidence. */
   sourceWidth: number;
   sourceHeight: number;
+  /** The same of the photo inside bars around it (letterbox, frame, screenshot bars), when it has some. */
+  content?: HashInput;
 }
 
 /** A square grey raster, one byte per pixel, row-major. */
@@ -50,14 +53,15 @@ export async function decodeHashInput(image: ImageInput): Promise<HashInput> {
  * takes its RAW file's).
  */
 export async function decodeWithHeader(image: ImageInput, orientation?: number): Promise<{ input: HashInput; header: Metadata; grey: GreyRaster }> {
-  const pipeline = sharp(image, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' });
+  const open = () => sharp(image, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' });
+  const pipeline = open();
   const meta = await pipeline.metadata();
   const turn = orientation ?? meta.orientation ?? 1;
   const upright = orient(pipeline, orientation);
   const quarterTurn = turn >= 5;
   const width = meta.width ?? DECODE_SIZE;
   const height = meta.height ?? DECODE_SIZE;
-  const { input, grey } = await shrink(upright, quarterTurn ? height : width, quarterTurn ? width : height);
+  const { input, grey } = await shrink(upright, () => orient(open(), orientation), quarterTurn ? height : width, quarterTurn ? width : height);
   return { input, header: meta, grey };
 }
 
@@ -71,12 +75,17 @@ export interface RawPixels {
 
 export async function hashInputFromPixels(pixels: RawPixels, displayed: { width: number; height: number }): Promise<{ input: HashInput; grey: GreyRaster }> {
   const { width, height, channels } = pixels;
-  return shrink(sharp(pixels.data, { raw: { width, height, channels } }), displayed.width, displayed.height);
+  const open = () => sharp(pixels.data, { raw: { width, height, channels } });
+  return shrink(open(), open, displayed.width, displayed.height);
 }
 
-async function shrink(pipeline: Sharp, sourceWidth: number, sourceHeight: number): Promise<{ input: HashInput; grey: GreyRaster }> {
+/** `again` opens the same upright picture once more: only a photo inside bars is decoded a second time. */
+async function shrink(pipeline: Sharp, again: () => Sharp, sourceWidth: number, sourceHeight: number): Promise<{ input: HashInput; grey: GreyRaster }> {
   const { data } = await pipeline.resize(DECODE_SIZE, DECODE_SIZE, { fit: 'fill' }).greyscale().raw().toBuffer({ resolveWithObject: true });
-  return { input: { width: HASH_INPUT_SIZE, height: HASH_INPUT_SIZE, data: halve(data, DECODE_SIZE), sourceWidth, sourceHeight }, grey: { side: DECODE_SIZE, data } };
+  const grey = { side: DECODE_SIZE, data };
+  const content = await contentInput(again, grey, { width: sourceWidth, height: sourceHeight }, (shrunk) => halve(shrunk, DECODE_SIZE));
+  const input = { width: HASH_INPUT_SIZE, height: HASH_INPUT_SIZE, data: halve(data, DECODE_SIZE), sourceWidth, sourceHeight, ...(content ? { content } : {}) };
+  return { input, grey };
 }
 
 /**

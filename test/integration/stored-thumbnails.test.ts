@@ -12,10 +12,11 @@ import { confirmWithStoredThumbnails } from '../../src/grouping/stored-thumbnail
 import { computeFingerprint, encodeFingerprint, fingerprintDistance, FINGERPRINT_VERSION, NEAR_DISTANCE, withoutThumbnail } from '../../src/hashing/fingerprint.js';
 import type { HashedPhoto } from '../../src/hashing/hash-stage.js';
 import { HashArena } from '../../src/hashing/hash-arena.js';
-import { decodeHashInput } from '../../src/thumbnails/hash-input.js';
+import { decodeWithHeader } from '../../src/thumbnails/hash-input.js';
 import { HashRepository } from '../../src/store/hash-repository.js';
 import { openStore } from '../../src/store/open-store.js';
 import { storedThumbnail } from '../../src/store/stored-pixels.js';
+import { letterboxed, screenshot } from '../helpers/framed-copies.js';
 import { useTempDirs } from '../helpers/temp-dir.js';
 
 const fixtures = path.resolve(import.meta.dirname, '../fixtures/photos');
@@ -23,7 +24,7 @@ const tempDir = useTempDirs();
 const arena = new HashArena();
 
 async function storedPhoto(store: HashRepository, id: string, image: Buffer): Promise<HashedPhoto> {
-  const fingerprint = computeFingerprint(await decodeHashInput(image));
+  const fingerprint = computeFingerprint((await decodeWithHeader(image)).input);
   const meta = { width: fingerprint.width ?? 0, height: fingerprint.height ?? 0, bytes: image.length, format: 'jpeg' as const };
   store.saveBatch([{ source: 'local', id, changeKey: '1:1', fingerprintVersion: FINGERPRINT_VERSION, fingerprint: encodeFingerprint(fingerprint), checksum: undefined, path: id, meta }], 'run-1');
   return { photo: { source: 'local', id, path: id, changeKey: '1:1', meta }, fingerprint: withoutThumbnail(fingerprint, arena), checksum: undefined };
@@ -64,6 +65,41 @@ describe('confirmation with thumbnails from the store', () => {
     const afterDelete = confirmWithStoredThumbnails(storedThumbnail(store));
     expect(afterDelete.confirm(original, copy, 8)).toBe(false);
     expect(afterDelete.confirmAll([[original, copy], [halfA, halfB], [original, original]], 8)).toEqual([false, false, true]);
+    db.close();
+  });
+
+  it('confirms copies inside bars by their stored content thumbnails, on one thread and on two, and not without them', async () => {
+    const db = openStore(path.join(tempDir(), 'hashes.db'));
+    const store = new HashRepository(db);
+    const castle = await sharp(path.join(fixtures, 'castle.jpg')).toBuffer();
+    const original = await storedPhoto(store, 'castle.jpg', castle);
+    const story = await storedPhoto(store, 'castle-story.jpg', await letterboxed(castle));
+    const screen = await storedPhoto(store, 'castle-screen.png', await screenshot(castle));
+    const halfA = await storedPhoto(store, 'lake-a-story.jpg', await letterboxed(await sharp(path.join(fixtures, 'lake-half-a.jpg')).toBuffer()));
+    const halfB = await storedPhoto(store, 'lake-b-story.jpg', await letterboxed(await sharp(path.join(fixtures, 'lake-half-b.jpg')).toBuffer()));
+    expect(story.fingerprint.content).toBeDefined();
+    expect(story.fingerprint.content?.thumbnail).toBeUndefined();
+
+    const { confirm, confirmAll } = confirmWithStoredThumbnails(storedThumbnail(store));
+    expect(confirm(original, story, 8)).toBe(true);
+    expect(confirm(story, screen, 8)).toBe(true);
+    expect(confirm(halfA, halfB, 8)).toBe(false);
+    expect(confirm(story, halfA, 8)).toBe(false);
+
+    const photos = [original, story, screen, halfA, halfB];
+    const pairs = Array.from({ length: 500 }, (_, k) => [photos[k % 5], photos[Math.floor(k / 5) % 5]] as [HashedPhoto, HashedPhoto]);
+    const oneByOne = pairs.map(([a, b]) => confirm(a, b, 8));
+    expect(oneByOne.filter(Boolean).length).toBeGreaterThan(100);
+    expect(oneByOne.filter((answer) => !answer).length).toBeGreaterThan(100);
+    expect(confirmAll(pairs, 8)).toEqual(oneByOne);
+
+    // A row without the content part (written by hand here) leaves nothing to check the content by:
+    // the pair is not taken on its hashes.
+    const { content, ...wholeOnly } = computeFingerprint((await decodeWithHeader(await letterboxed(castle))).input);
+    expect(content).toBeDefined();
+    const plainEncoding = encodeFingerprint(wholeOnly);
+    db.prepare('UPDATE photos SET fingerprint = ? WHERE id = ?').run(plainEncoding, 'castle-story.jpg');
+    expect(confirmWithStoredThumbnails(storedThumbnail(store)).confirm(original, story, 8)).toBe(false);
     db.close();
   });
 });

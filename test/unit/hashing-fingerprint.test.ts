@@ -4,14 +4,19 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import {
   computeFingerprint,
+  contentThumbnailFromEncoding,
   decodeFingerprint,
   encodeFingerprint,
   fingerprintDistance,
   hammingDistance64,
+  thumbnailFromEncoding,
+  withoutThumbnail,
   type Fingerprint,
 } from '../../src/hashing/fingerprint.js';
+import { HashArena } from '../../src/hashing/hash-arena.js';
+import { letterboxed } from '../helpers/framed-copies.js';
 import { dihedral } from '../../src/hashing/dihedral.js';
-import { decodeHashInput, HASH_INPUT_SIZE } from '../../src/thumbnails/hash-input.js';
+import { decodeHashInput, decodeWithHeader, HASH_INPUT_SIZE } from '../../src/thumbnails/hash-input.js';
 
 const photo = (name: string) => readFileSync(fileURLToPath(new URL(`../fixtures/photos/${name}`, import.meta.url)));
 const fingerprintOf = async (image: Buffer) => computeFingerprint(await decodeHashInput(image));
@@ -102,6 +107,33 @@ describe('encodeFingerprint / decodeFingerprint', () => {
     expect([...(decoded.cropHashes ?? [])]).toEqual([...(fingerprint.cropHashes ?? [])]);
     expect([decoded.width, decoded.height]).toEqual([fingerprint.width, fingerprint.height]);
     expect(Buffer.from(decoded.thumbnail ?? [])).toEqual(Buffer.from(fingerprint.thumbnail ?? []));
+  });
+
+  it('round-trips the content fingerprint of a photo inside bars after the full one, and keeps it lean without thumbnails', async () => {
+    const fingerprint = computeFingerprint((await decodeWithHeader(await letterboxed(photo('castle.jpg')))).input);
+    const content = fingerprint.content;
+    expect(content?.thumbnail).toHaveLength(32 * 32);
+    const encoded = encodeFingerprint(fingerprint);
+    expect(encoded.length).toBe(8 * 8 + 5 * 8 + 4 + 32 * 32 + 1 + 8 * 8 + 4 + 32 * 32);
+    const decoded = decodeFingerprint(encoded);
+    expect([...(decoded.content?.variants ?? [])]).toEqual([...(content?.variants ?? [])]);
+    expect([decoded.content?.width, decoded.content?.height]).toEqual([content?.width, content?.height]);
+    expect(Buffer.from(decoded.content?.thumbnail ?? [])).toEqual(Buffer.from(content?.thumbnail ?? []));
+    expect(Buffer.from(decoded.thumbnail ?? [])).toEqual(Buffer.from(fingerprint.thumbnail ?? []));
+    expect(Buffer.from(thumbnailFromEncoding(encoded) ?? [])).toEqual(Buffer.from(fingerprint.thumbnail ?? []));
+    expect(Buffer.from(contentThumbnailFromEncoding(encoded) ?? [])).toEqual(Buffer.from(content?.thumbnail ?? []));
+    // What grouping holds: hashes and sizes, no thumbnails, read lean or made lean.
+    const lean = decodeFingerprint(encoded, { thumbnail: false, arena: new HashArena() });
+    const madeLean = withoutThumbnail(fingerprint, new HashArena());
+    for (const held of [lean, madeLean]) {
+      expect(held.content?.thumbnail).toBeUndefined();
+      expect(held.content?.variants[0]).toBe(content?.variants[0]);
+    }
+    // The photo itself has no bars: no content fingerprint, and the encoding it always had.
+    const itself = await decodeWithHeader(photo('castle.jpg'));
+    const plain = computeFingerprint(itself.input);
+    expect(plain.content).toBeUndefined();
+    expect(contentThumbnailFromEncoding(encodeFingerprint(plain))).toBeUndefined();
   });
 
   it('reads a hashes-only fingerprint (no thumbnail) as variants alone', () => {
