@@ -171,6 +171,9 @@ describe('album filter', () => {
     const first = fake.state.addAlbum({ ownerId: me.user.id, albumName: 'Trip', assetIds: [pick[0]!, pick[1]!, pick[2]!, partnerAsset] });
     const second = fake.state.addAlbum({ ownerId: me.user.id, albumName: 'Trip', assetIds: [pick[2]!, pick[3]!] });
     const other = fake.state.addAlbum({ ownerId: me.user.id, albumName: 'trip', assetIds: [pick[4]!] });
+    // The smaller album newer, so the server lists it first (newest first): searched in that order, its
+    // probe would be too small to answer for the larger album, which would send a second one.
+    second.createdAt = new Date(Date.parse(first.createdAt) + 1000).toISOString();
     try {
       const source = await open({ albumNames: ['Trip'] });
       fake.clearRequests();

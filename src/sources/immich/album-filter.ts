@@ -14,7 +14,7 @@ export async function resolveAlbumIds(
   names: readonly string[],
   signal?: AbortSignal,
 ): Promise<string[]> {
-  const ids = new Set<string>();
+  const found = new Map<string, number>();
   const missing: string[] = [];
   // v1/v2 have no name filter, and list only owned albums unless `shared=true`: fetch both once.
   const everything = capabilities.albumNameFilter ? undefined : await listAllAlbums(client, signal);
@@ -22,13 +22,15 @@ export async function resolveAlbumIds(
     const albums = everything ?? (await client.getAlbums({ name }, { signal }));
     const matches = albums.filter((album) => album.albumName === name);
     if (matches.length === 0) missing.push(name);
-    for (const album of matches) ids.add(album.id);
+    for (const album of matches) found.set(album.id, album.assetCount ?? 0);
   }
   if (missing.length > 0) {
     const list = missing.map((name) => `"${name}"`).join(', ');
     throw new UsageError(`Immich album${missing.length > 1 ? 's' : ''} not found: ${list} (names are matched exactly, case-sensitive)`);
   }
-  return [...ids];
+  // Largest first: the paging check probes once, sized by the first album that fills a page, and that
+  // answer serves every smaller album after it (smallest first would probe again for each larger one).
+  return [...found].sort(([, a], [, b]) => b - a).map(([id]) => id);
 }
 
 async function listAllAlbums(client: ImmichClient, signal: AbortSignal | undefined): Promise<AlbumDto[]> {
