@@ -27,8 +27,9 @@ export { confirmMatch, NEAR_DISTANCE } from './confirm-match.js';
  * 5: one-side typical crops of 7.5 %.
  * 6: the hashes are unchanged, but rows gain what the best-photo rules compare (the look, the EXIF
  *    Software tag, a JPEG's quality): older rows are recomputed once to have them.
+ * 7: 14 typical-crop hashes instead of 5 (20-25 % crops, aspect-changing centre crops, a vignette).
  */
-export const FINGERPRINT_VERSION = 6;
+export const FINGERPRINT_VERSION = 7;
 
 export const HASH_SETTINGS = { hash: 'phash', bits: 64 } as const;
 
@@ -56,7 +57,7 @@ export function computeFingerprint(input: HashInput): Fingerprint {
   const variants: bigint[] = [];
   for (let transform = 0; transform < TRANSFORMS; transform++) variants.push(pairToBigint(phash32(dihedral(input, transform).data)));
   const thumbnail = input.data;
-  return { variants, cropHashes: cropQueryHashes({ variants, thumbnail }), thumbnail, width: input.sourceWidth, height: input.sourceHeight };
+  return { variants, cropHashes: cropQueryHashes({ variants, thumbnail, width: input.sourceWidth, height: input.sourceHeight }), thumbnail, width: input.sourceWidth, height: input.sourceHeight };
 }
 
 /** Smallest Hamming distance between a's upright hash and any orientation of b. */
@@ -72,7 +73,7 @@ export function hammingDistance64(a: bigint, b: bigint): number {
 }
 
 /**
- * Layout: 8 big-endian uint64 variants, then (full fingerprints only) the 5 uint64 crop hashes,
+ * Layout: 8 big-endian uint64 variants, then (full fingerprints only) the CROP_QUERY_COUNT uint64 crop hashes,
  * uint16 width, uint16 height and the 1024 thumbnail bytes.
  */
 export function encodeFingerprint(fingerprint: Fingerprint): Buffer {
