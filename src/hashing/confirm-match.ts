@@ -18,6 +18,7 @@ import { correlation } from './correlation.js';
 import { fitToneAndVignette } from './tone-fit.js';
 import { gradients } from './gradients.js';
 import { straightened } from './small-rotation.js';
+import { devignetted, hasFlatBands } from './vignette.js';
 
 /** Up to this distance a pair needs no alignment: no two different photos of the dev set came this close. */
 export const NEAR_DISTANCE = 6;
@@ -43,10 +44,11 @@ const TONE_FITS = 8;
 const FITTED_ALIKE = 0.98;
 const FITTED_GRADIENTS_ALIKE = 0.9;
 /**
- * Turns tried when no alignment explains a pair whose best alignment still correlated this well:
- * a copy straightened by ±3° (a phone editor's auto-level).
+ * When no alignment explains a pair whose best alignment still correlated this well, it gets a
+ * second look: each side with a vignette taken off, then each side straightened by ±3° (a phone
+ * editor's auto-level).
  */
-const ROTATION_FROM = 0.75;
+const SECOND_LOOK_FROM = 0.75;
 const STRAIGHTENED_BY = [3, -3];
 
 interface VariantMatch {
@@ -72,13 +74,20 @@ export function confirmMatch(a: Fingerprint, b: Fingerprint, threshold: number):
   if (!a.thumbnail || !b.thumbnail || !a.width || !a.height || !b.width || !b.height) return true;
   const first = { thumbnail: a.thumbnail, width: a.width, height: a.height };
   const second = { thumbnail: b.thumbnail, width: b.width, height: b.height };
-  const seen = { correlation: -1, fits: 0 };
+  // A letterboxed or framed picture: its bars, not its picture, decide any fit or second look (with
+  // either, the two halves of one photo, or two different photos, letterboxed on black passed).
+  const barred = hasFlatBands(first.thumbnail) || hasFlatBands(second.thumbnail);
+  const seen = { correlation: -1, fits: barred ? TONE_FITS : 0 };
   if (tried.some((match) => alignmentExplains(first, second, match, seen))) return true;
+  if (barred || seen.correlation < SECOND_LOOK_FROM) return false;
+  // A vignetted copy: its profiles lean towards its centre, and the right crop may not be among
+  // those tried. Take the vignette off each side in turn (vignette.ts), tone fit allowed.
+  const unvignette = (photo: Pictured) => ({ ...photo, thumbnail: devignetted(photo.thumbnail) });
+  seen.fits = 0;
+  if (alignmentExplains(unvignette(first), second, closest, seen) || alignmentExplains(first, unvignette(second), closest, seen)) return true;
   // A straightened copy of the other: make the same edit of each in turn (small-rotation.ts).
-  if (seen.correlation < ROTATION_FROM) return false;
   const straighten = (photo: Pictured, degrees: number) => ({ ...photo, thumbnail: straightened(photo.thumbnail, photo.width / photo.height, degrees) });
-  // No tone fit on top of a turn: with both, two different photos letterboxed on black passed.
-  seen.fits = TONE_FITS;
+  seen.fits = 0;
   return STRAIGHTENED_BY.some(
     (degrees) => alignmentExplains(straighten(first, degrees), second, closest, seen) || alignmentExplains(first, straighten(second, degrees), closest, seen),
   );
@@ -96,15 +105,20 @@ interface Pictured {
   height: number;
 }
 
-/** The orientations of b within `threshold` of a's upright hash, closest first (the lower transform on ties), at most ORIENTATIONS_TRIED. */
+/** The orientations of b within `threshold` of a's upright hash, closest first (the lower transform on ties), at most ORIENTATIONS_TRIED, and b upright. */
 function closestVariants(a: Fingerprint, b: Fingerprint, threshold: number): VariantMatch[] {
-  const upright = bigintToPair(a.variants[0] ?? 0n);
+  const displayed = bigintToPair(a.variants[0] ?? 0n);
   const within: VariantMatch[] = [];
   b.variants.forEach((variant, transform) => {
-    const distance = hamming32Pair(upright, bigintToPair(variant));
+    const distance = hamming32Pair(displayed, bigintToPair(variant));
     if (distance <= threshold) within.push({ distance, transform });
   });
-  return within.sort((p, q) => p.distance - q.distance || p.transform - q.transform).slice(0, ORIENTATIONS_TRIED);
+  const closest = within.sort((p, q) => p.distance - q.distance || p.transform - q.transform).slice(0, ORIENTATIONS_TRIED);
+  // Far apart, the closest orientations are often wrong ones, and a crop query only finds a copy
+  // as it stands: the photo as displayed is always tried (a square crop and a 15 % crop of one
+  // photo, 24 bits apart, had two mirror images closer than that).
+  const upright = within.find((match) => match.transform === 0);
+  return upright && !closest.includes(upright) ? [...closest, upright] : closest;
 }
 
 /**

@@ -9,6 +9,7 @@
 import type { Fingerprint } from './fingerprint-types.js';
 import { pairToBigint, phash32 } from './phash.js';
 import { AXIS, axisWeights, CROP_STEP, resampleRegion } from './resample.js';
+import { vignetted } from './vignette.js';
 
 type Crop = readonly [left: number, right: number, top: number, bottom: number];
 
@@ -43,12 +44,6 @@ const MAX_KEPT = 0.95;
 /** The last slot: the photo under a typical app vignette (its corners at 55 %), which alone moves a filtered copy 8-12 bits. */
 export const CROP_QUERY_COUNT = TYPICAL_CROPS.length + ASPECT_SLOTS + 1;
 
-/** Gain of a typical app vignette by thumbnail sample: 1 at the centre, falling linearly with the distance to 55 % in the corners. */
-const VIGNETTE_GAIN = Float64Array.from({ length: AXIS * AXIS }, (_, i) => {
-  const x = ((i % AXIS) * 2 + 1) / AXIS - 1;
-  const y = (Math.floor(i / AXIS) * 2 + 1) / AXIS - 1;
-  return 1 - 0.45 * Math.hypot(x, y) / Math.SQRT2;
-});
 
 /** Index radius for crop queries: cropped copies of the dev set land within 8 bits of them. */
 export const CROP_QUERY_RADIUS = 8;
@@ -88,6 +83,6 @@ export function cropQueryHashes(fingerprint: Fingerprint): bigint[] {
     pairToBigint(phash32(resampleRegion(thumbnail, axisWeights(left, right), axisWeights(top, bottom)))),
   );
   while (hashes.length < CROP_QUERY_COUNT - 1) hashes.push(fingerprint.variants[0] ?? 0n);
-  hashes.push(pairToBigint(phash32(Float64Array.from(thumbnail, (value, i) => value * (VIGNETTE_GAIN[i] as number)))));
+  hashes.push(pairToBigint(phash32(vignetted(thumbnail))));
   return hashes;
 }

@@ -104,6 +104,24 @@ describe('hard copies of one photo', () => {
     expect(confirmMatch(copy, original, CONFIRM_LIMIT)).toBe(true);
   });
 
+  it('confirms a filtered copy and a 9:16 crop of a misty photo, both ways: the vignette taken off lines them up', async () => {
+    const lake = photo('lake-half-b.jpg');
+    const { width = 0, height = 0 } = await sharp(lake).metadata();
+    const narrow = Math.round((height * 9) / 16);
+    const filtered = await fingerprintOf(await filteredCopy(lake));
+    const cropped = await fingerprintOf(await sharp(lake).extract({ left: Math.floor((width - narrow) / 2), top: 0, width: narrow, height }).jpeg().toBuffer());
+    expect(confirmMatch(filtered, cropped, CONFIRM_LIMIT)).toBe(true);
+    expect(confirmMatch(cropped, filtered, CONFIRM_LIMIT)).toBe(true);
+  });
+
+  it('rejects the two halves of one photo pillarboxed on black, whose bars correlate whatever the picture', async () => {
+    const boxed = async (image: Buffer) => fingerprintOf(await sharp(image).resize(512, 288, { fit: 'contain', background: '#000' }).jpeg({ quality: 90 }).toBuffer());
+    const a = await boxed(photo('lake-half-a.jpg'));
+    const b = await boxed(photo('lake-half-b.jpg'));
+    expect(confirmMatch(a, b, CONFIRM_LIMIT)).toBe(false);
+    expect(confirmMatch(b, a, CONFIRM_LIMIT)).toBe(false);
+  });
+
   it('hashes the photo under a typical vignette: a vignetted copy lands closer to that than to the photo', async () => {
     const original = await fingerprintOf(photo('castle.jpg'));
     const vignetteOnly = await fingerprintOf(
