@@ -27,7 +27,7 @@ export { confirmMatch, NEAR_DISTANCE } from './confirm-match.js';
  * 5: one-side typical crops of 7.5 %.
  * 6: the hashes are unchanged, but rows gain what the best-photo rules compare (the look, the EXIF
  *    Software tag, a JPEG's quality): older rows are recomputed once to have them.
- * 7: 14 typical-crop hashes instead of 5 (20-25 % crops, aspect-changing centre crops, a vignette).
+ * 7: 13 typical-crop hashes instead of 5 (20-25 % crops, aspect-changing centre crops, a vignette).
  */
 export const FINGERPRINT_VERSION = 7;
 

@@ -48,7 +48,7 @@ describe('stored crop hashes', () => {
       expect([cold.account.hashed, cold.account.reused]).toEqual([2, 0]);
       const a = byName(cold.photos, 'a.jpg').fingerprint;
       expect(a.cropHashes).toHaveLength(CROP_QUERY_COUNT);
-      expect(CROP_QUERY_COUNT).toBe(14);
+      expect(CROP_QUERY_COUNT).toBe(13);
       // What the store holds is what the crop queries of the thumbnail give.
       const storedA = repository.find('local', byName(cold.photos, 'a.jpg').photo.id);
       expect(storedA?.fingerprintVersion).toBe(FINGERPRINT_VERSION);

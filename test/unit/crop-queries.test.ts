@@ -51,26 +51,27 @@ describe('crop queries', () => {
       [10, 10, 0, 0],
       [0, 0, 10, 10],
     ]);
-    // 2:3 portrait: square (top and bottom), 9:16 (sides) and 3:4 (top and bottom).
+    // 2:3 portrait: square (top and bottom) and 9:16 (sides); 3:4 would be a third, past the slots.
     expect(aspectCrops(2000, 3000)).toEqual([
       [0, 0, 13, 13],
       [6, 6, 0, 0],
-      [0, 0, 4, 4],
     ]);
     // Square: 16:9 and 4:3 (the uncut photo is the index's own entry).
     expect(aspectCrops(1000, 1000)).toEqual([
       [0, 0, 18, 18],
       [0, 0, 10, 10],
     ]);
+    // 3:1 panorama: only 16:9 keeps half of its width.
+    expect(aspectCrops(3000, 1000)).toEqual([[16, 16, 0, 0]]);
   });
 
   it('fill every slot, repeating the upright hash where a shape offers no crop', async () => {
-    // A 4:3 photo has two aspect crops (square, 16:9): the third aspect slot, before the vignette's, repeats its upright hash.
-    const fourByThree = await fingerprintOf(await sharp(photo).resize(400, 300, { fit: 'fill' }).jpeg().toBuffer());
-    const hashes = cropQueryHashes(fourByThree);
-    const upright = fourByThree.variants[0];
+    // A 3:1 panorama has one aspect crop (16:9): the second aspect slot, before the vignette's, repeats its upright hash.
+    const panorama = await fingerprintOf(await sharp(photo).resize(600, 200, { fit: 'fill' }).jpeg().toBuffer());
+    const hashes = cropQueryHashes(panorama);
+    const upright = panorama.variants[0];
     expect(hashes).toHaveLength(CROP_QUERY_COUNT);
-    expect(hashes.slice(-4, -2)).not.toContain(upright);
+    expect(hashes.at(-3)).not.toBe(upright);
     expect(hashes.at(-2)).toBe(upright);
     expect(hashes.at(-1)).not.toBe(upright);
   });
