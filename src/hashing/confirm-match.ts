@@ -80,16 +80,19 @@ export function confirmMatch(a: Fingerprint, b: Fingerprint, threshold: number):
   const seen = { correlation: -1, fits: barred ? TONE_FITS : 0 };
   if (tried.some((match) => alignmentExplains(first, second, match, seen))) return true;
   if (barred || seen.correlation < SECOND_LOOK_FROM) return false;
+  // Second looks go by the upright orientation when it is among those tried: 20-26 bits apart (a
+  // straightened copy against a square crop), the closest orientation was a mirror image.
+  const look = tried.find((match) => match.transform === 0) ?? closest;
   // A vignetted copy: its profiles lean towards its centre, and the right crop may not be among
   // those tried. Take the vignette off each side in turn (vignette.ts), tone fit allowed.
   const unvignette = (photo: Pictured) => ({ ...photo, thumbnail: devignetted(photo.thumbnail) });
   seen.fits = 0;
-  if (alignmentExplains(unvignette(first), second, closest, seen) || alignmentExplains(first, unvignette(second), closest, seen)) return true;
+  if (alignmentExplains(unvignette(first), second, look, seen) || alignmentExplains(first, unvignette(second), look, seen)) return true;
   // A straightened copy of the other: make the same edit of each in turn (small-rotation.ts).
   const straighten = (photo: Pictured, degrees: number) => ({ ...photo, thumbnail: straightened(photo.thumbnail, photo.width / photo.height, degrees) });
   seen.fits = 0;
   return STRAIGHTENED_BY.some(
-    (degrees) => alignmentExplains(straighten(first, degrees), second, closest, seen) || alignmentExplains(first, straighten(second, degrees), closest, seen),
+    (degrees) => alignmentExplains(straighten(first, degrees), second, look, seen) || alignmentExplains(first, straighten(second, degrees), look, seen),
   );
 }
 
