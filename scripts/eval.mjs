@@ -1,15 +1,17 @@
 #!/usr/bin/env node
 /**
- * Accuracy harness: runs the built CLI on the benchmark's dev split and scores it with the
- * benchmark's own evaluator, at the default settings and over a sweep of thresholds.
+ * Accuracy harness: runs the built CLI on the benchmark's public splits, dev and dev-hard, at the
+ * default settings, scores each with the benchmark's own evaluator and prints them side by side
+ * (scores and per-transform recall), then sweeps the threshold on dev.
  *
- *   npm run eval -- [--bench ../shared/bench] [--sweep 0-16] [--curve docs/accuracy-curve.png] [--json out.json]
+ *   npm run eval -- [--bench ../shared/bench] [--splits dev,dev-hard] [--sweep 2-16] [--curve docs/accuracy-curve.png] [--json out.json]
  *
- * Reads only the benchmark folder given (it is not part of the repository).
+ * Reads only the benchmark folder given (it is not part of the repository). A split missing from it
+ * is left out with a note; `--sweep none` skips the sweep.
  */
 
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,63 +22,105 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
   options: {
     bench: { type: 'string', default: path.resolve(root, '../shared/bench') },
+    splits: { type: 'string', default: 'dev,dev-hard' },
     sweep: { type: 'string', default: '2-16' },
     curve: { type: 'string' },
     json: { type: 'string' },
   },
 });
 const bench = path.resolve(values.bench);
-const dev = path.join(bench, 'dev');
 const work = mkdtempSync(path.join(os.tmpdir(), 'po-eval-'));
-const store = path.join(work, 'hashes.db');
 const cli = path.join(root, 'bin', 'photo-organizer.js');
 
-function runTool(extraArgs) {
-  const out = path.join(work, 'report.json');
-  const stdout = execFileSync(process.execPath, [cli, 'organize', '--source', 'local', '-s', dev, '--json', '--save-hashes', store, ...extraArgs], {
+/** One run of the CLI on a split, with a hash store of the split's own (a cold run the first time). */
+function runTool(split, extraArgs) {
+  const out = path.join(work, `${split}-report.json`);
+  const store = path.join(work, `${split}-hashes.db`);
+  const stdout = execFileSync(process.execPath, [cli, 'organize', '--source', 'local', '-s', path.join(bench, split), '--json', '--save-hashes', store, ...extraArgs], {
     maxBuffer: 256 * 1024 * 1024,
   });
   writeFileSync(out, stdout);
   return { out, report: JSON.parse(stdout.toString()) };
 }
 
-function evaluate(resultFile) {
-  return execFileSync(process.execPath, [path.join(bench, 'evaluate.mjs'), '--truth', path.join(dev, 'truth.csv'), '--root', dev, '--result', resultFile]).toString();
+function evaluate(split, resultFile) {
+  const folder = path.join(bench, split);
+  return execFileSync(process.execPath, [path.join(bench, 'evaluate.mjs'), '--truth', path.join(folder, 'truth.csv'), '--root', folder, '--result', resultFile]).toString();
 }
 
 function parseScores(text) {
   const number = (pattern) => Number(text.match(pattern)?.[1] ?? Number.NaN);
+  const transforms = {};
+  for (const [, name, recall, found] of text.matchAll(/^ {2}(\w+)\s+([\d.]+)\s+\((\d+\/\d+)\)$/gm)) transforms[name] = { recall: Number(recall), found };
   return {
     precision: number(/precision ([\d.]+)/),
     recall: number(/recall ([\d.]+)/),
     f1: number(/F1=([\d.]+)/),
     hardNegatives: number(/hard negatives: (\d+) of/),
     best: number(/BEST=([\d.]+)/),
+    transforms,
   };
 }
 
-try {
-  const started = performance.now();
-  const defaults = runTool([]);
-  const coldSeconds = (performance.now() - started) / 1000;
-  const defaultText = evaluate(defaults.out);
-  console.log(`# Default settings (threshold ${defaults.report.settings.threshold}, ${defaults.report.settings.hash} ${defaults.report.settings.bits} bits; cold run ${coldSeconds.toFixed(1)} s)\n`);
-  console.log(defaultText);
+/** The splits' scores in columns, then every transform's recall (blank where a split has none). */
+function sideBySide(results) {
+  const names = results.map((result) => result.split);
+  const lines = [`| | ${names.join(' | ')} |`, `|---|${names.map(() => '---:').join('|')}|`];
+  const row = (label, value) => lines.push(`| ${label} | ${results.map(value).join(' | ')} |`);
+  row('F1', (r) => r.scores.f1.toFixed(4));
+  row('precision', (r) => r.scores.precision.toFixed(4));
+  row('recall', (r) => r.scores.recall.toFixed(4));
+  row('hard-negative merges', (r) => String(r.scores.hardNegatives));
+  row('best photo', (r) => r.scores.best.toFixed(4));
+  row('cold run (s)', (r) => r.seconds.toFixed(1));
+  const transforms = [...new Set(results.flatMap((r) => Object.keys(r.scores.transforms)))].sort();
+  for (const name of transforms) {
+    row(`\`${name}\` recall`, (r) => {
+      const found = r.scores.transforms[name];
+      return found ? `${found.recall.toFixed(2)} (${found.found})` : '';
+    });
+  }
+  return lines.join('\n');
+}
 
-  const [from, to] = values.sweep.split('-').map(Number);
+try {
+  const results = [];
+  for (const split of values.splits.split(',').filter(Boolean)) {
+    if (!existsSync(path.join(bench, split, 'truth.csv'))) {
+      console.log(`(no ${split} split in ${bench}: left out)`);
+      continue;
+    }
+    const started = performance.now();
+    const { out, report } = runTool(split, []);
+    const seconds = (performance.now() - started) / 1000;
+    const text = evaluate(split, out);
+    results.push({ split, seconds, text, settings: report.settings, scores: parseScores(text) });
+  }
+  const settings = results[0]?.settings;
+  if (settings) console.log(`# Default settings (threshold ${settings.threshold}, ${settings.hash} ${settings.bits} bits)\n`);
+  console.log(sideBySide(results));
+  for (const { split, text } of results) console.log(`\n## ${split}, as the evaluator prints it\n\n${text}`);
+
   const sweep = [];
-  for (let threshold = from; threshold <= to; threshold++) {
-    const { out } = runTool(['--threshold', String(threshold)]);
-    sweep.push({ threshold, ...parseScores(evaluate(out)) });
+  const dev = results.find((result) => result.split === 'dev');
+  if (dev && values.sweep !== 'none') {
+    const [from, to] = values.sweep.split('-').map(Number);
+    for (let threshold = from; threshold <= to; threshold++) {
+      const { out } = runTool('dev', ['--threshold', String(threshold)]);
+      sweep.push({ threshold, ...parseScores(evaluate('dev', out)) });
+    }
+    console.log('# Threshold sweep (dev)\n');
+    console.log('| threshold | precision | recall | F1 | hard-negative merges | best photo |');
+    console.log('|---:|---:|---:|---:|---:|---:|');
+    for (const row of sweep) {
+      console.log(`| ${row.threshold} | ${row.precision.toFixed(4)} | ${row.recall.toFixed(4)} | ${row.f1.toFixed(4)} | ${row.hardNegatives} | ${row.best.toFixed(4)} |`);
+    }
+    if (values.curve) await drawCurve(sweep, dev.settings.threshold, values.curve);
   }
-  console.log('# Threshold sweep\n');
-  console.log('| threshold | precision | recall | F1 | hard-negative merges | best photo |');
-  console.log('|---:|---:|---:|---:|---:|---:|');
-  for (const row of sweep) {
-    console.log(`| ${row.threshold} | ${row.precision.toFixed(4)} | ${row.recall.toFixed(4)} | ${row.f1.toFixed(4)} | ${row.hardNegatives} | ${row.best.toFixed(4)} |`);
+  if (values.json) {
+    const defaults = Object.fromEntries(results.map(({ split, scores }) => [split, scores]));
+    writeFileSync(values.json, JSON.stringify({ defaults, sweep: sweep.map(({ transforms, ...row }) => row) }, null, 2));
   }
-  if (values.curve) await drawCurve(sweep, defaults.report.settings.threshold, values.curve);
-  if (values.json) writeFileSync(values.json, JSON.stringify({ defaults: parseScores(defaultText), sweep }, null, 2));
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

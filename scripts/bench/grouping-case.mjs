@@ -90,7 +90,7 @@ async function runChild(size, threshold, seed) {
 /** One measurement, in this process: make the library (in a real hash store), then time the grouping stage on it. */
 async function measure(size, thresholdOption, seed) {
   const load = (module) => import(new URL(module, DIST).href);
-  const [{ groupPhotos }, fingerprint, { dihedral }, { HashArena }, { confirmWithStoredThumbnails }, { openStore }, { HashRepository }, { storedLook, storedThumbnail }] = await Promise.all([
+  const [{ groupPhotos }, fingerprint, { dihedral }, { HashArena }, { confirmWithStoredThumbnails }, { openStore }, { HashRepository }, { storedLook, storedThumbnail }, { CROP_QUERY_COUNT }] = await Promise.all([
     load('grouping/group-engine.js'),
     load('hashing/fingerprint.js'),
     load('hashing/dihedral.js'),
@@ -99,13 +99,14 @@ async function measure(size, thresholdOption, seed) {
     load('store/open-store.js'),
     load('store/hash-repository.js'),
     load('store/stored-pixels.js'),
+    load('hashing/crop-queries.js'),
   ]);
   const threshold = thresholdOption ?? fingerprint.DEFAULT_THRESHOLD;
   const work = mkdtempSync(path.join(os.tmpdir(), 'po-bench-grouping-'));
   const db = openStore(path.join(work, 'hashes.db'));
   try {
     const store = new HashRepository(db);
-    const { photos, clusters } = makePhotoLibrary(size, seed, { ...fingerprint, dihedral, HashArena }, store);
+    const { photos, clusters } = makePhotoLibrary(size, seed, { ...fingerprint, dihedral, HashArena, CROP_QUERY_COUNT }, store);
     globalThis.gc?.();
     const inputRssMB = round(process.memoryUsage().rss / 2 ** 20, 1);
     const noDecisions = new Set();

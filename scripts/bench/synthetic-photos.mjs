@@ -40,7 +40,7 @@ const CROPS = [
 /**
  * @param {number} size photos in the library
  * @param {number} seed
- * @param {{ computeFingerprint: Function, encodeFingerprint: Function, decodeFingerprint: Function, dihedral: Function, HashArena: Function, FINGERPRINT_VERSION: number }} lib built product modules
+ * @param {{ computeFingerprint: Function, encodeFingerprint: Function, decodeFingerprint: Function, dihedral: Function, HashArena: Function, FINGERPRINT_VERSION: number, CROP_QUERY_COUNT: number }} lib built product modules
  * @param {{ saveBatch: Function }} store the HashRepository the photos are saved to
  * @returns {{ photos: object[], clusters: string[][] }} clusters: the planted photo ids, cluster by cluster
  */
@@ -64,7 +64,7 @@ export function makePhotoLibrary(size, seed, lib, store) {
   for (let i = 0; i < size; i++) {
     const id = `/library/${String(Math.floor(i / 1000)).padStart(4, '0')}/IMG_${String(i).padStart(7, '0')}.jpg`;
     const k = slot[i];
-    const fingerprint = k >= 0 ? planted[k].fingerprint : backgroundFingerprint(next);
+    const fingerprint = k >= 0 ? planted[k].fingerprint : backgroundFingerprint(next, lib.CROP_QUERY_COUNT);
     if (k >= 0) clusters[Math.floor(k / CLUSTER_SIZE)].push(id);
     const bytes = 2_000_000 + (next() % 8_000_000);
     const photo = {
@@ -84,13 +84,14 @@ export function makePhotoLibrary(size, seed, lib, store) {
   return { photos, clusters };
 }
 
-function backgroundFingerprint(next) {
+/** A background photo with `cropCount` crop hashes (as many as the product stores: fewer would make its encoding hashes-only). */
+function backgroundFingerprint(next, cropCount) {
   const hi = next();
   const lo = next();
   const variants = [];
   for (let g = 0; g < 8; g++) variants.push((BigInt(variantHalf(g, hi, lo, 0)) << 32n) | BigInt(variantHalf(g, hi, lo, 1)));
   const cropHashes = [];
-  for (let c = 0; c < CROPS.length; c++) {
+  for (let c = 0; c < cropCount; c++) {
     let h = hi;
     let l = lo;
     for (let f = 0; f < 10; f++) {

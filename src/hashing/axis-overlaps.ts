@@ -19,8 +19,12 @@ import { AXIS, axisWeights, MAX_CROP_STEPS, resampleProfile, weightsTable } from
 
 /** Crop steps (1.25 % each) in a whole axis. */
 const STEPS_PER_AXIS = Math.round(1 / 0.0125);
-/** An overlap must keep at least this many steps of each image on each axis. */
-const MIN_KEPT_STEPS = Math.round(0.8 / 0.0125);
+/**
+ * An overlap must keep at least this many steps of each image on each axis: half, so that the square
+ * crop of a 16:9 photo (56 % of its width) is still one. Two halves of one photo share nothing, and
+ * the pixel check, not this limit, is what tells them apart.
+ */
+const MIN_KEPT_STEPS = Math.round(0.5 / 0.0125);
 const PER_AXIS = 4;
 
 /** Overlap on one axis: cut steps at the start and end of a, and of b (one of each pair is 0). */

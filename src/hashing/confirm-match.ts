@@ -4,7 +4,9 @@
  * two 32×32 thumbnails explains the difference: after cutting both to their common part, the pHash
  * of the two parts must be close again and the pixels and their gradients must correlate.
  * Two halves of one scene (same light, same horizon, no shared pixels) fail that test: no crop
- * within 15 % per side makes them the same picture.
+ * within 25 % per side makes them the same picture. A filtered copy (another tone curve, a
+ * vignette) gets a second look with one part fitted to the other's tones (tone-fit.ts), and a
+ * straightened one with the same ±3° edit made of the other (small-rotation.ts).
  */
 
 import { dihedral } from './dihedral.js';
@@ -13,6 +15,11 @@ import { bigintToPair, hamming32Pair, phash32 } from './phash.js';
 import { alignCrops } from './crop-alignment.js';
 import { CROPPED_COPY_MAX_DISTANCE } from './crop-queries.js';
 import { confirmViews } from './content-views.js';
+import { correlation } from './correlation.js';
+import { fitToneAndVignette } from './tone-fit.js';
+import { gradients } from './gradients.js';
+import { straightened } from './small-rotation.js';
+import { devignetted, hasFlatBands } from './vignette.js';
 
 /** Up to this distance a pair needs no alignment: no two different photos of the dev set came this close. */
 export const NEAR_DISTANCE = 6;
@@ -36,6 +43,22 @@ const ALIGNED_MAX_DISTANCE = 8;
 /** … and correlate this well, in grey levels and in gradients (detail, not just light). */
 const MIN_CORRELATION = 0.9;
 const MIN_GRADIENT_CORRELATION = 0.5;
+/**
+ * A candidate alignment whose pixels correlate at least this well, but fail, is tried once more
+ * with one part fitted to the other's tones and vignette; at most TONE_FITS candidates per pair.
+ */
+const TONE_FIT_FROM = 0.75;
+const TONE_FITS = 8;
+/** A fitted part that correlates this well with the other, in pixels and in gradients, needs no pHash test. */
+const FITTED_ALIKE = 0.98;
+const FITTED_GRADIENTS_ALIKE = 0.9;
+/**
+ * When no alignment explains a pair whose best alignment still correlated this well, it gets a
+ * second look: each side with a vignette taken off, then each side straightened by ±3° (a phone
+ * editor's auto-level).
+ */
+const SECOND_LOOK_FROM = 0.75;
+const STRAIGHTENED_BY = [3, -3];
 
 interface VariantMatch {
   distance: number;
@@ -61,9 +84,34 @@ export function confirmMatch(a: Fingerprint, b: Fingerprint, threshold: number, 
   if (closest.distance <= near) return true;
   // Hashes-only fingerprints (synthetic, or built outside computeFingerprint): the distance is all there is.
   if (!a.thumbnail || !b.thumbnail || !a.width || !a.height || !b.width || !b.height) return true;
-  const { thumbnail, width, height } = a;
-  const other = { thumbnail: b.thumbnail, width: b.width, height: b.height };
-  return tried.some((match) => alignmentExplains({ thumbnail, width, height }, other, match));
+  const first = { thumbnail: a.thumbnail, width: a.width, height: a.height };
+  const second = { thumbnail: b.thumbnail, width: b.width, height: b.height };
+  // A letterboxed or framed picture: its bars, not its picture, decide any fit or second look (with
+  // either, the two halves of one photo, or two different photos, letterboxed on black passed).
+  const barred = hasFlatBands(first.thumbnail) || hasFlatBands(second.thumbnail);
+  const seen = { correlation: -1, fits: barred ? TONE_FITS : 0 };
+  if (tried.some((match) => alignmentExplains(first, second, match, seen))) return true;
+  if (barred || seen.correlation < SECOND_LOOK_FROM) return false;
+  // Second looks go by the upright orientation when it is among those tried: 20-26 bits apart (a
+  // straightened copy against a square crop), the closest orientation was a mirror image.
+  const look = tried.find((match) => match.transform === 0) ?? closest;
+  // A vignetted copy: its profiles lean towards its centre, and the right crop may not be among
+  // those tried. Take the vignette off each side in turn (vignette.ts), tone fit allowed.
+  const unvignette = (photo: Pictured) => ({ ...photo, thumbnail: devignetted(photo.thumbnail) });
+  seen.fits = 0;
+  if (alignmentExplains(unvignette(first), second, look, seen) || alignmentExplains(first, unvignette(second), look, seen)) return true;
+  // A straightened copy of the other: make the same edit of each in turn (small-rotation.ts).
+  const straighten = (photo: Pictured, degrees: number) => ({ ...photo, thumbnail: straightened(photo.thumbnail, photo.width / photo.height, degrees) });
+  seen.fits = 0;
+  return STRAIGHTENED_BY.some(
+    (degrees) => alignmentExplains(straighten(first, degrees), second, look, seen) || alignmentExplains(first, straighten(second, degrees), look, seen),
+  );
+}
+
+/** What the tries of one pair have seen so far: the best correlation of any alignment, and how many tone fits were made. */
+interface Seen {
+  correlation: number;
+  fits: number;
 }
 
 interface Pictured {
@@ -72,15 +120,20 @@ interface Pictured {
   height: number;
 }
 
-/** The orientations of b within `threshold` of a's upright hash, closest first (the lower transform on ties), at most ORIENTATIONS_TRIED. */
+/** The orientations of b within `threshold` of a's upright hash, closest first (the lower transform on ties), at most ORIENTATIONS_TRIED, and b upright. */
 function closestVariants(a: Fingerprint, b: Fingerprint, threshold: number): VariantMatch[] {
-  const upright = bigintToPair(a.variants[0] ?? 0n);
+  const displayed = bigintToPair(a.variants[0] ?? 0n);
   const within: VariantMatch[] = [];
   b.variants.forEach((variant, transform) => {
-    const distance = hamming32Pair(upright, bigintToPair(variant));
+    const distance = hamming32Pair(displayed, bigintToPair(variant));
     if (distance <= threshold) within.push({ distance, transform });
   });
-  return within.sort((p, q) => p.distance - q.distance || p.transform - q.transform).slice(0, ORIENTATIONS_TRIED);
+  const closest = within.sort((p, q) => p.distance - q.distance || p.transform - q.transform).slice(0, ORIENTATIONS_TRIED);
+  // Far apart, the closest orientations are often wrong ones, and a crop query only finds a copy
+  // as it stands: the photo as displayed is always tried (a square crop and a 15 % crop of one
+  // photo, 24 bits apart, had two mirror images closer than that).
+  const upright = within.find((match) => match.transform === 0);
+  return upright && !closest.includes(upright) ? [...closest, upright] : closest;
 }
 
 /**
@@ -88,18 +141,40 @@ function closestVariants(a: Fingerprint, b: Fingerprint, threshold: number): Var
  * one alignment that passes every test is enough, so they are tried most promising first and the
  * first to pass ends the search.
  */
-function alignmentExplains(a: Pictured, b: Pictured, { distance, transform }: VariantMatch): boolean {
+function alignmentExplains(a: Pictured, b: Pictured, { distance, transform }: VariantMatch, seen: Seen): boolean {
   const side = Math.round(Math.sqrt(a.thumbnail.length));
   const turned = dihedral({ width: side, height: side, data: b.thumbnail }, transform).data;
   const aspectB = transform >= 4 ? b.height / b.width : b.width / b.height;
   return alignCrops(a.thumbnail, turned, a.width / a.height, aspectB).some((candidate) => {
     const parts = candidate.parts();
-    if (parts.correlation < MIN_CORRELATION) return false;
-    const alignedDistance = hamming32Pair(phash32(parts.a), phash32(parts.b));
-    const explained =
-      alignedDistance <= ALIGNED_NEAR_DISTANCE || (!candidate.impliedByShape && alignedDistance <= ALIGNED_MAX_DISTANCE && alignedDistance < distance);
-    return explained && parts.gradientCorrelation() >= MIN_GRADIENT_CORRELATION;
+    seen.correlation = Math.max(seen.correlation, parts.correlation);
+    const test = { distance, impliedByShape: candidate.impliedByShape };
+    if (partsMatch(parts.a, parts.b, parts.correlation, test, () => parts.gradientCorrelation())) return true;
+    // A filtered copy: the same picture under another tone curve and vignette (tone-fit.ts).
+    if (parts.correlation < TONE_FIT_FROM || seen.fits >= TONE_FITS) return false;
+    seen.fits++;
+    const fitted = fitToneAndVignette(parts.a, parts.b);
+    const fittedCorrelation = correlation(fitted, parts.b);
+    const fittedGradients = () => correlation(gradients(fitted), gradients(parts.b));
+    // On a smooth, misty picture pHash's bits flip under any re-toning, fitted or not: there, pixels
+    // and their gradients that agree almost perfectly once fitted are evidence enough.
+    if (fittedCorrelation >= FITTED_ALIKE && fittedGradients() >= FITTED_GRADIENTS_ALIKE) return true;
+    return partsMatch(fitted, parts.b, fittedCorrelation, test, fittedGradients);
   });
+}
+
+/** The tests one aligned pair of parts must pass: pixels, their pHash (closer than the raw distance), gradients. */
+function partsMatch(
+  partA: Float64Array,
+  partB: Float64Array,
+  pixelCorrelation: number,
+  { distance, impliedByShape }: { distance: number; impliedByShape: boolean },
+  gradientCorrelation: () => number,
+): boolean {
+  if (pixelCorrelation < MIN_CORRELATION) return false;
+  const alignedDistance = hamming32Pair(phash32(partA), phash32(partB));
+  const explained = alignedDistance <= ALIGNED_NEAR_DISTANCE || (!impliedByShape && alignedDistance <= ALIGNED_MAX_DISTANCE && alignedDistance < distance);
+  return explained && gradientCorrelation() >= MIN_GRADIENT_CORRELATION;
 }
 
 /**

@@ -16,6 +16,7 @@ import {
   type PreparedProfile,
 } from './axis-overlaps.js';
 import { centredCorrelation, centredProduct, correlation, meanOf, squaresAbout } from './correlation.js';
+import { gradients } from './gradients.js';
 import { AXIS, axisWeights, resampleColumns, resampleRows } from './resample.js';
 
 /** A crop alignment worth checking: how the two thumbnails overlap on each axis. */
@@ -168,17 +169,4 @@ function regionsOf(raster: Uint8Array): (xStart: number, xEnd: number, yStart: n
     regions.set(key, region);
     return region;
   };
-}
-
-/** Horizontal then vertical forward differences, as one vector. */
-function gradients(raster: Float64Array): Float64Array {
-  const out = new Float64Array(2 * AXIS * AXIS);
-  for (let y = 0; y < AXIS; y++) {
-    for (let x = 0; x < AXIS; x++) {
-      const here = raster[y * AXIS + x] ?? 0;
-      out[y * AXIS + x] = x + 1 < AXIS ? (raster[y * AXIS + x + 1] ?? 0) - here : 0;
-      out[AXIS * AXIS + y * AXIS + x] = y + 1 < AXIS ? (raster[(y + 1) * AXIS + x] ?? 0) - here : 0;
-    }
-  }
-  return out;
 }

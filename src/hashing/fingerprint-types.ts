@@ -17,7 +17,7 @@ export interface Fingerprint {
   /**
    * pHash of the thumbnail under each typical crop (crop-queries.ts), made once when the photo is
    * hashed and stored with it: grouping asks the index with them, and making them there costs
-   * 5 resamples and DCTs per photo on every run. Absent in hashes-only fingerprints.
+   * 13 resamples and DCTs per photo on every run. Absent in hashes-only fingerprints.
    */
   readonly cropHashes?: Hashes;
   /** Displayed pixel size of the hashed image: its aspect ratio constrains crop alignments. */

@@ -28,7 +28,8 @@ export { confirmMatch, NEAR_DISTANCE } from './confirm-match.js';
  * 5: one-side typical crops of 7.5 %.
  * 6: the hashes are unchanged, but rows gain what the best-photo rules compare (the look, the EXIF
  *    Software tag, a JPEG's quality): older rows are recomputed once to have them.
- * 7: the fingerprint of the photo inside bars (letterbox, frame, screenshot) is stored with it.
+ * 7: 13 typical-crop hashes instead of 5 (20-25 % crops, aspect-changing centre crops, a vignette),
+ *    and the fingerprint of the photo inside bars (letterbox, frame, screenshot) stored with it.
  */
 export const FINGERPRINT_VERSION = 7;
 
@@ -63,7 +64,14 @@ export function computeFingerprint(input: HashInput): Fingerprint {
   for (let transform = 0; transform < TRANSFORMS; transform++) variants.push(pairToBigint(phash32(dihedral(input, transform).data)));
   const thumbnail = input.data;
   const content = input.content && contentFingerprint(input.content);
-  return { variants, cropHashes: cropQueryHashes({ variants, thumbnail }), thumbnail, width: input.sourceWidth, height: input.sourceHeight, ...(content ? { content } : {}) };
+  return {
+    variants,
+    cropHashes: cropQueryHashes({ variants, thumbnail, width: input.sourceWidth, height: input.sourceHeight }),
+    thumbnail,
+    width: input.sourceWidth,
+    height: input.sourceHeight,
+    ...(content ? { content } : {}),
+  };
 }
 
 /** Smallest Hamming distance between a's upright hash and any orientation of b. */
@@ -79,9 +87,10 @@ export function hammingDistance64(a: bigint, b: bigint): number {
 }
 
 /**
- * Layout: 8 big-endian uint64 variants, then (full fingerprints only) the 5 uint64 crop hashes,
- * uint16 width, uint16 height and the 1024 thumbnail bytes, then (with a content fingerprint only)
- * CONTENT_MARK and the content's 8 variants, width, height and thumbnail, laid out the same way.
+ * Layout: 8 big-endian uint64 variants, then (full fingerprints only) the CROP_QUERY_COUNT uint64
+ * crop hashes, uint16 width, uint16 height and the 1024 thumbnail bytes, then (with a content
+ * fingerprint only) CONTENT_MARK and the content's 8 variants, width, height and thumbnail, laid out
+ * the same way.
  */
 export function encodeFingerprint(fingerprint: Fingerprint): Buffer {
   const { thumbnail, width, height, cropHashes } = fingerprint;

@@ -8,7 +8,7 @@ import { utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RunAccount } from '../../src/core/run-account.js';
-import { cropQueryHashes } from '../../src/hashing/crop-queries.js';
+import { CROP_QUERY_COUNT, cropQueryHashes } from '../../src/hashing/crop-queries.js';
 import { decodeFingerprint, encodeFingerprint, FINGERPRINT_VERSION } from '../../src/hashing/fingerprint.js';
 import { hashPhotos, type HashedPhoto } from '../../src/hashing/hash-stage.js';
 import { LocalPhotoSource } from '../../src/sources/local/local-photo-source.js';
@@ -47,7 +47,8 @@ describe('stored crop hashes', () => {
       const cold = await run(folder, db, 'run-1');
       expect([cold.account.hashed, cold.account.reused]).toEqual([2, 0]);
       const a = byName(cold.photos, 'a.jpg').fingerprint;
-      expect(a.cropHashes).toHaveLength(5);
+      expect(a.cropHashes).toHaveLength(CROP_QUERY_COUNT);
+      expect(CROP_QUERY_COUNT).toBe(13);
       // What the store holds is what the crop queries of the thumbnail give.
       const storedA = repository.find('local', byName(cold.photos, 'a.jpg').photo.id);
       expect(storedA?.fingerprintVersion).toBe(FINGERPRINT_VERSION);
@@ -59,7 +60,7 @@ describe('stored crop hashes', () => {
       expect(storedFull.thumbnail).toHaveLength(32 * 32);
 
       // Mark a's stored crop hashes: a warm run that recomputed them could not return the mark.
-      const marked = [1n, 2n, 3n, 4n, 5n];
+      const marked = Array.from({ length: CROP_QUERY_COUNT }, (_, k) => BigInt(k + 1));
       const update = db.prepare('UPDATE photos SET fingerprint = ? WHERE source = ? AND id = ?');
       update.run(encodeFingerprint({ ...decodeFingerprint(storedA?.fingerprint ?? Buffer.alloc(0)), cropHashes: marked }), 'local', storedA?.id);
       const warm = await run(folder, db, 'run-2');

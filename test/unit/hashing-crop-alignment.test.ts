@@ -127,12 +127,12 @@ describe('bestOverlaps', () => {
     // Black: every crop resamples to exact zeros (a flat grey would leave rounding noise to rank).
     const black = new Float64Array(AXIS);
     const overlaps = bestOverlaps(overlapScores(black, black)).map(({ aStart, aEnd, bStart, bEnd, score }) => [aStart, aEnd, bStart, bEnd, score]);
-    // Every score is 0; the first trials keeping 80 % of b (start −12, end −4 … −1) come first.
+    // Every score is 0; the first trials, cutting 25 % off both ends of b (start −20, end −20 … −17), come first.
     expect(overlaps).toEqual([
-      [0, 0, 12, 4, 0],
-      [0, 0, 12, 3, 0],
-      [0, 0, 12, 2, 0],
-      [0, 0, 12, 1, 0],
+      [0, 0, 20, 20, 0],
+      [0, 0, 20, 19, 0],
+      [0, 0, 20, 18, 0],
+      [0, 0, 20, 17, 0],
       [0, 0, 0, 0, 0],
     ]);
   });
