@@ -77,7 +77,7 @@ const ORIENTATIONS_TRIED = 2;
  * True when a and b are the same photo (re-encoded, resized, rotated, cropped …) within `threshold`.
  * Up to `near` apart they are taken without the pixel check.
  */
-export function confirmMatch(a: Fingerprint, b: Fingerprint, threshold: number, near = NEAR_DISTANCE): boolean {
+export function confirmMatch(a: Fingerprint, b: Fingerprint, threshold: number, near = NEAR_DISTANCE, cutFromBars = false): boolean {
   const tried = closestVariants(a, b, threshold);
   const closest = tried[0];
   if (!closest) return false;
@@ -86,9 +86,10 @@ export function confirmMatch(a: Fingerprint, b: Fingerprint, threshold: number, 
   if (!a.thumbnail || !b.thumbnail || !a.width || !a.height || !b.width || !b.height) return true;
   const first = { thumbnail: a.thumbnail, width: a.width, height: a.height };
   const second = { thumbnail: b.thumbnail, width: b.width, height: b.height };
-  // A letterboxed or framed picture: its bars, not its picture, decide any fit or second look (with
-  // either, the two halves of one photo, or two different photos, letterboxed on black passed).
-  const barred = hasFlatBands(first.thumbnail) || hasFlatBands(second.thumbnail);
+  // A letterboxed or framed picture, or one cut from inside such bars (`cutFromBars`): no tone fit and
+  // no second look (with either, the two halves of one photo, or two different photos, letterboxed
+  // on black passed, whether compared whole or by the photo inside the bars).
+  const barred = cutFromBars || hasFlatBands(first.thumbnail) || hasFlatBands(second.thumbnail);
   const seen = { correlation: -1, fits: barred ? TONE_FITS : 0 };
   if (tried.some((match) => alignmentExplains(first, second, match, seen))) return true;
   if (barred || seen.correlation < SECOND_LOOK_FROM) return false;
@@ -184,7 +185,13 @@ function partsMatch(
  */
 export function confirmCandidate(a: Fingerprint, b: Fingerprint, threshold: number): boolean {
   const allowed = Math.max(threshold, CROPPED_COPY_MAX_DISTANCE);
+  // Both inside bars: every view of the pair is a barred picture or cut from one, so no tone fit or
+  // second look (two halves of one lake, each letterboxed, passed with them). One inside bars: its
+  // content may meet a filtered or straightened copy of itself, which needs them.
+  const bothCut = a.content !== undefined && b.content !== undefined;
   return confirmViews(a, b, (x, y, content) =>
-    content ? confirmMatch(x, y, allowed, CONTENT_NEAR_DISTANCE) && confirmMatch(y, x, allowed, CONTENT_NEAR_DISTANCE) : confirmMatch(x, y, allowed),
+    content
+      ? confirmMatch(x, y, allowed, CONTENT_NEAR_DISTANCE, bothCut) && confirmMatch(y, x, allowed, CONTENT_NEAR_DISTANCE, bothCut)
+      : confirmMatch(x, y, allowed),
   );
 }

@@ -14,6 +14,7 @@ import {
   type Fingerprint,
 } from '../../src/hashing/fingerprint.js';
 import { HashArena } from '../../src/hashing/hash-arena.js';
+import { CROP_QUERY_COUNT } from '../../src/hashing/crop-queries.js';
 import { letterboxed } from '../helpers/framed-copies.js';
 import { dihedral } from '../../src/hashing/dihedral.js';
 import { decodeHashInput, decodeWithHeader, HASH_INPUT_SIZE } from '../../src/thumbnails/hash-input.js';
@@ -114,7 +115,7 @@ describe('encodeFingerprint / decodeFingerprint', () => {
     const content = fingerprint.content;
     expect(content?.thumbnail).toHaveLength(32 * 32);
     const encoded = encodeFingerprint(fingerprint);
-    expect(encoded.length).toBe(8 * 8 + 5 * 8 + 4 + 32 * 32 + 1 + 8 * 8 + 4 + 32 * 32);
+    expect(encoded.length).toBe(8 * 8 + CROP_QUERY_COUNT * 8 + 4 + 32 * 32 + 1 + 8 * 8 + 4 + 32 * 32);
     const decoded = decodeFingerprint(encoded);
     expect([...(decoded.content?.variants ?? [])]).toEqual([...(content?.variants ?? [])]);
     expect([decoded.content?.width, decoded.content?.height]).toEqual([content?.width, content?.height]);
