@@ -27,8 +27,11 @@ export { confirmMatch, NEAR_DISTANCE } from './confirm-match.js';
  * 5: one-side typical crops of 7.5 %.
  * 6: the hashes are unchanged, but rows gain what the best-photo rules compare (the look, the EXIF
  *    Software tag, a JPEG's quality): older rows are recomputed once to have them.
+ * 7: a server thumbnail is decoded once, in colour (its chroma from the same pixels), and turned
+ *    grey after the 64×64 shrink instead of before: its grey levels, so its hashes, move slightly.
+ *    Local originals hash as before.
  */
-export const FINGERPRINT_VERSION = 6;
+export const FINGERPRINT_VERSION = 7;
 
 export const HASH_SETTINGS = { hash: 'phash', bits: 64 } as const;
 
