@@ -66,7 +66,9 @@ export async function hashPhotos(options: HashStageOptions): Promise<void> {
     options.onProgress?.({ stage: 'list', done: listed });
   });
   const decoding = pLimit(Math.max(1, options.concurrency));
-  const inFlight = Math.max(1, options.concurrency) + Math.max(0, source.readAhead ?? 0);
+  // As many photos again finishing (fingerprint, look, store) on the main thread while the next
+  // ones decode: a decoder never waits for the JavaScript work of the photo it just decoded.
+  const inFlight = 2 * Math.max(1, options.concurrency) + Math.max(0, source.readAhead ?? 0);
   try {
     for await (const outcome of mapConcurrent(photos, inFlight, (photo) => hashOne(photo, options, arena, decoding), signal)) {
       done++;
