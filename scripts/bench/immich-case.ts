@@ -16,8 +16,10 @@
  * state: seconds and every request the run sends (`PO_BENCH_WRITES=0` leaves them out).
  *
  * CPU seconds (user + system, every thread) of the CLI are reported too: on a busy machine they move
- * far less than wall time. `PO_BENCH_BIN` runs another build of the CLI against the same server
- * (before/after in one run); `PO_BENCH_LATENCIES` (default `5,20`) picks the latencies.
+ * far less than wall time, and the load average is logged with each run. `PO_BENCH_BIN` names the
+ * builds to time, e.g. `before=/work/main/bin/photo-organizer.js,after=bin/photo-organizer.js`:
+ * each round times them one after the other against the same server and floor (a same-run
+ * before/after); `PO_BENCH_LATENCIES` (default `5,20`) picks the latencies.
  */
 
 import { execFile } from 'node:child_process';
@@ -38,7 +40,11 @@ const LATENCIES = (process.env.PO_BENCH_LATENCIES ?? '5,20').split(',').map(Numb
 const WRITES = process.env.PO_BENCH_WRITES !== '0';
 /** What the floor keeps in flight: what a LAN and a small server handle without queueing. */
 const FLOOR_IN_FLIGHT = 16;
-const bin = path.resolve(process.env.PO_BENCH_BIN ?? path.join(import.meta.dirname, '../../bin/photo-organizer.js'));
+/** The builds to time, comma-separated (`label=path` or a path); interleaved round by round against the same server. */
+const BUILDS = (process.env.PO_BENCH_BIN ?? path.join(import.meta.dirname, '../../bin/photo-organizer.js')).split(',').map((entry, index) => {
+  const [label, file] = entry.includes('=') ? entry.split('=', 2) : [index === 0 ? '' : `build ${index + 1}`, entry];
+  return { label: label ?? '', bin: path.resolve(file ?? entry) };
+});
 const wrapper = path.resolve(import.meta.dirname, 'peak-rss.mjs');
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
@@ -49,7 +55,7 @@ interface CliRun {
   report: { stats: Record<string, number>; groups: unknown[] };
 }
 
-async function timedCli(args: string[]): Promise<CliRun> {
+async function timedCli(args: string[], bin = BUILDS[0]?.bin ?? ''): Promise<CliRun> {
   const started = performance.now();
   const { stdout, stderr } = await run(process.execPath, [wrapper, bin, ...args], { maxBuffer: 1 << 28 });
   const seconds = (performance.now() - started) / 1000;
@@ -139,55 +145,62 @@ try {
   let writeRuns: unknown;
   for (const [latencyIndex, latencyMs] of LATENCIES.entries()) {
     fake.faults.setLatency(latencyMs);
-    const cold: CliRun[] = [];
-    const warm: CliRun[] = [];
     const floor: number[] = [];
-    let coldThumbnails = 0;
-    let warmThumbnails = 0;
-    let groupsFound = 0;
+    const runs = BUILDS.map(() => ({ cold: [] as CliRun[], warm: [] as CliRun[], coldThumbnails: 0, warmThumbnails: 0, groupsFound: 0 }));
     for (let round = 0; round < ROUNDS; round++) {
-      const dir = path.join(work, `latency-${latencyMs}-round-${round}`);
-      mkdirSync(dir);
-      const common = ['organize', '--source', 'immich', '--immich-url', fake.url, '--immich-api-key', key, '--save-hashes', path.join(dir, 'h.db'), '--cache-dir', path.join(dir, 'cache'), '--json'];
       const listed = await listingFloor(agent, origin, key);
       floor.push(listed.seconds + (await fetchFloor(agent, origin, key, listed.ids)));
-      fake.clearRequests();
-      cold.push(await timedCli(common));
-      coldThumbnails = fake.thumbnailRequests().length;
-      groupsFound = cold.at(-1)?.report.groups.length ?? 0;
-      fake.clearRequests();
-      warm.push(await timedCli(common));
-      warmThumbnails = fake.thumbnailRequests().length;
-      log(`${latencyMs} ms, round ${round + 1}/${ROUNDS}: floor ${floor.at(-1)?.toFixed(1)} s, cold ${cold.at(-1)?.seconds.toFixed(1)} s ${cold.at(-1)?.cpuSeconds.toFixed(1)} CPU s ${cold.at(-1)?.peakRssMB} MB, warm ${warm.at(-1)?.seconds.toFixed(1)} s ${warm.at(-1)?.peakRssMB} MB`);
-      if (latencyIndex === 0 && round === 0 && WRITES) writing = await countWrites(common);
-      if (latencyIndex === 0 && WRITES) writeRuns = await timeWrites(common, round, writeRuns as WriteRuns | undefined);
+      log(`${latencyMs} ms, round ${round + 1}/${ROUNDS}: floor ${floor.at(-1)?.toFixed(1)} s (load ${os.loadavg()[0]?.toFixed(1)})`);
+      for (const [index, build] of BUILDS.entries()) {
+        const dir = path.join(work, `latency-${latencyMs}-round-${round}-build-${index}`);
+        mkdirSync(dir);
+        const common = ['organize', '--source', 'immich', '--immich-url', fake.url, '--immich-api-key', key, '--save-hashes', path.join(dir, 'h.db'), '--cache-dir', path.join(dir, 'cache'), '--json'];
+        const mine = runs[index] as (typeof runs)[number];
+        fake.clearRequests();
+        mine.cold.push(await timedCli(common, build.bin));
+        mine.coldThumbnails = fake.thumbnailRequests().length;
+        mine.groupsFound = mine.cold.at(-1)?.report.groups.length ?? 0;
+        fake.clearRequests();
+        mine.warm.push(await timedCli(common, build.bin));
+        mine.warmThumbnails = fake.thumbnailRequests().length;
+        const [cold, warm] = [mine.cold.at(-1), mine.warm.at(-1)];
+        log(`  ${build.label || 'cli'}: cold ${cold?.seconds.toFixed(1)} s ${cold?.cpuSeconds.toFixed(1)} CPU s ${cold?.peakRssMB} MB, warm ${warm?.seconds.toFixed(1)} s ${warm?.peakRssMB} MB (load ${os.loadavg()[0]?.toFixed(1)})`);
+        if (index === 0 && latencyIndex === 0 && round === 0 && WRITES) writing = await countWrites(common);
+        if (index === 0 && latencyIndex === 0 && WRITES) writeRuns = await timeWrites(common, round, writeRuns as WriteRuns | undefined);
+      }
     }
-    const ratio = spread(cold.map((r, i) => (floor[i] ?? Number.NaN) / r.seconds), 2);
-    const cpuMs = spread(cold.map((r) => (r.cpuSeconds * 1000) / ASSETS), 2);
-    byLatency.push({
-      latencyMs,
-      floorSeconds: spread(floor, 2),
-      floorToCold: ratio,
-      groupsFound,
-      cold: { seconds: spread(cold.map((r) => r.seconds)), cpuSeconds: spread(cold.map((r) => r.cpuSeconds)), cpuMsPerAsset: cpuMs, peakRssMB: spread(cold.map((r) => r.peakRssMB), 0), thumbnailRequests: coldThumbnails },
-      warm: { seconds: spread(warm.map((r) => r.seconds)), cpuSeconds: spread(warm.map((r) => r.cpuSeconds)), peakRssMB: spread(warm.map((r) => r.peakRssMB), 0), thumbnailRequests: warmThumbnails },
-    });
     const at = `${latencyMs} ms`;
-    Object.assign(table, {
-      [`${at}: floor (list + fetch every thumbnail, ${FLOOR_IN_FLIGHT} in flight), seconds`]: show(spread(floor, 2)),
-      [`${at}: cold, seconds`]: show(spread(cold.map((r) => r.seconds))),
-      [`${at}: cold, assets/s`]: show(spread(cold.map((r) => ASSETS / r.seconds), 0)),
-      [`${at}: floor / cold (share of the server's speed)`]: show(ratio),
-      [`${at}: cold, CPU seconds (user+sys) / ms per asset`]: `${show(spread(cold.map((r) => r.cpuSeconds)))} / ${show(cpuMs)}`,
-      [`${at}: cold, peak RSS MB`]: show(spread(cold.map((r) => r.peakRssMB), 0)),
-      [`${at}: cold, thumbnail requests / groups found`]: `${coldThumbnails} / ${groupsFound} (${GROUPS} planted)`,
-      [`${at}: warm (no change), seconds`]: show(spread(warm.map((r) => r.seconds))),
-      [`${at}: warm, CPU seconds (user+sys)`]: show(spread(warm.map((r) => r.cpuSeconds))),
-      [`${at}: warm, peak RSS MB / thumbnail requests`]: `${show(spread(warm.map((r) => r.peakRssMB), 0))} / ${warmThumbnails}`,
-    });
+    table[`${at}: floor (list + fetch every thumbnail, ${FLOOR_IN_FLIGHT} in flight), seconds`] = show(spread(floor, 2));
+    for (const [index, build] of BUILDS.entries()) {
+      const { cold, warm, coldThumbnails, warmThumbnails, groupsFound } = runs[index] as (typeof runs)[number];
+      const ratio = spread(cold.map((r, i) => (floor[i] ?? Number.NaN) / r.seconds), 2);
+      const cpuMs = spread(cold.map((r) => (r.cpuSeconds * 1000) / ASSETS), 2);
+      byLatency.push({
+        latencyMs,
+        build: build.label,
+        bin: build.bin,
+        floorSeconds: spread(floor, 2),
+        floorToCold: ratio,
+        groupsFound,
+        cold: { seconds: spread(cold.map((r) => r.seconds)), cpuSeconds: spread(cold.map((r) => r.cpuSeconds)), cpuMsPerAsset: cpuMs, peakRssMB: spread(cold.map((r) => r.peakRssMB), 0), thumbnailRequests: coldThumbnails },
+        warm: { seconds: spread(warm.map((r) => r.seconds)), cpuSeconds: spread(warm.map((r) => r.cpuSeconds)), peakRssMB: spread(warm.map((r) => r.peakRssMB), 0), thumbnailRequests: warmThumbnails },
+      });
+      const label = build.label ? `${at}, ${build.label}` : at;
+      Object.assign(table, {
+        [`${label}: cold, seconds`]: show(spread(cold.map((r) => r.seconds))),
+        [`${label}: cold, assets/s`]: show(spread(cold.map((r) => ASSETS / r.seconds), 0)),
+        [`${label}: floor / cold (share of the server's speed)`]: show(ratio),
+        [`${label}: cold, CPU seconds (user+sys) / ms per asset`]: `${show(spread(cold.map((r) => r.cpuSeconds)))} / ${show(cpuMs)}`,
+        [`${label}: cold, peak RSS MB`]: show(spread(cold.map((r) => r.peakRssMB), 0)),
+        [`${label}: cold, thumbnail requests / groups found`]: `${coldThumbnails} / ${groupsFound} (${GROUPS} planted)`,
+        [`${label}: warm (no change), seconds`]: show(spread(warm.map((r) => r.seconds))),
+        [`${label}: warm, CPU seconds (user+sys)`]: show(spread(warm.map((r) => r.cpuSeconds))),
+        [`${label}: warm, peak RSS MB / thumbnail requests`]: `${show(spread(warm.map((r) => r.peakRssMB), 0))} / ${warmThumbnails}`,
+      });
+    }
   }
   if (writeRuns) Object.assign(table, writing, writeTable(writeRuns as WriteRuns));
-  const result = { case: 'immich', assets: ASSETS, plantedGroups: GROUPS, rounds: ROUNDS, floorInFlight: FLOOR_IN_FLIGHT, bin, byLatency, table, writeRuns };
+  const result = { case: 'immich', assets: ASSETS, plantedGroups: GROUPS, rounds: ROUNDS, floorInFlight: FLOOR_IN_FLIGHT, builds: BUILDS, byLatency, table, writeRuns };
   process.stdout.write(`${JSON.stringify(result)}\n`);
 } finally {
   await agent.close();
