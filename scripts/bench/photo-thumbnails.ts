@@ -4,9 +4,11 @@
  * cost far less to decode and hash than a real thumbnail, and hid the gap to the server's speed.
  *
  * Each picture is a mosaic of 12 tiles cut from the real photos in test/fixtures/photos (a random
- * window of a random photo, mirrored or not), each tile with its own brightness and tint. The tile
- * brightnesses alone give every picture its own low-frequency layout, so unrelated pictures do not
- * hash alike (a planted pair is the only group); the photo content gives real texture to decode.
+ * window of a random photo, mirrored or not), each tile with its own brightness and tint, under a
+ * light field of two random waves across the whole picture. Tiles of sky or lake look much alike;
+ * the waves and the tile brightnesses give every picture its own low-frequency layout, so unrelated
+ * pictures do not hash alike (with tiles alone, 1 pair in 2,000 pictures grouped); the photo
+ * content gives real texture to decode.
  * A planted duplicate is the same mosaic encoded again at another quality, as a re-saved copy is.
  *
  * Made once per (count, pairs) and kept in the system's temporary folder: ~20 s per 1,000 on a core.
@@ -19,7 +21,7 @@ import pLimit from 'p-limit';
 import sharp from 'sharp';
 
 /** Bump when the pictures change: a cached set of another version is not reused. */
-const VERSION = 2;
+const VERSION = 3;
 const SHORT_SIDE = 250;
 const LONG_SIDE = 333;
 const QUALITY = 80;
@@ -79,6 +81,7 @@ function mosaic(photos: Picture[], seed: number): Picture {
   const [width, height] = landscape ? [LONG_SIDE, SHORT_SIDE] : [SHORT_SIDE, LONG_SIDE];
   const [columns, rows] = landscape ? [COLUMNS, ROWS] : [ROWS, COLUMNS];
   const data = Buffer.alloc(width * height * 3);
+  const light = lightField(next, width, height);
   for (let row = 0; row < rows; row++) {
     for (let column = 0; column < columns; column++) {
       const x0 = Math.floor((column * width) / columns);
@@ -102,13 +105,29 @@ function mosaic(photos: Picture[], seed: number): Picture {
           const from = (sourceY * photo.width + sourceX) * 3;
           const to = (y * width + x) * 3;
           for (let channel = 0; channel < 3; channel++) {
-            data[to + channel] = Math.min(255, Math.round((photo.data[from + channel] ?? 0) * gain * (tint[channel] ?? 1)));
+            data[to + channel] = Math.min(255, Math.round((photo.data[from + channel] ?? 0) * gain * (tint[channel] ?? 1) * (light[y * width + x] ?? 1)));
           }
         }
       }
     }
   }
   return { data, width, height };
+}
+
+/** 1 ± 0.6 over the picture: the product of two slow waves, one across and one down, plus a diagonal one. */
+function lightField(next: () => number, width: number, height: number): Float32Array {
+  const wave = () => ({ cycles: 0.5 + (next() % 1000) / 500, phase: ((next() % 1000) / 1000) * 2 * Math.PI });
+  const [across, down, diagonal] = [wave(), wave(), wave()];
+  const field = new Float32Array(width * height);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const u = x / width;
+      const v = y / height;
+      field[y * width + x] =
+        1 + 0.35 * Math.cos(2 * Math.PI * across.cycles * u + across.phase) * Math.cos(2 * Math.PI * down.cycles * v + down.phase) + 0.25 * Math.cos(2 * Math.PI * diagonal.cycles * (u + v) + diagonal.phase);
+    }
+  }
+  return field;
 }
 
 /** A small seeded generator (xorshift32): the same pictures on every machine. */
