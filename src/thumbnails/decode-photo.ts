@@ -42,7 +42,9 @@ export async function decodePhoto(image: ImageInput, claimed: ImageFormat | 'unk
     if (isRaw(sniffed, claimed)) return decodeRawPhoto(image);
     if (options.chroma === true) {
       const { input, grey, header, chroma } = await decodeColourWithHeader(image);
-      return { input, grey, meta: photoMetaOf(header), channels: header.channels, chroma };
+      // A plain WebP says nothing beyond its size (no EXIF): that is all its metadata.
+      const meta: Partial<PhotoMeta> = header ? photoMetaOf(header) : { width: input.sourceWidth, height: input.sourceHeight, orientation: 1, format: 'webp' };
+      return { input, grey, meta, channels: header?.channels, chroma };
     }
   }
   const { input, grey, header } = await decodeWithHeader(image);

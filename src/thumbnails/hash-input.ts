@@ -5,6 +5,7 @@
 
 import sharp, { type Metadata, type Sharp } from 'sharp';
 import { chromaOfRgb, greyOfRgb } from './srgb-raster.js';
+import { plainWebpSize } from './webp-header.js';
 
 /** Image bytes, or the path of a file sharp reads itself (no copy of a 4 MB original in our heap). */
 export type ImageInput = Buffer | string;
@@ -68,14 +69,17 @@ export async function decodeWithHeader(image: ImageInput, orientation?: number):
  * the hash input. Decoding it twice (grey, then colour) cost a second decode per asset.
  * The grey comes after the shrink here, before it in `decodeWithHeader` (sharp greys first): the
  * levels differ by a unit or so, hence a fingerprint version of its own (FINGERPRINT_VERSION 7).
+ * A plain WebP (what Immich serves) has its size read from its header, not by a second sharp task:
+ * `header` is then undefined.
  */
-export async function decodeColourWithHeader(image: Buffer): Promise<{ input: HashInput; header: Metadata; grey: GreyRaster; chroma: number }> {
+export async function decodeColourWithHeader(image: Buffer): Promise<{ input: HashInput; header: Metadata | undefined; grey: GreyRaster; chroma: number }> {
   const pipeline = sharp(image, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' });
-  const meta = await pipeline.metadata();
-  const quarterTurn = (meta.orientation ?? 1) >= 5;
-  const width = meta.width ?? DECODE_SIZE;
-  const height = meta.height ?? DECODE_SIZE;
-  const { data, info } = await orient(pipeline, undefined).resize(DECODE_SIZE, DECODE_SIZE, { fit: 'fill' }).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+  const size = plainWebpSize(image);
+  const meta = size ? undefined : await pipeline.metadata();
+  const quarterTurn = (meta?.orientation ?? 1) >= 5;
+  const width = size?.width ?? meta?.width ?? DECODE_SIZE;
+  const height = size?.height ?? meta?.height ?? DECODE_SIZE;
+  const { data, info } = await orient(pipeline, meta ? undefined : 1).resize(DECODE_SIZE, DECODE_SIZE, { fit: 'fill' }).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
   const greyData = greyOfRgb(data, info.channels);
   const input = { width: HASH_INPUT_SIZE, height: HASH_INPUT_SIZE, data: halve(greyData, DECODE_SIZE), sourceWidth: quarterTurn ? height : width, sourceHeight: quarterTurn ? width : height };
   return { input, header: meta, grey: { side: DECODE_SIZE, data: greyData }, chroma: chromaOfRgb(data, info.channels) };
