@@ -5,6 +5,7 @@
  */
 
 import { Command, CommanderError } from 'commander';
+import { setMaxListeners } from 'node:events';
 import { createRequire } from 'node:module';
 import { CancelledError, CapabilityError, ConfigError, UsageError } from '../core/errors.js';
 import { organizeCommand } from './commands/organize.js';
@@ -34,6 +35,8 @@ function report(error: unknown): void {
 /** Runs one command's task with a cancel signal wired to SIGINT/SIGTERM, and sets the exit code. */
 function runTask(task: (signal: AbortSignal) => Promise<number>): void {
   const controller = new AbortController();
+  // Every request in flight listens for the cancel (up to --download-concurrency, 64): not a leak.
+  setMaxListeners(0, controller.signal);
   const onSignal = () => {
     if (controller.signal.aborted) process.exit(130);
     process.stderr.write('\nstopping after the photos in progress (Ctrl-C again to quit at once)...\n');

@@ -16,6 +16,7 @@ export const userConfigSchema = z
         cache_size_mb: z.number().int().nonnegative().optional(),
         ca_cert: z.string().min(1).optional(),
         insecure: z.boolean().optional(),
+        download_concurrency: z.number().int().min(1).max(64).optional(),
         duplicate_tag: z.string().min(1).optional(),
         album_prefix: z.string().min(1).optional(),
         // Other users' photos to compare with (never changed), and Immich's own ML duplicate groups.

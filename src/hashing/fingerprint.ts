@@ -30,6 +30,9 @@ export { confirmMatch, NEAR_DISTANCE } from './confirm-match.js';
  *    Software tag, a JPEG's quality): older rows are recomputed once to have them.
  * 7: 13 typical-crop hashes instead of 5 (20-25 % crops, aspect-changing centre crops, a vignette),
  *    and the fingerprint of the photo inside bars (letterbox, frame, screenshot) stored with it.
+ *    A server thumbnail is decoded once, in colour (its chroma from the same pixels), and turned
+ *    grey after the 64×64 shrink instead of before: its grey levels, so its hashes, move slightly.
+ *    Local originals hash as before.
  */
 export const FINGERPRINT_VERSION = 7;
 

@@ -1,12 +1,18 @@
 /**
- * list → thumbnail → fingerprint, reusing stored fingerprints of unchanged photos. Photos are
- * decoded with bounded concurrency and saved in batches, each batch one transaction, so an
- * interrupted run keeps what it finished and the next run continues from there.
+ * list → thumbnail → fingerprint, reusing stored fingerprints of unchanged photos, saved in batches,
+ * each batch one transaction, so an interrupted run keeps what it finished and the next run
+ * continues from there.
+ *
+ * Two bounds, one per resource: at most `concurrency` photos are decoded at once (the CPU), and a
+ * source that fetches over the network gets `readAhead` more photos in flight, so its requests
+ * (bounded by its own client) keep the link busy while the decoders work. Back-pressure comes from
+ * the total: a photo is taken from the listing only when one has left the stage.
  */
 
 import type { Photo, SourceEntry } from '../core/photo.js';
 import { CancelledError, PhotoUnreadableError } from '../core/errors.js';
 import { mapConcurrent } from '../core/map-concurrent.js';
+import pLimit, { type LimitFunction } from 'p-limit';
 import type { RunAccount } from '../core/run-account.js';
 import type { ProgressListener } from '../core/progress.js';
 import type { PhotoSource } from '../sources/photo-source.js';
@@ -14,7 +20,7 @@ import type { HashRepository, StoredPhoto } from '../store/hash-repository.js';
 import type { ImageInput } from '../thumbnails/hash-input.js';
 import { decodePhoto, decodesFromBytes } from '../thumbnails/decode-photo.js';
 import { jpegQuality, jpegQualityOfFile } from '../thumbnails/jpeg-quality.js';
-import { chromaFromChannels, encodeLook, lookOf, measuredChroma } from '../thumbnails/photo-look.js';
+import { chromaFromChannels, encodeLook, lookOf } from '../thumbnails/photo-look.js';
 import { sniffFormat } from '../core/image-format.js';
 import { HashArena } from './hash-arena.js';
 import { computeFingerprint, decodeFingerprint, encodeFingerprint, FINGERPRINT_VERSION, withoutThumbnail, type Fingerprint } from './fingerprint.js';
@@ -31,6 +37,7 @@ export interface HashStageOptions {
   source: PhotoSource;
   store: HashRepository;
   runId: string;
+  /** Photos decoded and hashed at once. */
   concurrency: number;
   account: RunAccount;
   signal?: AbortSignal;
@@ -58,8 +65,12 @@ export async function hashPhotos(options: HashStageOptions): Promise<void> {
     listed++;
     options.onProgress?.({ stage: 'list', done: listed });
   });
+  const decoding = pLimit(Math.max(1, options.concurrency));
+  // As many photos again finishing (fingerprint, look, store) on the main thread while the next
+  // ones decode: a decoder never waits for the JavaScript work of the photo it just decoded.
+  const inFlight = 2 * Math.max(1, options.concurrency) + Math.max(0, source.readAhead ?? 0);
   try {
-    for await (const outcome of mapConcurrent(photos, options.concurrency, (photo) => hashOne(photo, options, arena), signal)) {
+    for await (const outcome of mapConcurrent(photos, inFlight, (photo) => hashOne(photo, options, arena, decoding), signal)) {
       done++;
       options.onProgress?.({ stage: 'hash', done, total: listed });
       if (outcome.kind === 'error') {
@@ -105,7 +116,7 @@ type Outcome =
   | { kind: 'hashed'; hashed: HashedPhoto; stored: StoredPhoto }
   | { kind: 'error'; photo: Photo; reason: string; unreadable: boolean };
 
-async function hashOne(photo: Photo, options: HashStageOptions, arena: HashArena): Promise<Outcome> {
+async function hashOne(photo: Photo, options: HashStageOptions, arena: HashArena, decoding: LimitFunction): Promise<Outcome> {
   const { source, store } = options;
   const stored = store.find(source.kind, photo.id);
   if (stored && stored.changeKey === photo.changeKey && stored.fingerprintVersion === FINGERPRINT_VERSION) {
@@ -122,7 +133,10 @@ async function hashOne(photo: Photo, options: HashStageOptions, arena: HashArena
     return failure(photo, error);
   }
   try {
-    const { input, grey, meta, channels } = await decodePhoto(image, photo.meta.format);
+    // A server thumbnail's chroma is measured in the same decode; an original's comes from its header.
+    const measureChroma = !source.thumbnailsAreOriginals && typeof image !== 'string';
+    const decoded = await decoding(() => decodePhoto(image, photo.meta.format, { chroma: measureChroma }));
+    const { input, grey, meta, channels } = decoded;
     const fingerprint = computeFingerprint(input);
     if (source.thumbnailsAreOriginals) photo.meta = { ...photo.meta, ...meta, ...(await qualityOf(image, meta.format)) };
     // A local original's content checksum is left to the exact-checksum stage: only photos that
@@ -137,7 +151,7 @@ async function hashOne(photo: Photo, options: HashStageOptions, arena: HashArena
       checksum,
       path: photo.path,
       meta: photo.meta,
-      look: encodeLook(lookOf(grey, await chromaOf(image, channels, source))),
+      look: encodeLook(lookOf(grey, decoded.chroma ?? chromaFromChannels(channels))),
     };
     return { kind: 'hashed', hashed: { photo, fingerprint: withoutThumbnail(fingerprint, arena), checksum }, stored: record };
   } catch (error) {
@@ -157,11 +171,6 @@ async function qualityOf(image: ImageInput, format: string | undefined): Promise
   } catch {
     return {};
   }
-}
-
-/** An original's chroma from its header (no second decode); a server thumbnail's, measured (it is small). */
-async function chromaOf(image: ImageInput, channels: number | undefined, source: PhotoSource): Promise<number> {
-  return source.thumbnailsAreOriginals || typeof image === 'string' ? chromaFromChannels(channels) : measuredChroma(image);
 }
 
 /** A corrupt image and a file that is no image at all get different reasons: its header tells which. */

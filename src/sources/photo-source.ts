@@ -14,6 +14,11 @@ export interface PhotoSource {
    * not yield has been deleted or trashed and can leave the store.
    */
   readonly listsWholeLibrary: boolean;
+  /**
+   * Photos worth fetching ahead of the decoders: a server's requests in flight (its client bounds
+   * them). A source whose photos are local files leaves it out: its reads happen in the decode.
+   */
+  readonly readAhead?: number;
   /** Streams photos (and files it had to skip) as they are found; never loads the whole library first. */
   list(signal?: AbortSignal): AsyncIterable<SourceEntry>;
   /**

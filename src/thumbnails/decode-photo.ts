@@ -7,7 +7,7 @@
 import sharp from 'sharp';
 import type { ImageFormat, PhotoMeta } from '../core/photo.js';
 import { sniffFormat } from '../core/image-format.js';
-import { decodeWithHeader, hashInputFromPixels, MAX_INPUT_PIXELS, MIN_EMBEDDED_SIDE, orient, type GreyRaster, type HashInput, type ImageInput } from './hash-input.js';
+import { decodeColourWithHeader, decodeWithHeader, hashInputFromPixels, MAX_INPUT_PIXELS, MIN_EMBEDDED_SIDE, orient, type GreyRaster, type HashInput, type ImageInput } from './hash-input.js';
 import { metaFromExif, photoMetaOf } from './image-metadata.js';
 import { decodeHeif } from './heif/heif-decoder.js';
 import { extractRawPreview } from './raw/raw-preview.js';
@@ -20,6 +20,13 @@ export interface DecodedPhoto {
   meta: Partial<PhotoMeta>;
   /** Colour channels the picture was stored with (1 or 2: greyscale), when the decoder says. */
   channels: number | undefined;
+  /** The picture's chroma (PhotoLook.chroma), when it was asked for and the decoder measured it. */
+  chroma?: number;
+}
+
+export interface DecodeOptions {
+  /** Measure the chroma in the same decode (a server thumbnail: see decodeColourWithHeader). */
+  chroma?: boolean;
 }
 
 /** Formats decoded from the file's bytes (read whole), not handed to sharp by path. */
@@ -28,11 +35,17 @@ export function decodesFromBytes(format: ImageFormat | 'unknown'): boolean {
 }
 
 /** Content decides; `claimed` (from the file name) only tells a TIFF-based RAW file from a TIFF image. */
-export async function decodePhoto(image: ImageInput, claimed: ImageFormat | 'unknown'): Promise<DecodedPhoto> {
+export async function decodePhoto(image: ImageInput, claimed: ImageFormat | 'unknown', options: DecodeOptions = {}): Promise<DecodedPhoto> {
   if (typeof image !== 'string') {
     const sniffed = sniffFormat(image);
     if (sniffed === 'heic') return decodeHeifPhoto(image);
     if (isRaw(sniffed, claimed)) return decodeRawPhoto(image);
+    if (options.chroma === true) {
+      const { input, grey, header, chroma } = await decodeColourWithHeader(image);
+      // A plain WebP says nothing beyond its size (no EXIF): that is all its metadata.
+      const meta: Partial<PhotoMeta> = header ? photoMetaOf(header) : { width: input.sourceWidth, height: input.sourceHeight, orientation: 1, format: 'webp' };
+      return { input, grey, meta, channels: header?.channels, chroma };
+    }
   }
   const { input, grey, header } = await decodeWithHeader(image);
   return { input, grey, meta: photoMetaOf(header), channels: header.channels };

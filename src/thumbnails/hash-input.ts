@@ -5,6 +5,8 @@
 
 import sharp, { type Metadata, type Sharp } from 'sharp';
 import { contentInput } from './content-input.js';
+import { chromaOfRgb, greyOfRgb } from './srgb-raster.js';
+import { plainWebpSize } from './webp-header.js';
 
 /** Image bytes, or the path of a file sharp reads itself (no copy of a 4 MB original in our heap). */
 export type ImageInput = Buffer | string;
@@ -63,6 +65,35 @@ export async function decodeWithHeader(image: ImageInput, orientation?: number):
   const height = meta.height ?? DECODE_SIZE;
   const { input, grey } = await shrink(upright, () => orient(open(), orientation), quarterTurn ? height : width, quarterTurn ? width : height);
   return { input, header: meta, grey };
+}
+
+/**
+ * Like `decodeWithHeader`, for a server thumbnail whose colour is measured too (its chroma: see
+ * PhotoLook): ONE decode, to a 64×64 colour raster, that gives the chroma and, turned grey here,
+ * the hash input. Decoding it twice (grey, then colour) cost a second decode per asset.
+ * The grey comes after the shrink here, before it in `decodeWithHeader` (sharp greys first): the
+ * levels differ by a unit or so, hence a fingerprint version of its own (FINGERPRINT_VERSION 7).
+ * A plain WebP (what Immich serves) has its size read from its header, not by a second sharp task:
+ * `header` is then undefined.
+ */
+export async function decodeColourWithHeader(image: Buffer): Promise<{ input: HashInput; header: Metadata | undefined; grey: GreyRaster; chroma: number }> {
+  const open = () => sharp(image, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' });
+  const pipeline = open();
+  const size = plainWebpSize(image);
+  const meta = size ? undefined : await pipeline.metadata();
+  const quarterTurn = (meta?.orientation ?? 1) >= 5;
+  const width = size?.width ?? meta?.width ?? DECODE_SIZE;
+  const height = size?.height ?? meta?.height ?? DECODE_SIZE;
+  // A plain WebP has no EXIF orientation: nothing to turn (orientation 1).
+  const turnOf = meta ? undefined : 1;
+  const { data, info } = await orient(pipeline, turnOf).resize(DECODE_SIZE, DECODE_SIZE, { fit: 'fill' }).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+  const greyData = greyOfRgb(data, info.channels);
+  const grey = { side: DECODE_SIZE, data: greyData };
+  const [sourceWidth, sourceHeight] = quarterTurn ? [height, width] : [width, height];
+  // A thumbnail of a letterboxed or screenshotted photo: the photo inside the bars too, as for a local file.
+  const content = await contentInput(() => orient(open(), turnOf), grey, { width: sourceWidth, height: sourceHeight }, (shrunk) => halve(shrunk, DECODE_SIZE));
+  const input = { width: HASH_INPUT_SIZE, height: HASH_INPUT_SIZE, data: halve(greyData, DECODE_SIZE), sourceWidth, sourceHeight, ...(content ? { content } : {}) };
+  return { input, header: meta, grey, chroma: chromaOfRgb(data, info.channels) };
 }
 
 /** Pixels decoded elsewhere (by libheif), upright already; `displayed` is the photo's own size. */

@@ -5,12 +5,12 @@
  * second decode of an original); stored with the fingerprint, read back only for photos in groups.
  */
 
-import sharp from 'sharp';
 import type { GreyRaster } from './hash-input.js';
 
 export interface PhotoLook {
   /**
-   * Mean of (largest − smallest channel) per pixel, 0–255: 0 for a greyscale picture. NaN when only
+   * Mean of (largest − smallest channel) per pixel of a 64×64 shrink, 0–255: 0 for a greyscale
+   * picture; a server thumbnail's is measured in the decode that hashes it. NaN when only
    * known to be stored in colour (a local file's header says so; measuring it would mean a second
    * decode of the original).
    */
@@ -47,22 +47,6 @@ export function lookOf({ side, data: grey }: GreyRaster, chroma: number): PhotoL
 /** A stored file's chroma: 0 when it has a single (grey) channel, else NaN (colour, not measured). */
 export function chromaFromChannels(channels: number | undefined): number {
   return channels !== undefined && channels <= 2 ? 0 : Number.NaN;
-}
-
-/**
- * A server thumbnail's chroma, measured: thumbnails are always stored in colour, even of a greyscale
- * photo, and decoding one (~250 px) again costs little beside fetching it.
- */
-export async function measuredChroma(image: Buffer): Promise<number> {
-  const { data, info } = await sharp(image).resize(64, 64, { fit: 'fill' }).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
-  let sum = 0;
-  for (let at = 0; at < data.length; at += info.channels) {
-    const red = data[at] ?? 0;
-    const green = data[at + 1] ?? 0;
-    const blue = data[at + 2] ?? 0;
-    sum += Math.max(red, green, blue) - Math.min(red, green, blue);
-  }
-  return sum / (info.width * info.height);
 }
 
 function halved(grey: Uint8Array, width: number, height: number): Float64Array {

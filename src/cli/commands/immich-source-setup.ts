@@ -43,7 +43,8 @@ export async function openImmichSource(flags: OrganizeFlags, config: UserConfig,
   const source = await ImmichPhotoSource.open({
     baseUrl: url,
     apiKey,
-    concurrency: flags.concurrency ?? config.concurrency ?? 4,
+    // Requests in flight are sized for the network; --concurrency bounds the decoding (CPU) only.
+    concurrency: flags.downloadConcurrency ?? config.immich?.download_concurrency ?? DEFAULTS.downloadConcurrency,
     ...(caCert ? { caCert } : {}),
     insecure,
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),

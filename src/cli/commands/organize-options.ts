@@ -15,6 +15,7 @@ export interface OrganizeFlags {
   report?: string[];
   json?: boolean;
   concurrency?: number;
+  downloadConcurrency?: number;
   config?: string;
   quiet?: boolean;
   verbose?: boolean;
@@ -127,6 +128,7 @@ export function addOrganizeOptions(command: Command): Command {
     .option('--report <file...>', 'write a report: .json, .html or .csv, by extension')
     .option('--json', 'print the JSON report on stdout, and nothing else there')
     .option('--concurrency <n>', 'photos decoded at once (default: number of CPUs)', integer('--concurrency', 1, 64))
+    .option('--download-concurrency <n>', 'Immich requests in flight, thumbnails fetched ahead of decoding (default 16)', integer('--download-concurrency', 1, 64))
     .option('--config <file>', 'config file (default: searched, then ~/.config/photo-organizer/config.yaml)')
     .option('-q, --quiet', 'no progress and no info lines; warnings and the final summary only')
     .option('-v, --verbose', 'more detail on stderr')

@@ -85,6 +85,8 @@ const USER_AGENT = 'photo-organizer';
 
 export class ImmichHttp {
   readonly baseUrl: string;
+  /** Requests in flight at most (and sockets). */
+  readonly concurrency: number;
   readonly #apiKey: string;
   readonly #agent: Agent;
   readonly #limit: LimitFunction;
@@ -97,6 +99,7 @@ export class ImmichHttp {
     this.baseUrl = normalizeBaseUrl(options.baseUrl);
     this.#apiKey = options.apiKey;
     const concurrency = Math.max(1, Math.floor(options.concurrency ?? 4));
+    this.concurrency = concurrency;
     this.#limit = pLimit(concurrency);
     this.#timeoutMs = options.timeoutMs ?? 30_000;
     this.#policy = {

@@ -89,6 +89,7 @@ type Filter = Omit<MetadataSearchBody, 'page' | 'size' | 'withExif'>;
 export class ImmichPhotoSource implements PhotoSource {
   readonly kind = 'immich' as const;
   readonly thumbnailsAreOriginals = false;
+  readonly readAhead: number;
   get listsWholeLibrary(): boolean {
     return !this.#options.albumNames?.length;
   }
@@ -101,6 +102,8 @@ export class ImmichPhotoSource implements PhotoSource {
     this.#options = options;
     this.client = options.client;
     this.capabilities = options.capabilities;
+    // Thumbnails fetched ahead of decoding: as many as the client sends at once (--download-concurrency).
+    this.readAhead = options.client.http.concurrency;
   }
 
   /** Connects, learns what the server can do, and refuses early if it cannot list photos. */

@@ -77,6 +77,11 @@ export class FakeImmich {
     return this.requests(isWriteRequest);
   }
 
+  /** The most requests the server was handling at once (latency included) since start or `clearRequests()`. */
+  peakInFlight(): number {
+    return this.recorder.peakInFlight;
+  }
+
   clearRequests(): void {
     this.recorder.clear();
   }

@@ -26,6 +26,7 @@
  *
  * INSPECTING
  *   fake.requests(filter?)  fake.thumbnailRequests()  fake.writeRequests()  fake.clearRequests()
+ *   fake.peakInFlight()   // most requests handled at once (counted from arrival until the response closes)
  *     → RecordedRequest {method, path, apiPath, query, headers (x-api-key redacted), body, status, operationId, violations, fault}
  *   fake.violations()  // OpenAPI violations (unknown body fields and query params count). Assert `toEqual([])`.
  *   await fake.waitForJobs()  // after POST /api/assets uploads: thumbnails are generated in the background

@@ -32,6 +32,16 @@ export const isWriteRequest = (r: RecordedRequest): boolean =>
 
 export class RequestRecorder {
   readonly requests: RecordedRequest[] = [];
+  /** Requests received and not yet answered (or cut), and the most there were at once since `clear()`. */
+  inFlight = 0;
+  peakInFlight = 0;
+
+  /** Counts a request as in flight until its response closes (answered, cut or abandoned). */
+  track(response: { once(event: 'close', listener: () => void): unknown }): void {
+    this.inFlight++;
+    this.peakInFlight = Math.max(this.peakInFlight, this.inFlight);
+    response.once('close', () => void this.inFlight--);
+  }
 
   add(request: Omit<RecordedRequest, 'index'>): RecordedRequest {
     const recorded = { ...request, index: this.requests.length };
@@ -45,5 +55,6 @@ export class RequestRecorder {
 
   clear(): void {
     this.requests.length = 0;
+    this.peakInFlight = this.inFlight;
   }
 }

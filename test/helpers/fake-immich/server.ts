@@ -144,6 +144,7 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
       violations, status: undefined, fault: undefined,
     });
 
+    recorder.track(res);
     if (faults.latencyMs > 0) await sleep(faults.latencyMs);
     let fault: FaultKind | undefined = faults.pick({ method, apiPath, index: record.index });
     record.fault = fault?.kind;
