@@ -13,7 +13,9 @@ import type { Report } from '../../src/core/report.js';
 import { confirmCandidate } from '../../src/hashing/confirm-match.js';
 import { computeFingerprint, DEFAULT_THRESHOLD, type Fingerprint } from '../../src/hashing/fingerprint.js';
 import { decodeWithHeader } from '../../src/thumbnails/hash-input.js';
+import { startFakeImmich } from '../helpers/fake-immich/index.js';
 import { framed, letterboxed, screenshot } from '../helpers/framed-copies.js';
+import { organizeArgs, seedAssets } from '../helpers/immich-e2e.js';
 import { runCli } from '../helpers/run-cli.js';
 import { useTempDirs } from '../helpers/temp-dir.js';
 
@@ -33,19 +35,24 @@ function namesOfGroupWith(report: Report, name: string): string[] | undefined {
     .sort();
 }
 
+/** The castle with copies inside bars, and two letterboxed strips of the two halves of one lake scene. */
+async function framedCopies(): Promise<Record<string, Buffer>> {
+  const castle = readFileSync(path.join(fixtures, 'castle.jpg'));
+  const [halfA, halfB] = await Promise.all(['lake-half-a.jpg', 'lake-half-b.jpg'].map((name) => strip(readFileSync(path.join(fixtures, name)))));
+  return {
+    'castle.jpg': castle,
+    'castle-story.jpg': await letterboxed(castle),
+    'castle-screenshot.png': await screenshot(castle),
+    'castle-framed.jpg': await framed(castle, '#ffffff'),
+    'lake-a-story.jpg': await letterboxed(halfA as Buffer),
+    'lake-b-story.jpg': await letterboxed(halfB as Buffer),
+  };
+}
+
 describe('copies inside bars', () => {
   it('groups letterboxed, screenshot and framed copies with the photo, and keeps two letterboxed halves of one scene apart', async () => {
     const photos = tempDir();
-    const castle = readFileSync(path.join(fixtures, 'castle.jpg'));
-    const [halfA, halfB] = await Promise.all(['lake-half-a.jpg', 'lake-half-b.jpg'].map((name) => strip(readFileSync(path.join(fixtures, name)))));
-    const files: Record<string, Buffer> = {
-      'castle.jpg': castle,
-      'castle-story.jpg': await letterboxed(castle),
-      'castle-screenshot.png': await screenshot(castle),
-      'castle-framed.jpg': await framed(castle, '#ffffff'),
-      'lake-a-story.jpg': await letterboxed(halfA as Buffer),
-      'lake-b-story.jpg': await letterboxed(halfB as Buffer),
-    };
+    const files = await framedCopies();
     for (const [name, bytes] of Object.entries(files)) writeFileSync(path.join(photos, name), bytes);
 
     // Guard: the pixel check of the two letterboxed strips' whole frames takes them for one photo,
@@ -66,5 +73,22 @@ describe('copies inside bars', () => {
     expect(namesOfGroupWith(report, 'lake-b-story.jpg')).toBeUndefined();
     // The photo itself is the one kept, not a copy inside bars.
     expect(path.basename(report.groups.find((group) => group.items.some((item) => path.basename(item.path) === 'castle.jpg'))?.best ?? '')).toBe('castle.jpg');
+  });
+
+  it("on Immich too: the server's thumbnails of the same files group the same way (bars found on the one colour decode)", async () => {
+    const fake = await startFakeImmich();
+    try {
+      const { key, user } = fake.seedUser();
+      await seedAssets(fake, user.id, Object.entries(await framedCopies()));
+      const root = tempDir();
+      const result = await runCli(['organize', '--json', ...organizeArgs(fake, root).slice(1)], { env: { IMMICH_API_KEY: key } });
+      expect(result.code).toBe(0);
+      const report = JSON.parse(result.stdout) as Report;
+      expect(namesOfGroupWith(report, 'castle.jpg')).toEqual(['castle-framed.jpg', 'castle-screenshot.png', 'castle-story.jpg', 'castle.jpg']);
+      expect(namesOfGroupWith(report, 'lake-a-story.jpg')).toBeUndefined();
+      expect(namesOfGroupWith(report, 'lake-b-story.jpg')).toBeUndefined();
+    } finally {
+      await fake.close();
+    }
   });
 });
