@@ -100,7 +100,8 @@ describe.skipIf(!NGINX && !process.env.CI)(NGINX ? TITLE : `${TITLE} (skipped: $
 
   it('with --ca-cert: a scan and --tag-only through /immich/ end to end; the big thumbnail arrives whole; connections to nginx are reused', async () => {
     const root = tempDir();
-    const { result, entries } = await logged(() => runCli(args(proxy.url, root, '--tag-only', '--ca-cert', ca.caCert), { env }));
+    // Four requests in flight (the default is 16, more than this small library needs to show reuse).
+    const { result, entries } = await logged(() => runCli(args(proxy.url, root, '--tag-only', '--ca-cert', ca.caCert, '--download-concurrency', '4'), { env }));
     expect(result.code, result.stderr).toBe(0);
     expect(snapshot(fake).tags).toEqual({ 'possible-duplicate': GROUPED });
     expect(fake.violations()).toEqual([]);
@@ -117,7 +118,7 @@ describe.skipIf(!NGINX && !process.env.CI)(NGINX ? TITLE : `${TITLE} (skipped: $
     expect(big).toEqual([expect.objectContaining({ status: 200, bodyBytes: bigThumbnail.length })]);
     expect(cachedThumbnails(path.join(root, 'cache')).some((payload) => payload.equals(bigThumbnail))).toBe(true);
 
-    // Keep-alive: the CLI holds at most --concurrency (4) TLS connections and sends many requests on each.
+    // Keep-alive: the CLI holds at most --download-concurrency (4) TLS connections and sends many requests on each.
     const connections = new Set(entries.map((entry) => entry.connection));
     expect(entries.length).toBeGreaterThanOrEqual(10);
     expect(connections.size).toBeLessThanOrEqual(4);
