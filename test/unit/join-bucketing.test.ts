@@ -2,17 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { instantiateKernel, kernelMemory, kernelModule } from '../../src/grouping/index/wasm-kernel.js';
 import { mulberry32 } from '../helpers/random.js';
 
-/** The kernel's `bucket` on its own, in a memory laid out by hand: hashes, offsets, ids, sorted, scratch. */
+/** The kernel's `bucket` on its own, in a memory laid out by hand: offsets, ids, sorted, scratch. */
 function bucketed(hashes: BigUint64Array, start: number, width: number, firstPassBits: number) {
   const count = hashes.length;
-  const at = { hashes: 0, offsets: 8 * count, ids: 0, sorted: 0, scratch: 0 };
+  const at = { offsets: 0, ids: 0, sorted: 0, scratch: 0 };
   at.ids = at.offsets + 8 * Math.ceil((2 ** width + 1) / 2);
   at.sorted = at.ids + 8 * Math.ceil(count / 2);
   at.scratch = at.sorted + 8 * count;
   const memory = kernelMemory(at.scratch + 4 * (2 ** (firstPassBits + 1) + 1 + 2 ** width));
   const kernel = instantiateKernel(kernelModule(), memory, () => undefined);
-  new BigUint64Array(memory.buffer, at.hashes, count).set(hashes);
-  kernel.bucket(at.hashes, count, start, width, at.offsets, at.ids, at.sorted, firstPassBits, at.scratch);
+  // Written as the join writes them: the hashes where they are sorted in place, ids 0..count-1.
+  new BigUint64Array(memory.buffer, at.sorted, count).set(hashes);
+  new Uint32Array(memory.buffer, at.ids, count).forEach((_, i, ids) => (ids[i] = i));
+  kernel.bucket(count, start, width, at.offsets, at.ids, at.sorted, firstPassBits, at.scratch);
   return {
     offsets: new Uint32Array(memory.buffer, at.offsets, 2 ** width + 1),
     ids: new Uint32Array(memory.buffer, at.ids, count),
@@ -64,6 +66,33 @@ describe('bucket (the join kernel)', () => {
       expect(seen.every((times) => times === 1)).toBe(true);
     });
   }
+
+  it('re-buckets its own output by another chunk with ids still naming the original positions (the join does chunk after chunk in place)', () => {
+    const hashes = skewedHashes(30_000, 3);
+    const first = bucketed(hashes, 0, 21, 10);
+    const width = 21;
+    const start = 43;
+    // The first chunk's order is the next chunk's input, as in the join's memory.
+    const memory = kernelMemory(8 * 30_000 * 2 + 4 * (2 ** width + 1) + 4 * (2 ** 11 + 1 + 2 ** width) + 65536);
+    const kernel = instantiateKernel(kernelModule(), memory, () => undefined);
+    const at = { ids: 0, sorted: 4 * 30_000, offsets: 12 * 30_000, scratch: 12 * 30_000 + 4 * (2 ** width + 1) };
+    new Uint32Array(memory.buffer, at.ids, 30_000).set(first.ids);
+    new BigUint64Array(memory.buffer, at.sorted, 30_000).set(first.sorted);
+    kernel.bucket(30_000, start, width, at.offsets, at.ids, at.sorted, 10, at.scratch);
+    const ids = new Uint32Array(memory.buffer, at.ids, 30_000);
+    const sorted = new BigUint64Array(memory.buffer, at.sorted, 30_000);
+    const offsets = new Uint32Array(memory.buffer, at.offsets, 2 ** width + 1);
+    const seen = new Set(ids);
+    expect(seen.size).toBe(30_000);
+    expect(ids.every((id, p) => sorted[p] === hashes[id])).toBe(true);
+    const mask = (1n << BigInt(width)) - 1n;
+    let misplaced = 0;
+    for (let key = 0; key < 2 ** width; key++) {
+      for (let p = offsets[key] as number; p < (offsets[key + 1] as number); p++) if (Number(((sorted[p] as bigint) >> BigInt(start)) & mask) !== key) misplaced++;
+    }
+    expect(misplaced).toBe(0);
+    expect(offsets[2 ** width]).toBe(30_000);
+  });
 
   it('lays out the same input the same way every time (the join reports pairs in a fixed order)', () => {
     const hashes = skewedHashes(20_000, 7);

@@ -17,7 +17,10 @@ const OWNED_RECORD_BYTES = 12;
 /** Key bits of bucketing's first radix pass (see `bucket` in the kernel); 10 was fastest at 13 million hashes. */
 const FIRST_PASS_BITS = 10;
 
-/** One side's bucketed arrays: offsets (2^width + 1 u32), ids (u32) and hashes in bucket order (u64). */
+/**
+ * One side's arrays: offsets (2^width + 1 u32), ids (u32) and hashes (u64). The hashes are written
+ * at `sorted` with ids 0..n-1 and bucketed there in place, chunk after chunk (see `bucket` in the kernel).
+ */
 export interface SideLayout {
   readonly offsets: number;
   readonly ids: number;
@@ -45,8 +48,6 @@ export interface JoinLayout {
   /** Probed chunks only (t >= 0), in join order. */
   readonly chunks: readonly Chunk[];
   readonly masks: readonly ChunkMasks[];
-  readonly queryHashes: number;
-  readonly indexHashes: number;
   readonly querySide: SideLayout;
   readonly indexSide: SideLayout;
   readonly maskArea: number;
@@ -95,8 +96,6 @@ export function planJoin(queryCount: number, indexCount: number, radius: number,
     indexCount,
     chunks,
     masks,
-    queryHashes: take(8 * queryCount),
-    indexHashes: take(8 * indexCount),
     querySide: side(queryCount),
     indexSide: side(indexCount),
     maskArea: take(4 * maskWords),
@@ -135,8 +134,8 @@ export function middleBlock(layout: JoinLayout, c: number, memory: WebAssembly.M
 export function prepareChunk(kernel: JoinKernel, layout: JoinLayout, c: number): void {
   const chunk = layout.chunks[c] as Chunk;
   const { querySide: q, indexSide: i } = layout;
-  kernel.bucket(layout.queryHashes, layout.queryCount, chunk.start, chunk.width, q.offsets, q.ids, q.sorted, FIRST_PASS_BITS, layout.bucketScratch);
-  kernel.bucket(layout.indexHashes, layout.indexCount, chunk.start, chunk.width, i.offsets, i.ids, i.sorted, FIRST_PASS_BITS, layout.bucketScratch);
+  kernel.bucket(layout.queryCount, chunk.start, chunk.width, q.offsets, q.ids, q.sorted, FIRST_PASS_BITS, layout.bucketScratch);
+  kernel.bucket(layout.indexCount, chunk.start, chunk.width, i.offsets, i.ids, i.sorted, FIRST_PASS_BITS, layout.bucketScratch);
   const { high, low, lowCounts } = layout.masks[c] as ChunkMasks;
   const words = new Uint32Array(kernel.memory.buffer, layout.maskArea, high.length + low.length + lowCounts.length);
   words.set(high, 0);

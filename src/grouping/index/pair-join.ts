@@ -14,7 +14,7 @@
 
 import { availableParallelism } from 'node:os';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
-import { blockCount, Control, joinBlocks, middleBlock, planJoin, prepareChunk, writeOwned, type JoinLayout, type JoinWorkerData, type OwnedEntries } from './join-layout.js';
+import { blockCount, Control, joinBlocks, middleBlock, planJoin, prepareChunk, writeOwned, type JoinLayout, type SideLayout, type JoinWorkerData, type OwnedEntries } from './join-layout.js';
 import type { HashSource } from '../hamming-join.js';
 import { BUILT, instantiateKernel, kernelMemory, kernelModule, type JoinKernel, type PairVisitor } from './wasm-kernel.js';
 
@@ -29,8 +29,8 @@ export function joinPairs(queries: HashSource, indexed: HashSource, radius: numb
   const module = kernelModule();
   const memory = kernelMemory(layout.bytes);
   const kernel = instantiateKernel(module, memory, visit);
-  writeHashes(queries, new BigUint64Array(memory.buffer, layout.queryHashes, queries.length));
-  writeHashes(indexed, new BigUint64Array(memory.buffer, layout.indexHashes, indexed.length));
+  writeSide(queries, memory, layout.querySide);
+  writeSide(indexed, memory, layout.indexSide);
   writeOwned(memory, layout);
   const walked = Math.min(queries.length, indexed.length);
   if (walked >= THREADED_FROM && availableParallelism() >= 2) joinInTwoThreads(kernel, layout, module, visit);
@@ -42,9 +42,13 @@ export function joinPairs(queries: HashSource, indexed: HashSource, radius: numb
   }
 }
 
-function writeHashes(source: HashSource, into: BigUint64Array): void {
+/** Puts a side's hashes where they are bucketed in place, each with its own index as id. */
+function writeSide(source: HashSource, memory: WebAssembly.Memory, side: SideLayout): void {
+  const into = new BigUint64Array(memory.buffer, side.sorted, source.length);
   if (source instanceof BigUint64Array) into.set(source);
   else source.write(into);
+  const ids = new Uint32Array(memory.buffer, side.ids, source.length);
+  for (let i = 0; i < ids.length; i++) ids[i] = i;
 }
 
 function joinInTwoThreads(kernel: JoinKernel, layout: JoinLayout, module: WebAssembly.Module, visit: PairVisitor): void {

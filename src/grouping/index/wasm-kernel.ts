@@ -21,7 +21,8 @@ export type PairVisitor = (queryIndex: number, index: number, distance: number) 
 
 export interface JoinKernel {
   readonly memory: WebAssembly.Memory;
-  bucket(hashes: number, count: number, start: number, width: number, offsets: number, ids: number, sorted: number, firstPassBits: number, scratch: number): void;
+  /** Buckets the hashes at `sorted` (ids at `ids`) in place: see assembly/hamming-join.ts. */
+  bucket(count: number, start: number, width: number, offsets: number, ids: number, sorted: number, firstPassBits: number, scratch: number): void;
   join(
     outerOffsets: number,
     outerIds: number,
