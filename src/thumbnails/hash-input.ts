@@ -87,12 +87,8 @@ export async function decodeColourWithHeader(image: Buffer): Promise<{ input: Ha
   // A plain WebP has no EXIF orientation: nothing to turn (orientation 1).
   const turnOf = meta ? undefined : 1;
   const { data, info } = await orient(pipeline, turnOf).resize(DECODE_SIZE, DECODE_SIZE, { fit: 'fill' }).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
-  const greyData = greyOfRgb(data, info.channels);
-  const grey = { side: DECODE_SIZE, data: greyData };
   const [sourceWidth, sourceHeight] = quarterTurn ? [height, width] : [width, height];
-  // A thumbnail of a letterboxed or screenshotted photo: the photo inside the bars too, as for a local file.
-  const content = await contentInput(() => orient(open(), turnOf), grey, { width: sourceWidth, height: sourceHeight }, (shrunk) => halve(shrunk, DECODE_SIZE));
-  const input = { width: HASH_INPUT_SIZE, height: HASH_INPUT_SIZE, data: halve(greyData, DECODE_SIZE), sourceWidth, sourceHeight, ...(content ? { content } : {}) };
+  const { input, grey } = await fromGreyShrink(greyOfRgb(data, info.channels), () => orient(open(), turnOf), sourceWidth, sourceHeight);
   return { input, header: meta, grey, chroma: chromaOfRgb(data, info.channels) };
 }
 
@@ -113,6 +109,14 @@ export async function hashInputFromPixels(pixels: RawPixels, displayed: { width:
 /** `again` opens the same upright picture once more: only a photo inside bars is decoded a second time. */
 async function shrink(pipeline: Sharp, again: () => Sharp, sourceWidth: number, sourceHeight: number): Promise<{ input: HashInput; grey: GreyRaster }> {
   const { data } = await pipeline.resize(DECODE_SIZE, DECODE_SIZE, { fit: 'fill' }).greyscale().raw().toBuffer({ resolveWithObject: true });
+  return fromGreyShrink(data, again, sourceWidth, sourceHeight);
+}
+
+/**
+ * The hash input from the DECODE_SIZE² grey shrink of a picture, with the photo inside its bars
+ * (letterbox, frame, screenshot bars) when it has some, whichever decode made the shrink.
+ */
+async function fromGreyShrink(data: Uint8Array, again: () => Sharp, sourceWidth: number, sourceHeight: number): Promise<{ input: HashInput; grey: GreyRaster }> {
   const grey = { side: DECODE_SIZE, data };
   const content = await contentInput(again, grey, { width: sourceWidth, height: sourceHeight }, (shrunk) => halve(shrunk, DECODE_SIZE));
   const input = { width: HASH_INPUT_SIZE, height: HASH_INPUT_SIZE, data: halve(data, DECODE_SIZE), sourceWidth, sourceHeight, ...(content ? { content } : {}) };
