@@ -63,12 +63,17 @@ export class GroupAlignments {
     const key = `${a.photo.id}\u0000${b.photo.id}`;
     let known = this.known.get(key);
     if (known === undefined) {
+      // b onto a is a onto b seen from the other side: one alignment per pair, turned or not.
       const other = this.known.get(`${b.photo.id}\u0000${a.photo.id}`);
-      const fromOther = other ? reversed(other) : other;
-      known = fromOther !== undefined ? fromOther : this.align(a, b);
+      known = other === undefined ? this.align(a, b) : other && reversed(other);
       this.known.set(key, known);
     }
     return known ?? undefined;
+  }
+
+  /** The group is judged: the thumbnails prepared for its alignments are given back for the next group's. */
+  release(): void {
+    this.prepared.release();
   }
 
   private align(a: Contestant, b: Contestant): PairAlignment | null {

@@ -123,16 +123,20 @@ export function pickBest(contestants: readonly Contestant[], rules: readonly Bes
     reason = 'in a reference folder';
   }
   const alignments = new GroupAlignments();
-  // `path` last makes the choice total and deterministic.
-  for (const name of [...rules, 'path' as const]) {
-    if (running.length === 1) break;
-    const losers = RULES[name](running, alignments, contestants);
-    // Evidence that would set every photo aside contradicts itself (each worse than another): no decision.
-    if (losers.size === 0 || losers.size === running.length) continue;
-    const last = running.find((c) => losers.has(c)) as Contestant;
-    for (const [loser, evidence] of losers) setAside.set(loser, evidence.item);
-    running = running.filter((c) => !losers.has(c));
-    reason = (losers.get(last) as Evidence).other;
+  try {
+    // `path` last makes the choice total and deterministic.
+    for (const name of [...rules, 'path' as const]) {
+      if (running.length === 1) break;
+      const losers = RULES[name](running, alignments, contestants);
+      // Evidence that would set every photo aside contradicts itself (each worse than another): no decision.
+      if (losers.size === 0 || losers.size === running.length) continue;
+      const last = running.find((c) => losers.has(c)) as Contestant;
+      for (const [loser, evidence] of losers) setAside.set(loser, evidence.item);
+      running = running.filter((c) => !losers.has(c));
+      reason = (losers.get(last) as Evidence).other;
+    }
+  } finally {
+    alignments.release();
   }
   return { best: running[0] as Contestant, reason, setAside };
 }

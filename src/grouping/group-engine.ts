@@ -13,11 +13,15 @@ import type { HashedPhoto } from '../hashing/hash-stage.js';
 import { fingerprintDistance } from '../hashing/fingerprint.js';
 import { CROP_QUERY_RADIUS } from '../hashing/crop-queries.js';
 import { TRANSFORMS as VARIANTS } from '../hashing/dihedral.js';
-import { pickBest, type BestPhotoRule, type Contestant } from './best-photo.js';
+import type { BestPhotoRule, Contestant } from './best-photo.js';
+import { chooseBest, type GroupChoice } from './parallel-best.js';
 import type { PhotoLook } from '../thumbnails/photo-look.js';
 import { joinWithin } from './hamming-join.js';
 import { completeLinkage, type Edge } from './complete-linkage.js';
-import { DEFAULT_ALIKE_RADIUS, hintedPairs, hintedTogether } from './immich-ml-groups.js';
+import { DEFAULT_ALIKE_RADIUS, groupsByPhoto, hintedPairs, hintedTogether } from './immich-ml-groups.js';
+
+/** Groups whose photos' thumbnails are read and judged together (a few MB). */
+const GROUPS_PER_ROUND = 4096;
 
 export interface GroupingOptions {
   threshold: number;
@@ -101,10 +105,18 @@ export function groupPhotos(input: readonly HashedPhoto[], options: GroupingOpti
     for (const members of completeLinkage(units.length, looseEdges)) clusters.push({ units: members, tier: 'similar' });
   }
 
+  const linkedByIndex = clustersLinkedByIndex(clusters, units.length, edges);
+  const immichGroupsOf = groupsByPhoto(immichGroups);
   const groups: Omit<PhotoGroup, 'id'>[] = [];
-  for (const cluster of clusters) {
-    const members = cluster.units.flatMap((unit) => units[unit] as HashedPhoto[]);
-    groups.push({ ...describeGroup(members, cluster.tier, options), foundBy: findersOf(cluster.units, cluster.tier, units, edges, immichGroups) });
+  // Round by round, so only one round's thumbnails are held at a time.
+  for (let from = 0; from < clusters.length; from += GROUPS_PER_ROUND) {
+    const round = clusters.slice(from, from + GROUPS_PER_ROUND);
+    const memberLists = round.map((cluster) => cluster.units.flatMap((unit) => units[unit] as HashedPhoto[]));
+    const choices = chooseBest(memberLists.map((members) => members.map((member) => contestantOf(member, options))), options.bestRules);
+    round.forEach((cluster, k) => {
+      const described = describeGroup(memberLists[k] as HashedPhoto[], choices[k] as GroupChoice, cluster.tier);
+      groups.push({ ...described, foundBy: findersOf(cluster.units, linkedByIndex.has(from + k), units, immichGroupsOf) });
+    });
   }
   groups.sort((a, b) => compareIds(firstId(a), firstId(b)));
   return groups.map((group, index) => ({ id: `group-${String(index + 1).padStart(4, '0')}`, ...group }));
@@ -160,12 +172,27 @@ function addHintedEdges(edges: TieredEdge[], units: readonly HashedPhoto[][], gr
   });
 }
 
+/**
+ * The clusters (by position) in which our index linked two units: an index edge between two of its
+ * units, confirmed for a `near` cluster. One pass over the edges, not one per cluster: a large
+ * library has tens of thousands of each.
+ */
+function clustersLinkedByIndex(clusters: readonly { units: number[]; tier: 'near' | 'similar' }[], unitCount: number, edges: readonly TieredEdge[]): Set<number> {
+  const clusterOf = new Int32Array(unitCount).fill(-1);
+  clusters.forEach((cluster, c) => cluster.units.forEach((unit) => (clusterOf[unit] = c)));
+  const linked = new Set<number>();
+  for (const edge of edges) {
+    const c = clusterOf[edge.a] as number;
+    if (edge.byIndex && c >= 0 && c === clusterOf[edge.b] && (edge.near || clusters[c]?.tier === 'similar')) linked.add(c);
+  }
+  return linked;
+}
+
 /** `phash` when the index linked two of the cluster's units (or a unit is byte-identical copies); `immich-ml` when an Immich group holds two of its photos. */
-function findersOf(clusterUnits: readonly number[], tier: 'near' | 'similar', units: readonly HashedPhoto[][], edges: readonly TieredEdge[], immichGroups: readonly (readonly string[])[]): GroupFinder[] {
-  const inCluster = new Set(clusterUnits);
+function findersOf(clusterUnits: readonly number[], linkedByIndex: boolean, units: readonly HashedPhoto[][], immichGroupsOf: ReadonlyMap<string, readonly number[]>): GroupFinder[] {
   const exact = clusterUnits.some((unit) => (units[unit]?.length ?? 0) > 1);
-  const indexed = exact || edges.some((edge) => edge.byIndex && (edge.near || tier === 'similar') && inCluster.has(edge.a) && inCluster.has(edge.b));
-  const hinted = immichGroups.length > 0 && hintedTogether(clusterUnits.flatMap((unit) => units[unit] as HashedPhoto[]), immichGroups);
+  const indexed = exact || linkedByIndex;
+  const hinted = immichGroupsOf.size > 0 && hintedTogether(clusterUnits.flatMap((unit) => units[unit] as HashedPhoto[]), immichGroupsOf);
   const finders: GroupFinder[] = [];
   if (indexed || !hinted) finders.push('phash');
   if (hinted) finders.push('immich-ml');
@@ -254,15 +281,14 @@ function confirmEach(pairs: readonly (readonly [HashedPhoto, HashedPhoto])[], op
   return pairs.map(([a, b]) => confirm?.(a, b, threshold) ?? true);
 }
 
-function describeGroup(members: HashedPhoto[], tier: 'near' | 'similar', { bestRules, details }: GroupingOptions): Omit<PhotoGroup, 'id' | 'foundBy'> {
-  const contestants = new Map<Contestant, HashedPhoto>();
-  for (const member of members) {
-    contestants.set({ photo: member.photo, fingerprint: member.fingerprint, ...(details ? details(member) : {}) }, member);
-  }
-  const choice = pickBest([...contestants.keys()], bestRules);
-  const best = contestants.get(choice.best) as HashedPhoto;
+function contestantOf(member: HashedPhoto, { details }: GroupingOptions): Contestant {
+  return { photo: member.photo, fingerprint: member.fingerprint, ...(details ? details(member) : {}) };
+}
+
+function describeGroup(members: HashedPhoto[], choice: GroupChoice, tier: 'near' | 'similar'): Omit<PhotoGroup, 'id' | 'foundBy'> {
+  const best = members[choice.best] as HashedPhoto;
   const ordered = [best, ...members.filter((member) => member !== best)];
-  const because = new Map([...choice.setAside].map(([contestant, reason]) => [contestants.get(contestant) as HashedPhoto, reason]));
+  const because = new Map(members.map((member, k) => [member, choice.setAside[k]]));
   const allIdentical = best.checksum !== undefined && members.every((member) => member.checksum === best.checksum);
   return {
     kind: allIdentical ? 'exact' : tier,

@@ -44,8 +44,27 @@ export function hintedPairs(units: readonly (readonly HashedPhoto[])[], groups: 
   return [...pairs.values()];
 }
 
-/** Units holding two or more photos of one Immich group: a cluster holding them was found by Immich too. */
-export function hintedTogether(cluster: readonly HashedPhoto[], groups: readonly (readonly string[])[]): boolean {
-  const ids = new Set(cluster.map((hashed) => hashed.photo.id));
-  return groups.some((group) => group.filter((id) => ids.has(id)).length >= 2);
+/** For each photo id, the Immich groups (by position) that name it: looked up once per cluster, not searched. */
+export function groupsByPhoto(groups: readonly (readonly string[])[]): Map<string, number[]> {
+  const byPhoto = new Map<string, number[]>();
+  groups.forEach((group, g) => {
+    for (const id of new Set(group)) {
+      const known = byPhoto.get(id);
+      if (known) known.push(g);
+      else byPhoto.set(id, [g]);
+    }
+  });
+  return byPhoto;
+}
+
+/** Two photos of the cluster are in one Immich group: a cluster holding them was found by Immich too. */
+export function hintedTogether(cluster: readonly HashedPhoto[], byPhoto: ReadonlyMap<string, readonly number[]>): boolean {
+  const seen = new Set<number>();
+  for (const hashed of cluster) {
+    for (const group of byPhoto.get(hashed.photo.id) ?? []) {
+      if (seen.has(group)) return true;
+      seen.add(group);
+    }
+  }
+  return false;
 }

@@ -96,12 +96,25 @@ export interface PreparedThumbnail {
   region(xStart: number, xEnd: number, yStart: number, yEnd: number): Region;
 }
 
-/** A thumbnail prepared for any number of alignments (its own buffers). */
+type ProfileBuffers = Pick<PreparedThumbnail, 'columns' | 'rows'>;
+
+/**
+ * Buffers of prepared thumbnails given back once their alignments are made (a group's, when its best
+ * photo is chosen), for the next ones: each holds ~250 KB of profiles, and allocating them anew for
+ * every photo of every group kept the garbage collector busy and the memory high.
+ */
+const spareBuffers: ProfileBuffers[] = [];
+const MAX_SPARE_BUFFERS = 32;
+
+/** A thumbnail prepared for any number of alignments (buffers of its own until `releasePrepared`). */
 export function prepareThumbnail(raster: Uint8Array): PreparedThumbnail {
-  return prepareInto(raster, { columns: preparedProfileBuffers(), rows: preparedProfileBuffers() });
+  return prepareInto(raster, spareBuffers.pop() ?? { columns: preparedProfileBuffers(), rows: preparedProfileBuffers() });
 }
 
-type ProfileBuffers = Pick<PreparedThumbnail, 'columns' | 'rows'>;
+/** Gives a prepared thumbnail's buffers back for reuse: it must not be used afterwards (alignments made from it stay valid). */
+export function releasePrepared(prepared: PreparedThumbnail): void {
+  if (spareBuffers.length < MAX_SPARE_BUFFERS) spareBuffers.push({ columns: prepared.columns, rows: prepared.rows });
+}
 /** Scratch for the two sides of alignCrops on raw thumbnails (nothing here is asynchronous). */
 const scratchA: ProfileBuffers = { columns: preparedProfileBuffers(), rows: preparedProfileBuffers() };
 const scratchB: ProfileBuffers = { columns: preparedProfileBuffers(), rows: preparedProfileBuffers() };

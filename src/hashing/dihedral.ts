@@ -16,9 +16,27 @@ export interface Raster {
 export function dihedral(raster: Raster, transform: number): Raster {
   const { width, height, data } = raster;
   const swap = transform >= 4;
+  const out = new Uint8Array(width * height);
+  transformInto(data, width, height, transform, out);
+  return { width: swap ? height : width, height: swap ? width : height, data: out };
+}
+
+/** A square of `side` × `side` values (a 32×32 part of an alignment) under transform t. */
+export function turnSquare(values: Float64Array, side: number, transform: number): Float64Array {
+  const out = new Float64Array(side * side);
+  transformInto(values, side, side, transform, out);
+  return out;
+}
+
+/** The transform that undoes t: mirrors and transposes undo themselves, the two quarter turns undo each other. */
+export function inverseTransform(transform: number): number {
+  return INVERSES[transform] ?? transform;
+}
+
+function transformInto(data: ArrayLike<number>, width: number, height: number, transform: number, out: { [index: number]: number }): void {
+  const swap = transform >= 4;
   const outWidth = swap ? height : width;
   const outHeight = swap ? width : height;
-  const out = new Uint8Array(outWidth * outHeight);
   for (let y = 0; y < outHeight; y++) {
     for (let x = 0; x < outWidth; x++) {
       let sx = swap ? y : x;
@@ -28,5 +46,11 @@ export function dihedral(raster: Raster, transform: number): Raster {
       out[y * outWidth + x] = data[sy * width + sx] ?? 0;
     }
   }
-  return { width: outWidth, height: outHeight, data: out };
 }
+
+/** Found by trying: the transform u with u(t(r)) = r for a raster r whose values all differ. */
+const INVERSES = Array.from({ length: TRANSFORMS }, (_, transform) => {
+  const probe = { width: 3, height: 2, data: Uint8Array.from([1, 2, 3, 4, 5, 6]) };
+  const turned = dihedral(probe, transform);
+  return Array.from({ length: TRANSFORMS }, (_, undo) => undo).find((undo) => dihedral(turned, undo).data.join() === probe.data.join()) ?? transform;
+});

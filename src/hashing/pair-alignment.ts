@@ -5,8 +5,9 @@
  */
 
 import type { AxisOverlap } from './axis-overlaps.js';
-import { alignCrops, prepareThumbnail, type PreparedThumbnail } from './crop-alignment.js';
-import { dihedral, TRANSFORMS } from './dihedral.js';
+import { alignCrops, prepareThumbnail, releasePrepared, type PreparedThumbnail } from './crop-alignment.js';
+import { dihedral, inverseTransform, TRANSFORMS, turnSquare } from './dihedral.js';
+import { AXIS } from './resample.js';
 import type { Fingerprint } from './fingerprint-types.js';
 import { bigintToPair, hamming32Pair } from './phash.js';
 
@@ -51,6 +52,12 @@ export class PreparedThumbnails {
     }
     return prepared;
   }
+
+  /** Gives every prepared thumbnail's buffers back for reuse (crop-alignment.ts); alignments already made stay valid. */
+  release(): void {
+    for (const orientations of this.known.values()) for (const prepared of orientations.values()) releasePrepared(prepared);
+    this.known.clear();
+  }
 }
 
 /** The best-correlating crop alignment of b (in its closest orientation) onto a. */
@@ -65,11 +72,25 @@ export function alignPair(a: AlignablePhoto, b: AlignablePhoto, prepared = new P
   return best;
 }
 
-/** a lined up onto b, from b lined up onto a: exact when neither was turned (the usual case). */
-export function reversed(alignment: PairAlignment): PairAlignment | undefined {
-  if (alignment.transform !== 0) return undefined;
-  const swap = ({ aStart, aEnd, bStart, bEnd, score }: AxisOverlap): AxisOverlap => ({ aStart: bStart, aEnd: bEnd, bStart: aStart, bEnd: aEnd, score });
-  return { transform: 0, x: swap(alignment.x), y: swap(alignment.y), a: alignment.b, b: alignment.a, correlation: alignment.correlation };
+/**
+ * a lined up onto b, from b lined up onto a: the same common part seen from b. With b turned by t
+ * onto a, a is turned by t's inverse onto b; each of b's axes is one of a's (the other one when t
+ * swaps axes), running the other way when t mirrors it, and the two parts turn back with it.
+ */
+export function reversed(alignment: PairAlignment): PairAlignment {
+  const { transform } = alignment;
+  const swap = transform >= 4;
+  const seenFromB = ({ aStart, aEnd, bStart, bEnd, score }: AxisOverlap, mirrored: boolean): AxisOverlap =>
+    mirrored ? { aStart: bEnd, aEnd: bStart, bStart: aEnd, bEnd: aStart, score } : { aStart: bStart, aEnd: bEnd, bStart: aStart, bEnd: aEnd, score };
+  const undo = inverseTransform(transform);
+  return {
+    transform: undo,
+    x: seenFromB(swap ? alignment.y : alignment.x, (transform & 1) !== 0),
+    y: seenFromB(swap ? alignment.x : alignment.y, (transform & 2) !== 0),
+    a: transform === 0 ? alignment.b : turnSquare(alignment.b, AXIS, undo),
+    b: transform === 0 ? alignment.a : turnSquare(alignment.a, AXIS, undo),
+    correlation: alignment.correlation,
+  };
 }
 
 /** The orientation of b whose hash is closest to a's upright hash (the lower transform on ties). */
