@@ -4,7 +4,10 @@
  * with planted near-duplicate clusters (see synthetic-photos.mjs). Each size and round runs in its own child process, so its peak RSS is its own;
  * only the grouping call is timed (making the library is not).
  *
- *   npm run build && node scripts/bench/grouping-case.mjs --sizes 10000,100000,1000000 --rounds 3 [--threshold 12]
+ *   npm run build && node scripts/bench/grouping-case.mjs --sizes 10000,100000,1000000 --rounds 3 [--threshold 12] [--best-rules metadata,resolution]
+ *
+ * `--best-rules` chooses each group's best photo by those rules only (e.g. without the group's own
+ * evidence, best-evidence.ts, to see what it costs).
  *
  * Library use: `await runGroupingCase({ sizes, rounds, threshold })` -> JSON-able result (see below).
  * Targets (issue #6): 1M photos < 15 s, peak RSS < 1.5 GB, growth exponent 100k -> 1M < 1.3,
@@ -26,13 +29,13 @@ const DIST = new URL('../../dist/', import.meta.url);
 export const TARGETS = { seconds1M: 15, peakRssMB: 1536, exponent: 1.3 };
 
 /**
- * @param {{ sizes?: number[], rounds?: number, threshold?: number }} [options] threshold: the product default when absent
+ * @param {{ sizes?: number[], rounds?: number, threshold?: number, bestRules?: string[] }} [options] threshold: the product default when absent
  */
-export async function runGroupingCase({ sizes = [10_000, 100_000, 1_000_000], rounds = 1, threshold } = {}) {
+export async function runGroupingCase({ sizes = [10_000, 100_000, 1_000_000], rounds = 1, threshold, bestRules } = {}) {
   const rows = [];
   for (const size of sizes) {
     const runs = [];
-    for (let round = 0; round < rounds; round++) runs.push(await runChild(size, threshold, round + 1));
+    for (let round = 0; round < rounds; round++) runs.push(await runChild(size, threshold, round + 1, bestRules));
     const first = runs[0];
     rows.push({
       size,
@@ -80,15 +83,16 @@ function spread(values) {
 
 const round = (x, digits) => Math.round(x * 10 ** digits) / 10 ** digits;
 
-async function runChild(size, threshold, seed) {
+async function runChild(size, threshold, seed, bestRules) {
   const args = [SELF, '--child', '--size', String(size), '--seed', String(seed)];
   if (threshold !== undefined) args.push('--threshold', String(threshold));
+  if (bestRules !== undefined) args.push('--best-rules', bestRules.join(','));
   const { stdout } = await run(process.execPath, args, { maxBuffer: 1 << 20 });
   return JSON.parse(stdout.trim().split('\n').pop());
 }
 
 /** One measurement, in this process: make the library (in a real hash store), then time the grouping stage on it. */
-async function measure(size, thresholdOption, seed) {
+async function measure(size, thresholdOption, seed, bestRules) {
   const load = (module) => import(new URL(module, DIST).href);
   const [{ groupPhotos }, fingerprint, { dihedral }, { HashArena }, { confirmWithStoredThumbnails }, { openStore }, { HashRepository }, { storedLook, storedThumbnail }, { CROP_QUERY_COUNT }] = await Promise.all([
     load('grouping/group-engine.js'),
@@ -118,6 +122,7 @@ async function measure(size, thresholdOption, seed) {
     // The options the pipeline's group stage passes (src/pipeline.ts), with an empty decision list.
     const groups = groupPhotos(photos, {
       threshold,
+      ...(bestRules ? { bestRules } : {}),
       isIgnoredPair: (a, b) => noDecisions.has(`${a.photo.id}\u0000${b.photo.id}`),
       confirm: (a, b, radius) => {
         confirmCalls++;
@@ -176,14 +181,15 @@ function option(args, name, fallback) {
 
 async function main(args) {
   const threshold = option(args, 'threshold') === undefined ? undefined : Number(option(args, 'threshold'));
+  const bestRules = option(args, 'best-rules')?.split(',');
   if (args.includes('--child')) {
-    const result = await measure(Number(option(args, 'size')), threshold, Number(option(args, 'seed')));
+    const result = await measure(Number(option(args, 'size')), threshold, Number(option(args, 'seed')), bestRules);
     process.stdout.write(`${JSON.stringify(result)}\n`);
     return;
   }
   const sizes = option(args, 'sizes', '10000,100000,1000000').split(',').map(Number);
   const rounds = Number(option(args, 'rounds', '1'));
-  const result = await runGroupingCase({ sizes, rounds, threshold });
+  const result = await runGroupingCase({ sizes, rounds, threshold, bestRules });
   for (const row of result.rows) {
     process.stderr.write(
       `t=${row.threshold} n=${row.size}: ${row.seconds.median}s (${row.seconds.min}-${row.seconds.max}) cpu ${row.cpuSeconds.median}s peak rss ${row.peakRssMB.max}MB ` +

@@ -74,7 +74,8 @@ export interface PhotoGroup {
 }
 
 export function groupPhotos(input: readonly HashedPhoto[], options: GroupingOptions): PhotoGroup[] {
-  const photos = [...input].sort((a, b) => compareIds(a.photo.id, b.photo.id));
+  // Most sources list in id order already: checking costs a pass, sorting a million ids ~0.3 s.
+  const photos = inIdOrder(input) ? [...input] : [...input].sort((a, b) => compareIds(a.photo.id, b.photo.id));
   const units = exactUnits(photos);
   const similar = options.similarThreshold !== undefined && options.similarThreshold > options.threshold ? options.similarThreshold : undefined;
   const edges = candidateEdges(units, similar ?? options.threshold, options);
@@ -302,6 +303,11 @@ function describeGroup(members: HashedPhoto[], choice: GroupChoice, tier: 'near'
 
 function firstId(group: Omit<PhotoGroup, 'id'>): string {
   return group.members.reduce((lowest, member) => (compareIds(member.photo.id, lowest) < 0 ? member.photo.id : lowest), group.best.photo.id);
+}
+
+function inIdOrder(photos: readonly HashedPhoto[]): boolean {
+  for (let k = 1; k < photos.length; k++) if (compareIds((photos[k - 1] as HashedPhoto).photo.id, (photos[k] as HashedPhoto).photo.id) > 0) return false;
+  return true;
 }
 
 function compareIds(a: string, b: string): number {
