@@ -7,12 +7,11 @@
  */
 
 import type { HashInput } from '../thumbnails/hash-input.js';
-import { dihedral, TRANSFORMS } from './dihedral.js';
+import { TRANSFORMS } from './dihedral.js';
 import type { Fingerprint } from './fingerprint-types.js';
-import { pairToBigint, phash32 } from './phash.js';
+import { pairToBigint, phashVariants } from './phash.js';
 
 export function contentFingerprint(content: HashInput): Fingerprint {
-  const variants: bigint[] = [];
-  for (let transform = 0; transform < TRANSFORMS; transform++) variants.push(pairToBigint(phash32(dihedral(content, transform).data)));
+  const variants = phashVariants(content.data, TRANSFORMS).map(pairToBigint);
   return { variants, thumbnail: content.data, width: content.sourceWidth, height: content.sourceHeight };
 }

@@ -12,11 +12,11 @@
 
 import type { HashInput } from '../thumbnails/hash-input.js';
 import { contentFingerprint } from './content-fingerprint.js';
-import { dihedral, TRANSFORMS } from './dihedral.js';
+import { TRANSFORMS } from './dihedral.js';
 import type { Fingerprint, Hashes } from './fingerprint-types.js';
 import type { HashArena } from './hash-arena.js';
 import { CROP_QUERY_COUNT, cropQueryHashes } from './crop-queries.js';
-import { bigintToPair, hamming32Pair, pairToBigint, phash32 } from './phash.js';
+import { bigintToPair, hamming32Pair, pairToBigint, phashVariants } from './phash.js';
 
 export type { Fingerprint } from './fingerprint-types.js';
 export { confirmMatch, NEAR_DISTANCE } from './confirm-match.js';
@@ -63,8 +63,7 @@ export function computeFingerprint(input: HashInput): Fingerprint {
   if (input.width !== THUMBNAIL_SIDE || input.height !== THUMBNAIL_SIDE) {
     throw new RangeError(`hash input must be ${THUMBNAIL_SIDE}×${THUMBNAIL_SIDE}, got ${input.width}×${input.height}`);
   }
-  const variants: bigint[] = [];
-  for (let transform = 0; transform < TRANSFORMS; transform++) variants.push(pairToBigint(phash32(dihedral(input, transform).data)));
+  const variants = phashVariants(input.data, TRANSFORMS).map(pairToBigint);
   const thumbnail = input.data;
   const content = input.content && contentFingerprint(input.content);
   return {

@@ -20,35 +20,97 @@ const COSINES = (() => {
 /** Hash as two unsigned 32-bit halves [high, low]: hot paths compare these without BigInt. */
 export type Hash32Pair = [number, number];
 
+/**
+ * cos((2x + 1) u π / 2N) for u < 8 and the first half x < 16 only: the second half mirrors it,
+ * cos(u π − t) = (−1)^u cos t, so each 32-sample sum is folded to 16 products (sums of mirrored
+ * samples for even u, differences for odd u).
+ */
+const HALF = PHASH_INPUT / 2;
+
 /** Scratch reused by every call (nothing here is asynchronous): the pixel check hashes ~30,000 parts at a million photos. */
 const rows = new Float64Array(PHASH_INPUT * LOW); // rows[y * 8 + u]: DCT along x of each row
 const coefficients = new Float64Array(LOW * LOW); // [v * 8 + u]
+const turned = new Float64Array(LOW * LOW);
 const ac = new Float64Array(LOW * LOW - 1);
+const sums = new Float64Array(HALF);
+const differences = new Float64Array(HALF);
 
 /** `pixels` is 32×32 row-major; any numeric array type. */
 export function phash32(pixels: ArrayLike<number>): Hash32Pair {
+  lowFrequencies(pixels);
+  return hashOf(coefficients);
+}
+
+/**
+ * The pHash of the raster under each of the 8 dihedral transforms (dihedral.ts), from one DCT: a
+ * mirror changes the sign of the odd frequencies along its axis, and swapping the axes transposes
+ * the coefficients. The same hashes as phash32 of each turned raster, bar a bit whose coefficient
+ * sits within rounding of the median (none in the test photos).
+ */
+export function phashVariants(pixels: ArrayLike<number>, transforms: number): Hash32Pair[] {
+  lowFrequencies(pixels);
+  const variants: Hash32Pair[] = [];
+  for (let transform = 0; transform < transforms; transform++) {
+    const swap = transform >= 4;
+    // Turned image's coefficient (v, u) is the source's (v, u), or (u, v) when swapped, with the sign of each mirrored odd frequency.
+    const flipX = (transform & 1) !== 0;
+    const flipY = (transform & 2) !== 0;
+    for (let v = 0; v < LOW; v++) {
+      for (let u = 0; u < LOW; u++) {
+        const value = (swap ? coefficients[u * LOW + v] : coefficients[v * LOW + u]) as number;
+        // Unswapped: x mirrors flip odd u, y mirrors odd v. Swapped: the source's x is the turned image's y.
+        const negate = swap ? (flipX && (v & 1) === 1) !== (flipY && (u & 1) === 1) : (flipX && (u & 1) === 1) !== (flipY && (v & 1) === 1);
+        turned[v * LOW + u] = negate ? -value : value;
+      }
+    }
+    variants.push(hashOf(turned));
+  }
+  return variants;
+}
+
+/** The 8×8 lowest DCT-II frequencies of a 32×32 raster, into `coefficients` ([v * 8 + u]). */
+function lowFrequencies(pixels: ArrayLike<number>): void {
   const n = PHASH_INPUT;
   // Indices below are in range by construction: `as number` instead of `?? 0` keeps the loops branch-free.
   for (let y = 0; y < n; y++) {
+    const row = y * n;
+    for (let x = 0; x < HALF; x++) {
+      const near = pixels[row + x] as number;
+      const far = pixels[row + n - 1 - x] as number;
+      sums[x] = near + far;
+      differences[x] = near - far;
+    }
     for (let u = 0; u < LOW; u++) {
+      const folded = (u & 1) === 0 ? sums : differences;
       let sum = 0;
-      for (let x = 0; x < n; x++) sum += (pixels[y * n + x] as number) * (COSINES[u * n + x] as number);
+      for (let x = 0; x < HALF; x++) sum += (folded[x] as number) * (COSINES[u * n + x] as number);
       rows[y * LOW + u] = sum;
     }
   }
-  for (let v = 0; v < LOW; v++) {
-    for (let u = 0; u < LOW; u++) {
+  for (let u = 0; u < LOW; u++) {
+    for (let y = 0; y < HALF; y++) {
+      const near = rows[y * LOW + u] as number;
+      const far = rows[(n - 1 - y) * LOW + u] as number;
+      sums[y] = near + far;
+      differences[y] = near - far;
+    }
+    for (let v = 0; v < LOW; v++) {
+      const folded = (v & 1) === 0 ? sums : differences;
       let sum = 0;
-      for (let y = 0; y < n; y++) sum += (rows[y * LOW + u] as number) * (COSINES[v * n + y] as number);
+      for (let y = 0; y < HALF; y++) sum += (folded[y] as number) * (COSINES[v * n + y] as number);
       coefficients[v * LOW + u] = sum;
     }
   }
-  ac.set(coefficients.subarray(1));
+}
+
+/** Each bit set when its coefficient is above the median of the 63 AC ones (DC first, row-major). */
+function hashOf(frequencies: Float64Array): Hash32Pair {
+  ac.set(frequencies.subarray(1));
   const median = nthSmallest(ac, 31);
   let high = 0;
   let low = 0;
   for (let bit = 0; bit < 64; bit++) {
-    if ((coefficients[bit] as number) <= median) continue;
+    if ((frequencies[bit] as number) <= median) continue;
     if (bit < 32) high |= 1 << (31 - bit);
     else low |= 1 << (63 - bit);
   }

@@ -1,0 +1,17 @@
+import sharp from 'sharp';
+import { readdirSync } from 'node:fs';
+const dist = process.argv[2];
+const { decodeColourWithHeader, decodeWithHeader } = await import(dist + '/thumbnails/hash-input.js');
+const { computeFingerprint, encodeFingerprint } = await import(dist + '/hashing/fingerprint.js');
+const dir = '/work/main/sample/camera';
+const thumbs = await Promise.all(readdirSync(dir).map((f) => sharp(`${dir}/${f}`).resize(250, 250, { fit: 'outside' }).webp({ quality: 80 }).toBuffer()));
+const decode = decodeColourWithHeader ?? decodeWithHeader;
+const inputs = await Promise.all(thumbs.map(async (t) => (await decode(t)).input));
+for (let i = 0; i < 200; i++) computeFingerprint(inputs[i % inputs.length]);
+let t0 = process.hrtime.bigint(); const N = 2000;
+for (let i = 0; i < N; i++) encodeFingerprint(computeFingerprint(inputs[i % inputs.length]));
+const fp = Number(process.hrtime.bigint() - t0) / 1e3 / N;
+const c0 = process.cpuUsage();
+for (let r = 0; r < 40; r++) await Promise.all(thumbs.map((t) => decode(t)));
+const c = process.cpuUsage(c0);
+console.log(dist, 'fingerprint+encode us', fp.toFixed(0), 'decode cpu us', ((c.user + c.system) / (40 * thumbs.length)).toFixed(0));
