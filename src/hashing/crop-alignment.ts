@@ -115,6 +115,7 @@ export function prepareThumbnail(raster: Uint8Array): PreparedThumbnail {
 export function releasePrepared(prepared: PreparedThumbnail): void {
   if (spareBuffers.length < MAX_SPARE_BUFFERS) spareBuffers.push({ columns: prepared.columns, rows: prepared.rows });
 }
+
 /** Scratch for the two sides of alignCrops on raw thumbnails (nothing here is asynchronous). */
 const scratchA: ProfileBuffers = { columns: preparedProfileBuffers(), rows: preparedProfileBuffers() };
 const scratchB: ProfileBuffers = { columns: preparedProfileBuffers(), rows: preparedProfileBuffers() };
