@@ -21,9 +21,9 @@ const COSINES = (() => {
 export type Hash32Pair = [number, number];
 
 /**
- * cos((2x + 1) u π / 2N) for u < 8 and the first half x < 16 only: the second half mirrors it,
- * cos(u π − t) = (−1)^u cos t, so each 32-sample sum is folded to 16 products (sums of mirrored
- * samples for even u, differences for odd u).
+ * Each 32-sample cosine sum is folded to 16 products: sample 31 − x meets the cosine of sample x,
+ * signed (cos(uπ − t) = (−1)^u cos t), so even frequencies take the sums of mirrored samples and
+ * odd ones their differences, against the first half of COSINES only.
  */
 const HALF = PHASH_INPUT / 2;
 
