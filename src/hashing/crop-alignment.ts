@@ -5,16 +5,7 @@
  * the rest are offered most promising first, each compared on its full 2-D overlap when asked.
  */
 
-import {
-  bestOverlaps,
-  bestOverlapWhere,
-  keptLogRatio,
-  preparedOverlapScores,
-  prepareProfile,
-  preparedProfileBuffers,
-  type AxisOverlap,
-  type PreparedProfile,
-} from './axis-overlaps.js';
+import { AxisSearch, keptLogRatio, prepareProfile, preparedProfileBuffers, type AxisOverlap, type PreparedProfile } from './axis-overlaps.js';
 import { centredCorrelation, centredProduct, correlation, meanOf, squaresAbout } from './correlation.js';
 import { gradients } from './gradients.js';
 import { AXIS, axisWeights, resampleColumns, resampleRows } from './resample.js';
@@ -53,10 +44,10 @@ export function alignCrops(a: Uint8Array | PreparedThumbnail, b: Uint8Array | Pr
   // The pixel check aligns a pair once: raw thumbnails, prepared into scratch. A group's photos come prepared.
   const first = a instanceof Uint8Array ? prepareInto(a, scratchA) : a;
   const second = b instanceof Uint8Array ? prepareInto(b, scratchB) : b;
-  const xScores = preparedOverlapScores(first.columns, second.columns);
-  const yScores = preparedOverlapScores(first.rows, second.rows);
-  const xs = bestOverlaps(xScores);
-  const ys = bestOverlaps(yScores);
+  const xSearch = new AxisSearch(first.columns, second.columns);
+  const ySearch = new AxisSearch(first.rows, second.rows);
+  const xs = xSearch.best();
+  const ys = ySearch.best();
   // The kept parts' shapes must agree: aspectA · keptWidthA / keptHeightA = aspectB · keptWidthB / keptHeightB.
   const logAspects = Math.log(aspectA / aspectB);
   const fits = (xLogRatio: number, yLogRatio: number) => Math.abs(logAspects + xLogRatio - yLogRatio) <= ASPECT_TOLERANCE;
@@ -68,8 +59,8 @@ export function alignCrops(a: Uint8Array | PreparedThumbnail, b: Uint8Array | Pr
   for (const x of xs) for (const y of ys) consider(x, y, false);
   const [bestX, bestY] = [xs[0] as AxisOverlap, ys[0] as AxisOverlap];
   const [bestXRatio, bestYRatio] = [keptLogRatio(bestX), keptLogRatio(bestY)];
-  consider(bestX, bestOverlapWhere(yScores, (yLogRatio) => fits(bestXRatio, yLogRatio)), true);
-  consider(bestOverlapWhere(xScores, (xLogRatio) => fits(xLogRatio, bestYRatio)), bestY, true);
+  consider(bestX, ySearch.bestWhere((yLogRatio) => fits(bestXRatio, yLogRatio)), true);
+  consider(xSearch.bestWhere((xLogRatio) => fits(xLogRatio, bestYRatio)), bestY, true);
 
   const candidates = [...combinations.values()].map(({ x, y, impliedByShape }) => {
     let parts: AlignedParts | undefined;

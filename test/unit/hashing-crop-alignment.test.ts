@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { bestOverlaps, overlapScores } from '../../src/hashing/axis-overlaps.js';
+import { AxisSearch, prepareProfile } from '../../src/hashing/axis-overlaps.js';
 import { alignCrops, prepareThumbnail } from '../../src/hashing/crop-alignment.js';
 import { centreInPlace, centredCorrelation, correlation, dot, meanOf } from '../../src/hashing/correlation.js';
-import { AXIS, axisWeights, CROP_STEP, resampleColumns, resampleProfile, resampleRegion, resampleRows, weightsTable } from '../../src/hashing/resample.js';
+import { AXIS, axisWeights, CROP_STEP, MAX_CROP_STEPS, resampleColumns, resampleProfile, resampleRegion, resampleRows, weightsTable } from '../../src/hashing/resample.js';
 
 /** mulberry32, so every run sees the same vectors. */
 function random(seed: number): () => number {
@@ -99,21 +99,44 @@ describe('correlation', () => {
   });
 });
 
-describe('bestOverlaps', () => {
+/** The overlaps of two profiles along one axis, as crop alignment asks for them. */
+const bestOverlaps = (a: Float64Array, b: Float64Array) => new AxisSearch(prepareProfile(a), prepareProfile(b)).best();
+
+/** A smooth random profile: a few cosine waves, as the row or column sums of a photo are. */
+function smoothProfile(next: () => number): Float64Array {
+  const waves = Array.from({ length: 4 }, (_, k) => ({ amplitude: 2000 * next() / (k + 1), frequency: (k + 1) * (0.5 + next()), phase: 6 * next() }));
+  return Float64Array.from({ length: AXIS }, (_, x) => 8000 + waves.reduce((sum, w) => sum + w.amplitude * Math.cos((w.frequency * Math.PI * x) / AXIS + w.phase), 0));
+}
+
+/** Every overlap scored, the way the search scores each one: [start, end, score], positive steps cutting a, negative b. */
+function everyOverlap(a: Float64Array, b: Float64Array): [number, number, number][] {
+  const scores: [number, number, number][] = [];
+  for (let start = -MAX_CROP_STEPS; start <= MAX_CROP_STEPS; start++) {
+    for (let end = -MAX_CROP_STEPS; end <= MAX_CROP_STEPS; end++) {
+      const [partA, partB] = [new Float64Array(AXIS), new Float64Array(AXIS)];
+      resampleProfile(a, axisWeights(Math.max(0, start), Math.max(0, end)), partA, 0);
+      resampleProfile(b, axisWeights(Math.max(0, -start), Math.max(0, -end)), partB, 0);
+      scores.push([start, end, correlation(partA, partB)]);
+    }
+  }
+  return scores;
+}
+
+describe('AxisSearch', () => {
   it('finds the crop that made one profile from the other, first', () => {
     const a = vector(random(4), AXIS);
     const b = new Float64Array(AXIS);
     resampleProfile(a, axisWeights(4, 0), b, 0);
-    const [best] = bestOverlaps(overlapScores(a, b));
+    const [best] = bestOverlaps(a, b);
     expect(best).toMatchObject({ aStart: 4, aEnd: 0, bStart: 0, bEnd: 0 });
     expect(best?.score).toBeCloseTo(1, 12);
   });
 
-  it('scores every overlap, a crop cutting both ends included, bit for bit as the correlation of the two resampled profiles', () => {
+  it('scores every overlap it offers, a crop cutting both ends included, bit for bit as the correlation of the two resampled profiles', () => {
     const a = vector(random(5), AXIS);
     const b = new Float64Array(AXIS);
     resampleProfile(a, axisWeights(3, 5), b, 0);
-    const overlaps = bestOverlaps(overlapScores(a, b));
+    const overlaps = bestOverlaps(a, b);
     expect(overlaps[0]).toMatchObject({ aStart: 3, aEnd: 5, bStart: 0, bEnd: 0 });
     for (const { aStart, aEnd, bStart, bEnd, score } of overlaps) {
       const [partA, partB] = [new Float64Array(AXIS), new Float64Array(AXIS)];
@@ -123,10 +146,37 @@ describe('bestOverlaps', () => {
     }
   });
 
+  it('reaches the best overlap of all on smooth profiles from the lattice of every other step, odd cuts too, or one within a hair of it', () => {
+    const next = random(11);
+    let exact = 0;
+    let oddFound = 0;
+    const trials = 200;
+    for (let trial = 0; trial < trials; trial++) {
+      const source = smoothProfile(next);
+      // Cuts of 0-20 steps at each end of one side, most of them odd (off the lattice).
+      const [start, end] = [Math.floor(next() * 21), Math.floor(next() * 21)];
+      const cropped = new Float64Array(AXIS);
+      resampleProfile(source, axisWeights(start, end), cropped, 0);
+      const [a, b] = trial % 2 === 0 ? [source, cropped] : [cropped, source];
+      const exhaustive = everyOverlap(a, b).reduce((best, overlap) => (overlap[2] > best[2] ? overlap : best));
+      const [found] = bestOverlaps(a, b);
+      if (!found) throw new Error('no overlap offered');
+      const [foundStart, foundEnd] = [found.aStart - found.bStart, found.aEnd - found.bEnd];
+      // A ridge (more cut at one end, less at the other) can hold a second peak the climb stops on: a hair lower.
+      expect(found.score).toBeGreaterThan(exhaustive[2] - 0.002);
+      if (foundStart === exhaustive[0] && foundEnd === exhaustive[1]) {
+        exact++;
+        if (start % 2 === 1 || end % 2 === 1) oddFound++;
+      }
+    }
+    expect(exact).toBeGreaterThanOrEqual(0.98 * trials);
+    expect(oddFound).toBeGreaterThan(0.6 * trials);
+  });
+
   it('settles equal scores in trial order and always offers "no crop"', () => {
     // Black: every crop resamples to exact zeros (a flat grey would leave rounding noise to rank).
     const black = new Float64Array(AXIS);
-    const overlaps = bestOverlaps(overlapScores(black, black)).map(({ aStart, aEnd, bStart, bEnd, score }) => [aStart, aEnd, bStart, bEnd, score]);
+    const overlaps = bestOverlaps(black, black).map(({ aStart, aEnd, bStart, bEnd, score }) => [aStart, aEnd, bStart, bEnd, score]);
     // Every score is 0; the first trials, cutting 25 % off both ends of b (start −20, end −20 … −17), come first.
     expect(overlaps).toEqual([
       [0, 0, 20, 20, 0],
@@ -135,6 +185,25 @@ describe('bestOverlaps', () => {
       [0, 0, 20, 17, 0],
       [0, 0, 0, 0, 0],
     ]);
+  });
+
+  it('offers the best overlap whose shape fits, climbed to its peak among those that fit', () => {
+    const next = random(12);
+    const a = smoothProfile(next);
+    const b = new Float64Array(AXIS);
+    resampleProfile(a, axisWeights(7, 0), b, 0);
+    const search = new AxisSearch(prepareProfile(a), prepareProfile(b));
+    search.best();
+    // Only overlaps keeping a between 0.95 and 1.0 of b's share: the true cut (7 steps, 0.91) does not fit.
+    const fits = (logRatio: number) => logRatio >= Math.log(0.95) && logRatio <= 0;
+    const found = search.bestWhere(fits);
+    const fitting = everyOverlap(a, b).filter(([start, end]) => {
+      const keptA = 80 - Math.max(0, start) - Math.max(0, end);
+      const keptB = 80 - Math.max(0, -start) - Math.max(0, -end);
+      return fits(Math.log(keptA / keptB));
+    });
+    const exhaustive = fitting.reduce((best, overlap) => (overlap[2] > best[2] ? overlap : best));
+    expect(found && [found.aStart - found.bStart, found.aEnd - found.bEnd, found.score]).toEqual(exhaustive);
   });
 });
 
