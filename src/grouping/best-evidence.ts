@@ -71,8 +71,9 @@ export class GroupAlignments {
     return known ?? undefined;
   }
 
-  /** The group is judged: the thumbnails prepared for its alignments are given back for the next group's. */
+  /** The group is judged: the thumbnails prepared for its alignments, and the alignments' parts, are given back for the next group's. */
   release(): void {
+    this.known.clear();
     this.prepared.release();
   }
 

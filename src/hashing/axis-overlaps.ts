@@ -4,12 +4,12 @@
  * or the other (1,681 of them keep enough of both), and is scored as the correlation of the two
  * profiles each resampled from its crop back to AXIS samples.
  *
- * Not every overlap is scored (AxisSearch): a quarter of them on a lattice of every other step,
- * then a climb from the best to the peak each leads to, one step at a time. A score moves smoothly
- * with a one-step cut, so the peaks are found: on the dev and dev-hard sets every group, best photo
- * and reason came out as they did when all 1,681 were scored, at about half the cost. (A ridge,
- * more cut at one end and less at the other, can hold a second peak a hair lower, where a climb
- * stops: 3 of 400 random smooth profiles, 0.0006 below the best.)
+ * Not every overlap is scored (AxisSearch): a lattice of every fourth step, a finer one around its
+ * best trials, then a climb from the best to the peak each leads to, one step at a time; about 215
+ * of the 1,681 in all. A score moves smoothly with a one-step cut, so the peaks are found: on the
+ * dev and dev-hard sets every group, best photo and reason came out as they did when all 1,681
+ * were scored. (A ridge, more cut at one end and less at the other, can hold a second peak a hair
+ * lower, where a climb stops: 3 of 400 random smooth profiles, 0.0006 below the best.)
  *
  * No work is done twice. A trial cuts a given end of one image, never of both, so a crop with a cut
  * at one end or none appears in many trials: it is resampled and centred once per side, and such a
@@ -114,21 +114,28 @@ TRIALS.forEach((cut, trial) => {
 });
 
 /**
- * The search starts from the trials whose start and end are both multiples of COARSE_STEPS (and the
- * largest cut): a profile's score moves smoothly with a cut of one step (0.4 of a profile sample),
- * so a peak shows in its lattice neighbours, and climbing from the best of them reaches it.
+ * The search narrows in three steps. It scores the lattice of trials whose start and end are both
+ * multiples of LATTICE_STEPS (the largest cut too), then every trial LATTICE_STEPS / 2 away from
+ * the SEEDS best of them, then climbs one step at a time from the best few to the peaks they lead
+ * to. A profile's score moves smoothly with a one-step cut (0.4 of a profile sample), so a peak
+ * shows in the lattice around it. (Fewer seeds changed one best-photo reason of dev-hard; 12 or
+ * more, none.)
  */
-const COARSE_STEPS = 2;
-/** Climbs start from this many of the lattice's best trials (as many as an axis offers overlaps). */
+const LATTICE_STEPS = 4;
+const SEEDS = 16;
+/** Climbs start from this many of the best trials so far (as many as an axis offers overlaps). */
 const CLIMBS = PER_AXIS;
-const onLattice = (steps: number) => (steps + MAX_CROP_STEPS) % COARSE_STEPS === 0 || steps === MAX_CROP_STEPS;
-const COARSE_TRIALS = Int32Array.from(TRIALS.flatMap((_, trial) => (onLattice(startOf(trial)) && onLattice(endOf(trial)) ? [trial] : [])));
-/** Trials of the 8 cuts one step away (start and end each −1, 0 or +1), −1 where off the grid. */
-const NEIGHBOURS = Int32Array.from(
-  TRIALS.flatMap((_, trial) =>
-    [-1, 0, 1].flatMap((ds) => [-1, 0, 1].flatMap((de) => (ds === 0 && de === 0 ? [] : [trialAt(startOf(trial) + ds, endOf(trial) + de)]))),
-  ),
-);
+const onLattice = (steps: number) => (steps + MAX_CROP_STEPS) % LATTICE_STEPS === 0 || steps === MAX_CROP_STEPS;
+const LATTICE = Int32Array.from(TRIALS.flatMap((_, trial) => (onLattice(startOf(trial)) && onLattice(endOf(trial)) ? [trial] : [])));
+/** Trials of the 8 cuts `steps` away (start and end each −steps, 0 or +steps), −1 where off the grid, 8 per trial. */
+const neighbours = (steps: number) =>
+  Int32Array.from(
+    TRIALS.flatMap((_, trial) =>
+      [-steps, 0, steps].flatMap((ds) => [-steps, 0, steps].flatMap((de) => (ds === 0 && de === 0 ? [] : [trialAt(startOf(trial) + ds, endOf(trial) + de)]))),
+    ),
+  );
+const HALF_LATTICE_AWAY = neighbours(LATTICE_STEPS / 2);
+const ONE_STEP_AWAY = neighbours(1);
 
 /**
  * One side's profile prepared for scoring: under each shared crop (slot by slot) and each two-ended
@@ -159,6 +166,8 @@ export function preparedProfileBuffers(): PreparedProfile {
   };
 }
 
+const EMPTY = preparedProfileBuffers();
+
 /** A profile ready to be scored under any crop, into `into` (fresh buffers when none are given): nothing is resampled yet. */
 export function prepareProfile(profile: Float64Array, into: PreparedProfile = preparedProfileBuffers()): PreparedProfile {
   into.profile.set(profile);
@@ -184,7 +193,9 @@ function twoEndedCrop(prepared: PreparedProfile, crop: number): void {
 /**
  * The overlaps of two prepared profiles along one axis, scored as the search asks: the coarse
  * lattice first, then, from the best trials, a climb one step at a time to the peak they lead to.
- * A score, once made, is the same number an exhaustive search would have made for that trial.
+ * A score, once made, is the same number an exhaustive search would have made for that trial. One
+ * search serves alignment after alignment (`start` clears what the last one scored): a group's
+ * best photo makes thousands of them, and fresh buffers for each kept the garbage collector busy.
  */
 export class AxisSearch {
   private readonly scores = new Float64Array(TRIALS.length);
@@ -192,12 +203,17 @@ export class AxisSearch {
   /** The trials scored so far, in the order they were. */
   private readonly made = new Int32Array(TRIALS.length);
   private madeCount = 0;
+  private a = EMPTY;
+  private b = EMPTY;
 
-  constructor(
-    private readonly a: PreparedProfile,
-    private readonly b: PreparedProfile,
-  ) {
-    for (const trial of COARSE_TRIALS) this.score(trial);
+  /** Begins the search of a against b: the lattice is scored. */
+  start(a: PreparedProfile, b: PreparedProfile): this {
+    for (let k = 0; k < this.madeCount; k++) this.scored[this.made[k] ?? 0] = 0;
+    this.madeCount = 0;
+    [this.a, this.b] = [a, b];
+    for (const trial of LATTICE) this.score(trial);
+    for (const seed of this.top(everyTrial, SEEDS)) this.scoreAround(seed, HALF_LATTICE_AWAY);
+    return this;
   }
 
   /**
@@ -253,13 +269,20 @@ export class AxisSearch {
     return score;
   }
 
+  private scoreAround(trial: number, away: Int32Array): void {
+    for (let k = trial * 8; k < trial * 8 + 8; k++) {
+      const neighbour = away[k] ?? -1;
+      if (neighbour >= 0) this.score(neighbour);
+    }
+  }
+
   /** From `trial`, step to the best-scoring neighbour that is `allowed` while it scores higher; the peak reached. */
   private climb(trial: number, allowed: (trial: number) => boolean): number {
     let at = trial;
     for (;;) {
       let next = at;
       for (let k = at * 8; k < at * 8 + 8; k++) {
-        const neighbour = NEIGHBOURS[k] ?? -1;
+        const neighbour = ONE_STEP_AWAY[k] ?? -1;
         if (neighbour >= 0 && allowed(neighbour) && this.score(neighbour) > (this.scores[next] ?? 0)) next = neighbour;
       }
       if (next === at) return at;

@@ -44,10 +44,8 @@ export function alignCrops(a: Uint8Array | PreparedThumbnail, b: Uint8Array | Pr
   // The pixel check aligns a pair once: raw thumbnails, prepared into scratch. A group's photos come prepared.
   const first = a instanceof Uint8Array ? prepareInto(a, scratchA) : a;
   const second = b instanceof Uint8Array ? prepareInto(b, scratchB) : b;
-  const xSearch = new AxisSearch(first.columns, second.columns);
-  const ySearch = new AxisSearch(first.rows, second.rows);
-  const xs = xSearch.best();
-  const ys = ySearch.best();
+  const xs = xSearch.start(first.columns, second.columns).best();
+  const ys = ySearch.start(first.rows, second.rows).best();
   // The kept parts' shapes must agree: aspectA · keptWidthA / keptHeightA = aspectB · keptWidthB / keptHeightB.
   const logAspects = Math.log(aspectA / aspectB);
   const fits = (xLogRatio: number, yLogRatio: number) => Math.abs(logAspects + xLogRatio - yLogRatio) <= ASPECT_TOLERANCE;
@@ -69,7 +67,7 @@ export function alignCrops(a: Uint8Array | PreparedThumbnail, b: Uint8Array | Pr
       x,
       y,
       promise: x.score + y.score,
-      parts: () => (parts ??= alignedParts(first.region(x.aStart, x.aEnd, y.aStart, y.aEnd), second.region(x.bStart, x.bEnd, y.bStart, y.bEnd))),
+      parts: () => (parts ??= alignedParts(first.regions.of(x.aStart, x.aEnd, y.aStart, y.aEnd), second.regions.of(x.bStart, x.bEnd, y.bStart, y.bEnd))),
     };
   });
   // A stable sort: equal promise keeps the order they were considered in.
@@ -84,7 +82,7 @@ export function alignCrops(a: Uint8Array | PreparedThumbnail, b: Uint8Array | Pr
 export interface PreparedThumbnail {
   readonly columns: PreparedProfile;
   readonly rows: PreparedProfile;
-  region(xStart: number, xEnd: number, yStart: number, yEnd: number): Region;
+  readonly regions: Regions;
 }
 
 type ProfileBuffers = Pick<PreparedThumbnail, 'columns' | 'rows'>;
@@ -99,21 +97,26 @@ const MAX_SPARE_BUFFERS = 32;
 
 /** A thumbnail prepared for any number of alignments (buffers of its own until `releasePrepared`). */
 export function prepareThumbnail(raster: Uint8Array): PreparedThumbnail {
-  return prepareInto(raster, spareBuffers.pop() ?? { columns: preparedProfileBuffers(), rows: preparedProfileBuffers() });
+  return prepareInto(raster, spareBuffers.pop() ?? { columns: preparedProfileBuffers(), rows: preparedProfileBuffers() }, true);
 }
 
-/** Gives a prepared thumbnail's buffers back for reuse: it must not be used afterwards (alignments made from it stay valid). */
+/** Gives a prepared thumbnail's buffers back for reuse: neither it nor the parts of alignments made from it may be read afterwards. */
 export function releasePrepared(prepared: PreparedThumbnail): void {
+  prepared.regions.release();
   if (spareBuffers.length < MAX_SPARE_BUFFERS) spareBuffers.push({ columns: prepared.columns, rows: prepared.rows });
 }
+
+/** The two axes' searches, used by one alignCrops at a time (nothing here is asynchronous). */
+const xSearch = new AxisSearch();
+const ySearch = new AxisSearch();
 
 /** Scratch for the two sides of alignCrops on raw thumbnails (nothing here is asynchronous). */
 const scratchA: ProfileBuffers = { columns: preparedProfileBuffers(), rows: preparedProfileBuffers() };
 const scratchB: ProfileBuffers = { columns: preparedProfileBuffers(), rows: preparedProfileBuffers() };
 
-function prepareInto(raster: Uint8Array, into: ProfileBuffers): PreparedThumbnail {
+function prepareInto(raster: Uint8Array, into: ProfileBuffers, pooled = false): PreparedThumbnail {
   const { columns, rows } = profiles(raster);
-  return { columns: prepareProfile(columns, into.columns), rows: prepareProfile(rows, into.rows), region: regionsOf(raster) };
+  return { columns: prepareProfile(columns, into.columns), rows: prepareProfile(rows, into.rows), regions: new Regions(raster, pooled) };
 }
 
 function alignedParts(partA: Region, partB: Region): AlignedParts {
@@ -149,29 +152,58 @@ interface Region {
   squares: number;
 }
 
+/** Region buffers (AXIS × AXIS samples each) of released thumbnails, for the next group's. */
+const spareRasters: Float64Array[] = [];
+const MAX_SPARE_RASTERS = 512;
+
 /**
  * Regions of one raster by crop steps [xStart, xEnd, yStart, yEnd], each made once: the candidate
  * overlaps often share one side's crop (the uncropped side of each overlap is 0, 0), and those that
  * share its horizontal crop share the columns pass of the resampling. An uncut axis needs no pass:
- * its weights are 1 and 0, which give back each sample exactly.
+ * its weights are 1 and 0, which give back each sample exactly. A group's thumbnails take their
+ * buffers from the spares and give them back when released (8 KB each, a few dozen per alignment).
  */
-function regionsOf(raster: Uint8Array): (xStart: number, xEnd: number, yStart: number, yEnd: number) => Region {
-  const columns = new Map<number, Float64Array>();
-  const regions = new Map<number, Region>();
-  return (xStart, xEnd, yStart, yEnd) => {
+class Regions {
+  private readonly columns = new Map<number, Float64Array>();
+  private readonly made = new Map<number, Region>();
+  private readonly owned: Float64Array[] = [];
+
+  constructor(
+    private readonly raster: Uint8Array,
+    private readonly pooled: boolean,
+  ) {}
+
+  of(xStart: number, xEnd: number, yStart: number, yEnd: number): Region {
     const xKey = xStart * 100 + xEnd;
     const key = xKey * 10_000 + yStart * 100 + yEnd;
-    const known = regions.get(key);
+    const known = this.made.get(key);
     if (known) return known;
-    let resampled = columns.get(xKey);
+    let resampled = this.columns.get(xKey);
     if (!resampled) {
-      resampled = xStart + xEnd === 0 ? Float64Array.from(raster) : resampleColumns(raster, axisWeights(xStart, xEnd));
-      columns.set(xKey, resampled);
+      const into = this.buffer();
+      if (xStart + xEnd === 0) into.set(this.raster);
+      resampled = xStart + xEnd === 0 ? into : resampleColumns(this.raster, axisWeights(xStart, xEnd), into);
+      this.columns.set(xKey, resampled);
     }
-    const pixels = yStart + yEnd === 0 ? resampled : resampleRows(resampled, axisWeights(yStart, yEnd));
+    const pixels = yStart + yEnd === 0 ? resampled : resampleRows(resampled, axisWeights(yStart, yEnd), this.buffer());
     const mean = meanOf(pixels);
     const region = { pixels, mean, squares: squaresAbout(pixels, mean) };
-    regions.set(key, region);
+    this.made.set(key, region);
     return region;
-  };
+  }
+
+  /** Gives the buffers back: no region made here may be read afterwards. */
+  release(): void {
+    for (const buffer of this.owned) if (spareRasters.length < MAX_SPARE_RASTERS) spareRasters.push(buffer);
+    this.owned.length = 0;
+    this.columns.clear();
+    this.made.clear();
+  }
+
+  private buffer(): Float64Array {
+    if (!this.pooled) return new Float64Array(AXIS * AXIS);
+    const buffer = spareRasters.pop() ?? new Float64Array(AXIS * AXIS);
+    this.owned.push(buffer);
+    return buffer;
+  }
 }

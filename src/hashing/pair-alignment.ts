@@ -53,7 +53,7 @@ export class PreparedThumbnails {
     return prepared;
   }
 
-  /** Gives every prepared thumbnail's buffers back for reuse (crop-alignment.ts); alignments already made stay valid. */
+  /** Gives every prepared thumbnail's buffers back for reuse (crop-alignment.ts): the parts of alignments made from them may not be read afterwards. */
   release(): void {
     for (const orientations of this.known.values()) for (const prepared of orientations.values()) releasePrepared(prepared);
     this.known.clear();

@@ -102,9 +102,8 @@ export function resampleRegion(raster: ArrayLike<number>, xAxis: AxisWeights, yA
  * The two passes of resampleRegion. Apart, the columns pass is made once for all the regions that
  * share a horizontal crop; together or apart, the arithmetic is the same.
  */
-export function resampleColumns(raster: ArrayLike<number>, xAxis: AxisWeights): Float64Array {
+export function resampleColumns(raster: ArrayLike<number>, xAxis: AxisWeights, out: Float64Array = new Float64Array(AXIS * AXIS)): Float64Array {
   const { first, near, far } = xAxis;
-  const out = new Float64Array(AXIS * AXIS);
   for (let o = 0; o < AXIS; o++) {
     const here = first[o] ?? 0;
     const wHere = near[o] ?? 0;
@@ -114,9 +113,8 @@ export function resampleColumns(raster: ArrayLike<number>, xAxis: AxisWeights): 
   return out;
 }
 
-export function resampleRows(columns: Float64Array, yAxis: AxisWeights): Float64Array {
+export function resampleRows(columns: Float64Array, yAxis: AxisWeights, out: Float64Array = new Float64Array(AXIS * AXIS)): Float64Array {
   const { first, near, far } = yAxis;
-  const out = new Float64Array(AXIS * AXIS);
   for (let o = 0; o < AXIS; o++) {
     const here = (first[o] ?? 0) * AXIS;
     const wHere = near[o] ?? 0;

@@ -100,7 +100,7 @@ describe('correlation', () => {
 });
 
 /** The overlaps of two profiles along one axis, as crop alignment asks for them. */
-const bestOverlaps = (a: Float64Array, b: Float64Array) => new AxisSearch(prepareProfile(a), prepareProfile(b)).best();
+const bestOverlaps = (a: Float64Array, b: Float64Array) => new AxisSearch().start(prepareProfile(a), prepareProfile(b)).best();
 
 /** A smooth random profile: a few cosine waves, as the row or column sums of a photo are. */
 function smoothProfile(next: () => number): Float64Array {
@@ -146,14 +146,14 @@ describe('AxisSearch', () => {
     }
   });
 
-  it('reaches the best overlap of all on smooth profiles from the lattice of every other step, odd cuts too, or one within a hair of it', () => {
+  it('reaches the best overlap of all on smooth profiles from its lattices, cuts off them too, or one within a hair of it', () => {
     const next = random(11);
     let exact = 0;
     let oddFound = 0;
     const trials = 200;
     for (let trial = 0; trial < trials; trial++) {
       const source = smoothProfile(next);
-      // Cuts of 0-20 steps at each end of one side, most of them odd (off the lattice).
+      // Cuts of 0-20 steps at each end of one side, most of them odd (off every lattice).
       const [start, end] = [Math.floor(next() * 21), Math.floor(next() * 21)];
       const cropped = new Float64Array(AXIS);
       resampleProfile(source, axisWeights(start, end), cropped, 0);
@@ -192,7 +192,7 @@ describe('AxisSearch', () => {
     const a = smoothProfile(next);
     const b = new Float64Array(AXIS);
     resampleProfile(a, axisWeights(7, 0), b, 0);
-    const search = new AxisSearch(prepareProfile(a), prepareProfile(b));
+    const search = new AxisSearch().start(prepareProfile(a), prepareProfile(b));
     search.best();
     // Only overlaps keeping a between 0.95 and 1.0 of b's share: the true cut (7 steps, 0.91) does not fit.
     const fits = (logRatio: number) => logRatio >= Math.log(0.95) && logRatio <= 0;
