@@ -191,12 +191,19 @@ export function localDifference(aligned: PairAlignment): { x: number; y: number 
   let changed = 0;
   for (const value of residual) if (value > floor) changed++;
   if (changed > MAX_CHANGED_SHARE * residual.length) return undefined;
+  // 3×3 patch sums in two passes: across each row, then down the columns of those sums.
+  const across = new Float64Array(SIDE * SIDE);
+  for (let py = 0; py < SIDE; py++) {
+    for (let px = 1; px < SIDE - 1; px++) {
+      const at = py * SIDE + px;
+      across[at] = (residual[at - 1] ?? 0) + (residual[at] ?? 0) + (residual[at + 1] ?? 0);
+    }
+  }
   let best: { x: number; y: number; mean: number } | undefined;
   for (let py = 1; py < SIDE - 1; py++) {
     for (let px = 1; px < SIDE - 1; px++) {
-      let sum = 0;
-      for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) sum += residual[(py + dy) * SIDE + px + dx] ?? 0;
-      const mean = sum / 9;
+      const at = py * SIDE + px;
+      const mean = ((across[at - SIDE] ?? 0) + (across[at] ?? 0) + (across[at + SIDE] ?? 0)) / 9;
       if (mean >= floor && (!best || mean > best.mean)) best = { x: px, y: py, mean };
     }
   }
