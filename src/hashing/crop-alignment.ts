@@ -41,9 +41,11 @@ const ASPECT_TOLERANCE = 0.05;
  * no more of the grouping benchmark's copies and cost a third more confirmation time.)
  */
 export function alignCrops(a: Uint8Array | PreparedThumbnail, b: Uint8Array | PreparedThumbnail, aspectA: number, aspectB: number): CandidateAlignment[] {
-  // The pixel check aligns a pair once: raw thumbnails, prepared into scratch. A group's photos come prepared.
-  const first = a instanceof Uint8Array ? prepareInto(a, scratchA) : a;
-  const second = b instanceof Uint8Array ? prepareInto(b, scratchB) : b;
+  // The pixel check aligns a pair once: raw thumbnails, prepared into scratch, whose parts are read
+  // only until its next alignment (their buffers then serve that one). A group's photos come prepared.
+  if (a instanceof Uint8Array || b instanceof Uint8Array) for (const prepared of scratchInUse.splice(0)) prepared.regions.release();
+  const first = a instanceof Uint8Array ? inScratch(prepareInto(a, scratchA)) : a;
+  const second = b instanceof Uint8Array ? inScratch(prepareInto(b, scratchB)) : b;
   const xs = xSearch.start(first.columns, second.columns).best();
   const ys = ySearch.start(first.rows, second.rows).best();
   // The kept parts' shapes must agree: aspectA · keptWidthA / keptHeightA = aspectB · keptWidthB / keptHeightB.
@@ -97,7 +99,7 @@ const MAX_SPARE_BUFFERS = 32;
 
 /** A thumbnail prepared for any number of alignments (buffers of its own until `releasePrepared`). */
 export function prepareThumbnail(raster: Uint8Array): PreparedThumbnail {
-  return prepareInto(raster, spareBuffers.pop() ?? { columns: preparedProfileBuffers(), rows: preparedProfileBuffers() }, true);
+  return prepareInto(raster, spareBuffers.pop() ?? { columns: preparedProfileBuffers(), rows: preparedProfileBuffers() });
 }
 
 /** Gives a prepared thumbnail's buffers back for reuse: neither it nor the parts of alignments made from it may be read afterwards. */
@@ -114,9 +116,17 @@ const ySearch = new AxisSearch();
 const scratchA: ProfileBuffers = { columns: preparedProfileBuffers(), rows: preparedProfileBuffers() };
 const scratchB: ProfileBuffers = { columns: preparedProfileBuffers(), rows: preparedProfileBuffers() };
 
-function prepareInto(raster: Uint8Array, into: ProfileBuffers, pooled = false): PreparedThumbnail {
+/** The raw thumbnails last prepared into scratch. */
+const scratchInUse: PreparedThumbnail[] = [];
+
+function inScratch(prepared: PreparedThumbnail): PreparedThumbnail {
+  scratchInUse.push(prepared);
+  return prepared;
+}
+
+function prepareInto(raster: Uint8Array, into: ProfileBuffers): PreparedThumbnail {
   const { columns, rows } = profiles(raster);
-  return { columns: prepareProfile(columns, into.columns), rows: prepareProfile(rows, into.rows), regions: new Regions(raster, pooled) };
+  return { columns: prepareProfile(columns, into.columns), rows: prepareProfile(rows, into.rows), regions: new Regions(raster) };
 }
 
 function alignedParts(partA: Region, partB: Region): AlignedParts {
@@ -160,18 +170,16 @@ const MAX_SPARE_RASTERS = 512;
  * Regions of one raster by crop steps [xStart, xEnd, yStart, yEnd], each made once: the candidate
  * overlaps often share one side's crop (the uncropped side of each overlap is 0, 0), and those that
  * share its horizontal crop share the columns pass of the resampling. An uncut axis needs no pass:
- * its weights are 1 and 0, which give back each sample exactly. A group's thumbnails take their
- * buffers from the spares and give them back when released (8 KB each, a few dozen per alignment).
+ * its weights are 1 and 0, which give back each sample exactly. Buffers come from the spares and
+ * go back when the thumbnail is released (8 KB each, a few dozen per alignment): the pixel check
+ * and the best photo make tens of thousands of regions, and fresh ones kept the collector busy.
  */
 class Regions {
   private readonly columns = new Map<number, Float64Array>();
   private readonly made = new Map<number, Region>();
   private readonly owned: Float64Array[] = [];
 
-  constructor(
-    private readonly raster: Uint8Array,
-    private readonly pooled: boolean,
-  ) {}
+  constructor(private readonly raster: Uint8Array) {}
 
   of(xStart: number, xEnd: number, yStart: number, yEnd: number): Region {
     const xKey = xStart * 100 + xEnd;
@@ -201,7 +209,6 @@ class Regions {
   }
 
   private buffer(): Float64Array {
-    if (!this.pooled) return new Float64Array(AXIS * AXIS);
     const buffer = spareRasters.pop() ?? new Float64Array(AXIS * AXIS);
     this.owned.push(buffer);
     return buffer;
