@@ -69,7 +69,10 @@ for (let start = 0; start <= MAX_CROP_STEPS; start++) {
   for (let end = 0; end <= MAX_CROP_STEPS; end++) if (start === 0 || end === 0) SHARED.push({ start, end });
 }
 const SHARED_WEIGHTS = weightsTable(SHARED.map(({ start, end }) => axisWeights(start, end)));
-const sharedSlot = (start: number, end: number) => SHARED.findIndex((crop) => crop.start === start && crop.end === end);
+/** Slots by `start * CROP_KEY + end` (the tables below are made at start-up, in every thread: lookups, not searches). */
+const CROP_KEY = 64;
+const SHARED_SLOTS = new Map(SHARED.map(({ start, end }, slot) => [start * CROP_KEY + end, slot]));
+const sharedSlot = (start: number, end: number) => SHARED_SLOTS.get(start * CROP_KEY + end) ?? -1;
 const UNCUT = sharedSlot(0, 0);
 
 /** The overlaps tried, in the order that settles ties between equal scores: start, then end, from −MAX to MAX. */
@@ -103,7 +106,8 @@ const TWO_ENDED_B = 2;
 const TWO_ENDED: { start: number; end: number }[] = [];
 for (const cut of TRIALS) if (cut.aStart > 0 && cut.aEnd > 0) TWO_ENDED.push({ start: cut.aStart, end: cut.aEnd });
 const TWO_ENDED_WEIGHTS = weightsTable(TWO_ENDED.map(({ start, end }) => axisWeights(start, end)));
-const twoEndedIndex = (start: number, end: number) => TWO_ENDED.findIndex((crop) => crop.start === start && crop.end === end);
+const TWO_ENDED_INDEX = new Map(TWO_ENDED.map(({ start, end }, index) => [start * CROP_KEY + end, index]));
+const twoEndedIndex = (start: number, end: number) => TWO_ENDED_INDEX.get(start * CROP_KEY + end) ?? -1;
 const TRIAL_KIND = new Uint8Array(TRIALS.length);
 const TRIAL_A = new Int32Array(TRIALS.length);
 const TRIAL_B = new Int32Array(TRIALS.length);
@@ -128,12 +132,14 @@ const CLIMBS = PER_AXIS;
 const onLattice = (steps: number) => (steps + MAX_CROP_STEPS) % LATTICE_STEPS === 0 || steps === MAX_CROP_STEPS;
 const LATTICE = Int32Array.from(TRIALS.flatMap((_, trial) => (onLattice(startOf(trial)) && onLattice(endOf(trial)) ? [trial] : [])));
 /** Trials of the 8 cuts `steps` away (start and end each −steps, 0 or +steps), −1 where off the grid, 8 per trial. */
-const neighbours = (steps: number) =>
-  Int32Array.from(
-    TRIALS.flatMap((_, trial) =>
-      [-steps, 0, steps].flatMap((ds) => [-steps, 0, steps].flatMap((de) => (ds === 0 && de === 0 ? [] : [trialAt(startOf(trial) + ds, endOf(trial) + de)]))),
-    ),
-  );
+function neighbours(steps: number): Int32Array {
+  const table = new Int32Array(TRIALS.length * 8);
+  let at = 0;
+  for (let trial = 0; trial < TRIALS.length; trial++) {
+    for (const ds of [-steps, 0, steps]) for (const de of [-steps, 0, steps]) if (ds !== 0 || de !== 0) table[at++] = trialAt(startOf(trial) + ds, endOf(trial) + de);
+  }
+  return table;
+}
 const HALF_LATTICE_AWAY = neighbours(LATTICE_STEPS / 2);
 const ONE_STEP_AWAY = neighbours(1);
 
