@@ -41,11 +41,9 @@ const ASPECT_TOLERANCE = 0.05;
  * no more of the grouping benchmark's copies and cost a third more confirmation time.)
  */
 export function alignCrops(a: Uint8Array | PreparedThumbnail, b: Uint8Array | PreparedThumbnail, aspectA: number, aspectB: number): CandidateAlignment[] {
-  // The pixel check aligns a pair once: raw thumbnails, prepared into scratch, whose parts are read
-  // only until its next alignment (their buffers then serve that one). A group's photos come prepared.
-  if (a instanceof Uint8Array || b instanceof Uint8Array) for (const prepared of scratchInUse.splice(0)) prepared.regions.release();
-  const first = a instanceof Uint8Array ? inScratch(prepareInto(a, scratchA)) : a;
-  const second = b instanceof Uint8Array ? inScratch(prepareInto(b, scratchB)) : b;
+  // The pixel check passes raw thumbnails, prepared into scratch (ScratchSide); a group's photos come prepared.
+  const first = a instanceof Uint8Array ? scratchA.prepared(a) : a;
+  const second = b instanceof Uint8Array ? scratchB.prepared(b) : b;
   const xs = xSearch.start(first.columns, second.columns).best();
   const ys = ySearch.start(first.rows, second.rows).best();
   // The kept parts' shapes must agree: aspectA · keptWidthA / keptHeightA = aspectB · keptWidthB / keptHeightB.
@@ -112,17 +110,27 @@ export function releasePrepared(prepared: PreparedThumbnail): void {
 const xSearch = new AxisSearch();
 const ySearch = new AxisSearch();
 
-/** Scratch for the two sides of alignCrops on raw thumbnails (nothing here is asynchronous). */
-const scratchA: ProfileBuffers = { columns: preparedProfileBuffers(), rows: preparedProfileBuffers() };
-const scratchB: ProfileBuffers = { columns: preparedProfileBuffers(), rows: preparedProfileBuffers() };
+/**
+ * One side of alignCrops on raw thumbnails (nothing here is asynchronous). The raster last prepared
+ * here stays prepared while the next alignment brings the same one: the pixel check aligns b in up
+ * to three orientations, and again for its second looks, against the same a, whose crops are then
+ * made once. A raster is never changed in place. The parts of its alignments are read only until
+ * another raster is prepared on this side; their buffers then go back to the spares.
+ */
+class ScratchSide {
+  private readonly buffers: ProfileBuffers = { columns: preparedProfileBuffers(), rows: preparedProfileBuffers() };
+  private last: { raster: Uint8Array; prepared: PreparedThumbnail } | undefined;
 
-/** The raw thumbnails last prepared into scratch. */
-const scratchInUse: PreparedThumbnail[] = [];
-
-function inScratch(prepared: PreparedThumbnail): PreparedThumbnail {
-  scratchInUse.push(prepared);
-  return prepared;
+  prepared(raster: Uint8Array): PreparedThumbnail {
+    if (this.last?.raster === raster) return this.last.prepared;
+    this.last?.prepared.regions.release();
+    this.last = { raster, prepared: prepareInto(raster, this.buffers) };
+    return this.last.prepared;
+  }
 }
+
+const scratchA = new ScratchSide();
+const scratchB = new ScratchSide();
 
 function prepareInto(raster: Uint8Array, into: ProfileBuffers): PreparedThumbnail {
   const { columns, rows } = profiles(raster);
