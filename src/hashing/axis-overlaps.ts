@@ -172,6 +172,7 @@ export function preparedProfileBuffers(): PreparedProfile {
   };
 }
 
+/** What a search reads before its first start. */
 const EMPTY = preparedProfileBuffers();
 
 /** A profile ready to be scored under any crop, into `into` (fresh buffers when none are given): nothing is resampled yet. */
@@ -197,9 +198,9 @@ function twoEndedCrop(prepared: PreparedProfile, crop: number): void {
 }
 
 /**
- * The overlaps of two prepared profiles along one axis, scored as the search asks: the coarse
- * lattice first, then, from the best trials, a climb one step at a time to the peak they lead to.
- * A score, once made, is the same number an exhaustive search would have made for that trial. One
+ * The overlaps of two prepared profiles along one axis, scored as the search asks: the lattice and
+ * the finer trials around its best when it starts, the climbs when its best overlaps are asked for
+ * (LATTICE_STEPS above). A score, once made, is the same number an exhaustive search would have made for that trial. One
  * search serves alignment after alignment (`start` clears what the last one scored): a group's
  * best photo makes thousands of them, and fresh buffers for each kept the garbage collector busy.
  */
