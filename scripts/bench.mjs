@@ -68,6 +68,7 @@ function table(r) {
       const target = row.size === 1_000_000 ? '< 15 s, < 1536 MB' : '';
       rows.push([`grouping ${row.size}`, `seconds / peak RSS MB (groupPhotos + confirmation, threshold ${row.threshold})`, `${s(row.seconds)} / ${row.peakRssMB.max}`, target]);
       rows.push(['', 'CPU seconds (shared machine: wall time includes waiting)', s(row.cpuSeconds), '']);
+      if (row.phases) rows.push(['', 'seconds: index join / pixel check / linkage / best photo (medians)', Object.values(row.phases).join(' / '), '']);
       rows.push(['', 'planted clusters found exactly / accidental genuine', `${row.plantedFound}/${row.plantedClusters}${row.plantedExact ? ' exact' : ' MISMATCH'} / ${row.accidental.max}`, 'exact']);
     }
     rows.push(['grouping', 'growth exponent (last two sizes)', String(r.grouping.exponent), '< 1.3']);

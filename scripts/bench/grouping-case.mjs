@@ -46,6 +46,8 @@ export async function runGroupingCase({ sizes = [10_000, 100_000, 1_000_000], ro
       inputRssMB: spread(runs.map((r) => r.inputRssMB)),
       groups: first.groups,
       confirmCalls: first.confirmCalls,
+      /** Seconds per phase (index join, pixel check, linkage, best photo), median over the rounds. */
+      phases: first.phases && Object.fromEntries(Object.keys(first.phases).map((phase) => [phase, spread(runs.map((r) => r.phases?.[phase] ?? 0)).median])),
       plantedClusters: first.plantedClusters,
       plantedFound: Math.min(...runs.map((r) => r.plantedFound)),
       accidental: spread(runs.map((r) => r.accidental)),
@@ -117,6 +119,10 @@ async function measure(size, thresholdOption, seed, bestRules) {
     const { confirm, confirmAll, thumbnailOf } = confirmWithStoredThumbnails(storedThumbnail(store));
     const lookOf = storedLook(store);
     let confirmCalls = 0;
+    // Phases, seen from the options grouping calls: the index until the pixel check's first round,
+    // the check's rounds, then linkage until the first group's photos are read for the best photo.
+    const now = () => Number(process.hrtime.bigint()) / 1e9;
+    const marks = { confirmFirst: 0, confirmLast: 0, confirmSeconds: 0, bestFirst: 0 };
     const cpuBefore = process.cpuUsage();
     const started = process.hrtime.bigint();
     // The options the pipeline's group stage passes (src/pipeline.ts), with an empty decision list.
@@ -130,16 +136,34 @@ async function measure(size, thresholdOption, seed, bestRules) {
       },
       confirmAll: (pairs, radius) => {
         confirmCalls += pairs.length;
-        return confirmAll(pairs, radius);
+        const from = now();
+        marks.confirmFirst ||= from;
+        const answers = confirmAll(pairs, radius);
+        marks.confirmLast = now();
+        marks.confirmSeconds += marks.confirmLast - from;
+        return answers;
       },
-      details: (member) => ({ thumbnail: thumbnailOf(member), look: lookOf(member.photo) }),
+      details: (member) => {
+        marks.bestFirst ||= now();
+        return { thumbnail: thumbnailOf(member), look: lookOf(member.photo) };
+      },
     });
     const seconds = round(Number(process.hrtime.bigint() - started) / 1e9, 3);
+    const start = Number(started) / 1e9;
+    const indexEnd = marks.confirmFirst || marks.bestFirst;
+    const phases = marks.bestFirst
+      ? {
+          index: round(indexEnd - start, 2),
+          pixelCheck: round(marks.confirmSeconds, 2),
+          linkage: round(marks.bestFirst - (marks.confirmLast || indexEnd), 2),
+          bestPhoto: round(start + seconds - marks.bestFirst, 2),
+        }
+      : undefined;
     const cpu = process.cpuUsage(cpuBefore);
     // CPU seconds (all threads): on a shared machine wall-clock time also counts waiting for a core.
     const cpuSeconds = round((cpu.user + cpu.system) / 1e6, 3);
     const peakRssMB = round(peakRssKb() / 1024, 1);
-    return { size, threshold, seconds, cpuSeconds, peakRssMB, inputRssMB, confirmCalls, groups: groups.length, ...check(groups, clusters, fingerprint), plantedClusters: clusters.length };
+    return { size, threshold, seconds, cpuSeconds, peakRssMB, inputRssMB, phases, confirmCalls, groups: groups.length, ...check(groups, clusters, fingerprint), plantedClusters: clusters.length };
   } finally {
     db.close();
     rmSync(work, { recursive: true, force: true });
@@ -193,7 +217,9 @@ async function main(args) {
   for (const row of result.rows) {
     process.stderr.write(
       `t=${row.threshold} n=${row.size}: ${row.seconds.median}s (${row.seconds.min}-${row.seconds.max}) cpu ${row.cpuSeconds.median}s peak rss ${row.peakRssMB.max}MB ` +
-        `(input ${row.inputRssMB.max}MB) planted ${row.plantedFound}/${row.plantedClusters}${row.plantedExact ? ' exact' : ' NOT EXACT'} accidental ${row.accidental.max} confirms ${row.confirmCalls}\n`,
+        `(input ${row.inputRssMB.max}MB) planted ${row.plantedFound}/${row.plantedClusters}${row.plantedExact ? ' exact' : ' NOT EXACT'} accidental ${row.accidental.max} confirms ${row.confirmCalls}` +
+          (row.phases ? ` phases ${Object.entries(row.phases).map(([phase, value]) => `${phase} ${value}s`).join(', ')}` : '') +
+          '\n',
     );
   }
   process.stderr.write(`exponent ${result.exponent} pass ${result.pass}\n`);
