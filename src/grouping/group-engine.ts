@@ -12,6 +12,7 @@ import type { GroupFinder, GroupKind } from '../core/report.js';
 import type { HashedPhoto } from '../hashing/hash-stage.js';
 import { fingerprintDistance } from '../hashing/fingerprint.js';
 import { CROP_QUERY_RADIUS } from '../hashing/crop-queries.js';
+import { dropSpareBuffers } from '../hashing/crop-alignment.js';
 import { TRANSFORMS as VARIANTS } from '../hashing/dihedral.js';
 import type { BestPhotoRule, Contestant } from './best-photo.js';
 import { chooseBest, type GroupChoice } from './parallel-best.js';
@@ -119,6 +120,8 @@ export function groupPhotos(input: readonly HashedPhoto[], options: GroupingOpti
       groups.push({ ...described, foundBy: findersOf(cluster.units, linkedByIndex.has(from + k), units, immichGroupsOf) });
     });
   }
+  // The alignments' buffers kept from group to group are not kept from one grouping to the next.
+  dropSpareBuffers();
   groups.sort((a, b) => compareIds(firstId(a), firstId(b)));
   return groups.map((group, index) => ({ id: `group-${String(index + 1).padStart(4, '0')}`, ...group }));
 }

@@ -106,6 +106,18 @@ export function releasePrepared(prepared: PreparedThumbnail): void {
   if (spareBuffers.length < MAX_SPARE_BUFFERS) spareBuffers.push({ columns: prepared.columns, rows: prepared.rows });
 }
 
+/**
+ * Lets go of the buffers kept for the next alignment (the spares, and the raw thumbnails last
+ * prepared): once a grouping is over they would only hold memory until the next one, and a watch
+ * groups batch after batch.
+ */
+export function dropSpareBuffers(): void {
+  spareBuffers.length = 0;
+  spareRasters.length = 0;
+  scratchA.forget();
+  scratchB.forget();
+}
+
 /** The two axes' searches, used by one alignCrops at a time (nothing here is asynchronous). */
 const xSearch = new AxisSearch();
 const ySearch = new AxisSearch();
@@ -126,6 +138,11 @@ class ScratchSide {
     this.last?.prepared.regions.release();
     this.last = { raster, prepared: prepareInto(raster, this.buffers) };
     return this.last.prepared;
+  }
+
+  /** The last raster is let go with its regions (their buffers are not kept either). */
+  forget(): void {
+    this.last = undefined;
   }
 }
 
