@@ -219,6 +219,21 @@ describe('alignCrops on prepared thumbnails', () => {
     return Uint8Array.from(cut, (value) => Math.max(0, Math.min(255, Math.round(value))));
   };
 
+  it('keeps a raw thumbnail prepared while the next alignment brings the same one, with the answers of thumbnails prepared on their own', () => {
+    const [first, other] = [picture(9, [0, 0, 0, 0]), picture(10, [0, 0, 0, 0])];
+    const others = [picture(9, [5, 0, 3, 0]), picture(9, [0, 7, 0, 2]), picture(9, [2, 2, 2, 2])];
+    const answers = (a: Uint8Array | ReturnType<typeof prepareThumbnail>, b: Uint8Array | ReturnType<typeof prepareThumbnail>) =>
+      alignCrops(a, b, 4 / 3, 4 / 3).map((candidate) => {
+        const parts = candidate.parts();
+        return { x: candidate.x, y: candidate.y, correlation: parts.correlation, a: Array.from(parts.a), b: Array.from(parts.b) };
+      });
+    // The same `first` object against each b in turn (kept prepared), then another raster on that side;
+    // against what thumbnails prepared on their own give (no scratch involved).
+    const kept = [...others.map((b) => answers(first, b)), ...others.map((b) => answers(other, b))];
+    const own = [...others.map((b) => answers(prepareThumbnail(first), prepareThumbnail(b))), ...others.map((b) => answers(prepareThumbnail(other), prepareThumbnail(b)))];
+    expect(kept).toEqual(own);
+  });
+
   it('gives bit for bit the raw thumbnails’ candidates, with one preparation serving every pair', () => {
     const rasters = [picture(7, [0, 0, 0, 0]), picture(7, [4, 4, 4, 4]), picture(7, [6, 0, 0, 0]), picture(8, [0, 0, 2, 0])];
     const prepared = rasters.map(prepareThumbnail);
