@@ -10,11 +10,11 @@
  */
 
 import { availableParallelism } from 'node:os';
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { receiveMessageOnPort } from 'node:worker_threads';
 import type { Fingerprint } from '../hashing/fingerprint-types.js';
 import { pickBest, type BestPhotoRule, type Contestant } from './best-photo.js';
 import { BUILT } from './index/wasm-kernel.js';
-import { sharedControl, takeBatches, waitForWorker } from './shared-batches.js';
+import { splitWithWorker, type SharedBatches } from './shared-batches.js';
 
 /** Below this many groups a worker costs more to start (~50 ms) than it saves. */
 const PARALLEL_FROM = 64;
@@ -30,12 +30,9 @@ export interface GroupChoice {
 }
 
 /** What the best-photo worker is started with. */
-export interface BestWorkerData {
+export interface BestWorkerData extends SharedBatches {
   groups: Contestant[][];
   rules: readonly BestPhotoRule[] | undefined;
-  /** The shared counter and the worker's progress (shared-batches.ts). */
-  control: Int32Array;
-  port: MessagePort;
 }
 
 /** The worker's message after each batch: the choices of groups from, from + 1, … */
@@ -48,30 +45,25 @@ export interface BestBatch {
 export function chooseBest(groups: readonly (readonly Contestant[])[], rules?: readonly BestPhotoRule[]): GroupChoice[] {
   if (groups.length < PARALLEL_FROM || availableParallelism() < 2) return groups.map((group) => choiceIn(group, rules));
   const choices = new Array<GroupChoice | undefined>(groups.length);
-  const control = sharedControl();
-  const { port1, port2 } = new MessageChannel();
-  const data: BestWorkerData = { groups: groups.map((group) => group.map(portable)), rules, control, port: port2 };
-  const worker = new Worker(WORKER_FILE, { workerData: data, transferList: [port2] });
-  // A worker that fails before it takes a group costs nothing (this thread takes them all); one that
-  // fails while choosing says so through the control array, which the wait below reads.
-  worker.on('error', () => undefined);
-  try {
-    const doneHere = takeBatches(control, groups.length, BEST_BATCH, (from, to) => {
+  const data = { groups: groups.map((group) => group.map(portable)), rules };
+  splitWithWorker<BestWorkerData>(
+    WORKER_FILE,
+    data,
+    { count: groups.length, batch: BEST_BATCH, worker: 'best-photo' },
+    (from, to) => {
       for (let g = from; g < to; g++) choices[g] = choiceIn(groups[g] as Contestant[], rules);
-    });
-    waitForWorker(control, groups.length - doneHere, port1, 'best-photo');
-    for (let message = receiveMessageOnPort(port1); message; message = receiveMessageOnPort(port1)) {
-      const { from, choices: theirChoices } = message.message as BestBatch;
-      theirChoices.forEach((choice, k) => (choices[from + k] = choice));
-    }
-    return choices.map((choice, g) => {
-      if (!choice) throw new Error(`the best-photo worker did not answer for group ${g}`);
-      return choice;
-    });
-  } finally {
-    port1.close();
-    void worker.terminate();
-  }
+    },
+    (port) => {
+      for (let message = receiveMessageOnPort(port); message; message = receiveMessageOnPort(port)) {
+        const { from, choices: theirChoices } = message.message as BestBatch;
+        theirChoices.forEach((choice, k) => (choices[from + k] = choice));
+      }
+    },
+  );
+  return choices.map((choice, g) => {
+    if (!choice) throw new Error(`the best-photo worker did not answer for group ${g}`);
+    return choice;
+  });
 }
 
 /** pickBest of one group, by position. */

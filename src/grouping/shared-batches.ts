@@ -6,16 +6,49 @@
  * for the worker synchronously (Atomics.wait), so the call stays a plain function call.
  */
 
-import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 
 /** Slots of the control array: the next unclaimed item, items the worker finished, failure. */
 const Slot = { next: 0, workerDone: 1, failed: 2 } as const;
 /** A batch takes milliseconds: a worker silent this long with items still out has died. */
 const WORKER_SILENT_MS = 30_000;
 
-/** A fresh control array, to hand to the worker with its data. */
-export function sharedControl(): Int32Array {
-  return new Int32Array(new SharedArrayBuffer(4 * Object.keys(Slot).length));
+/** What a worker of splitWithWorker is started with besides its own data. */
+export interface SharedBatches {
+  /** The shared counter, the worker's progress and its failure flag. */
+  control: Int32Array;
+  /** Where the worker says why it failed, and posts whatever else it answers. */
+  port: MessagePort;
+}
+
+/**
+ * Splits `count` items between this thread (`work`, a range at a time) and a worker started from
+ * `workerFile` with `data` plus its SharedBatches, `batch` items at a time. Returns once every item
+ * is done, after `collect` has read what the worker posted. Throws, naming the `worker`, when it
+ * failed or fell silent.
+ */
+export function splitWithWorker<Data extends SharedBatches>(
+  workerFile: URL,
+  data: Omit<Data, keyof SharedBatches>,
+  { count, batch, worker: name }: { count: number; batch: number; worker: string },
+  work: (from: number, to: number) => void,
+  collect?: (port: MessagePort) => void,
+): void {
+  const control = new Int32Array(new SharedArrayBuffer(4 * Object.keys(Slot).length));
+  const { port1, port2 } = new MessageChannel();
+  const worker = new Worker(workerFile, { workerData: { ...data, control, port: port2 }, transferList: [port2] });
+  // A worker that fails before it takes an item costs nothing (this thread takes them all); one that
+  // fails while working says so through the control array, which the wait reads.
+  worker.on('error', () => undefined);
+  try {
+    const doneHere = takeBatches(control, count, batch, work);
+    // Every item is claimed now, and the rest by the worker: wait for those.
+    waitForWorker(control, count - doneHere, port1, name);
+    collect?.(port1);
+  } finally {
+    port1.close();
+    void worker.terminate();
+  }
 }
 
 /**
@@ -49,7 +82,7 @@ export function reportFailure(control: Int32Array, port: MessagePort, error: unk
  * Main thread, its own batches done (every item is claimed): waits until the worker has finished
  * `theirs` items. Throws, naming `worker`, when it failed or fell silent.
  */
-export function waitForWorker(control: Int32Array, theirs: number, port: MessagePort, worker: string): void {
+function waitForWorker(control: Int32Array, theirs: number, port: MessagePort, worker: string): void {
   let heard = Date.now();
   for (let done = Atomics.load(control, Slot.workerDone); done < theirs; ) {
     if (Atomics.load(control, Slot.failed) !== 0) throw new Error(`the ${worker} worker failed: ${failureOf(port)}`);
