@@ -16,6 +16,7 @@ import { dropSpareBuffers } from '../hashing/crop-alignment.js';
 import { TRANSFORMS as VARIANTS } from '../hashing/dihedral.js';
 import type { BestPhotoRule, Contestant } from './best-photo.js';
 import { chooseBest, type GroupChoice } from './parallel-best.js';
+import { stopHelperThread } from './shared-batches.js';
 import type { PhotoLook } from '../thumbnails/photo-look.js';
 import { joinWithin } from './hamming-join.js';
 import { completeLinkage, type Edge } from './complete-linkage.js';
@@ -75,6 +76,17 @@ export interface PhotoGroup {
 }
 
 export function groupPhotos(input: readonly HashedPhoto[], options: GroupingOptions): PhotoGroup[] {
+  try {
+    return groupInTiers(input, options);
+  } finally {
+    // The alignments' buffers kept from group to group, and the helper thread kept from the pixel
+    // check to the best photo, are not kept from one grouping to the next (a watch groups batch after batch).
+    dropSpareBuffers();
+    stopHelperThread();
+  }
+}
+
+function groupInTiers(input: readonly HashedPhoto[], options: GroupingOptions): PhotoGroup[] {
   // Most sources list in id order already: checking costs a pass, sorting a million ids ~0.3 s.
   const photos = inIdOrder(input) ? [...input] : [...input].sort((a, b) => compareIds(a.photo.id, b.photo.id));
   const units = exactUnits(photos);
@@ -120,8 +132,6 @@ export function groupPhotos(input: readonly HashedPhoto[], options: GroupingOpti
       groups.push({ ...described, foundBy: findersOf(cluster.units, linkedByIndex.has(from + k), units, immichGroupsOf) });
     });
   }
-  // The alignments' buffers kept from group to group are not kept from one grouping to the next.
-  dropSpareBuffers();
   groups.sort((a, b) => compareIds(firstId(a), firstId(b)));
   return groups.map((group, index) => ({ id: `group-${String(index + 1).padStart(4, '0')}`, ...group }));
 }

@@ -3,9 +3,9 @@
  * (best-evidence.ts), a few milliseconds per group: after the join and the pixel check it was the
  * largest part of grouping a library with many groups, on one core while the other idled.
  *
- * As in the pixel check (parallel-confirm.ts), the main thread and one worker (best-worker.ts) take
- * groups in small batches from a shared counter (shared-batches.ts); the worker posts its choices
- * batch by batch. A choice is pickBest's whichever thread made it: the worker gets copies of exactly
+ * As in the pixel check (parallel-confirm.ts), the main thread and grouping's helper thread take
+ * groups in small batches from a shared counter (shared-batches.ts); the helper posts its choices
+ * batch by batch. A choice is pickBest's whichever thread made it: the helper gets copies of exactly
  * what the rules read.
  */
 
@@ -13,14 +13,12 @@ import { availableParallelism } from 'node:os';
 import { receiveMessageOnPort } from 'node:worker_threads';
 import type { Fingerprint } from '../hashing/fingerprint-types.js';
 import { pickBest, type BestPhotoRule, type Contestant } from './best-photo.js';
-import { BUILT } from './index/wasm-kernel.js';
-import { splitWithWorker, type SharedBatches } from './shared-batches.js';
+import { reportDone, splitWithHelper, takeBatches, type SharedBatches } from './shared-batches.js';
 
-/** Below this many groups a worker costs more to start (~50 ms) than it saves. */
+/** Below this many groups the helper costs more to start (~50 ms) than it saves. */
 const PARALLEL_FROM = 64;
 /** Groups taken at a time: a few milliseconds of work, so both threads end together. */
-export const BEST_BATCH = 4;
-const WORKER_FILE = new URL('grouping/best-worker.js', BUILT);
+const BEST_BATCH = 4;
 /** pickBest's answer by position in the group, so it can cross threads. */
 export interface GroupChoice {
   best: number;
@@ -29,13 +27,13 @@ export interface GroupChoice {
   setAside: (string | undefined)[];
 }
 
-/** What the best-photo worker is started with. */
-export interface BestWorkerData extends SharedBatches {
+/** What the helper thread gets for its side of the choice. */
+export interface BestHelperData extends SharedBatches {
   groups: Contestant[][];
   rules: readonly BestPhotoRule[] | undefined;
 }
 
-/** The worker's message after each batch: the choices of groups from, from + 1, … */
+/** The helper's message after each batch: the choices of groups from, from + 1, … */
 export interface BestBatch {
   from: number;
   choices: GroupChoice[];
@@ -46,10 +44,10 @@ export function chooseBest(groups: readonly (readonly Contestant[])[], rules?: r
   if (groups.length < PARALLEL_FROM || availableParallelism() < 2) return groups.map((group) => choiceIn(group, rules));
   const choices = new Array<GroupChoice | undefined>(groups.length);
   const data = { groups: groups.map((group) => group.map(portable)), rules };
-  splitWithWorker<BestWorkerData>(
-    WORKER_FILE,
+  splitWithHelper<BestHelperData>(
+    'best-photo',
     data,
-    { count: groups.length, batch: BEST_BATCH, worker: 'best-photo' },
+    { count: groups.length, batch: BEST_BATCH },
     (from, to) => {
       for (let g = from; g < to; g++) choices[g] = choiceIn(groups[g] as Contestant[], rules);
     },
@@ -61,8 +59,17 @@ export function chooseBest(groups: readonly (readonly Contestant[])[], rules?: r
     },
   );
   return choices.map((choice, g) => {
-    if (!choice) throw new Error(`the best-photo worker did not answer for group ${g}`);
+    if (!choice) throw new Error(`the best-photo helper thread did not answer for group ${g}`);
     return choice;
+  });
+}
+
+/** The helper thread's side of chooseBest: each group's choice, posted batch by batch. */
+export function chooseInHelper({ groups, rules, control, port }: BestHelperData): void {
+  takeBatches(control, groups.length, BEST_BATCH, (from, to) => {
+    const batch: BestBatch = { from, choices: groups.slice(from, to).map((group) => choiceIn(group, rules)) };
+    port.postMessage(batch);
+    reportDone(control, to - from);
   });
 }
 
@@ -73,7 +80,7 @@ export function choiceIn(group: readonly Contestant[], rules?: readonly BestPhot
 }
 
 /**
- * A copy of what the rules read of a photo, fit to post to the worker: a decoded fingerprint's
+ * A copy of what the rules read of a photo, fit to post to the helper thread: a decoded fingerprint's
  * hashes and a stored thumbnail may be views into large blocks, which posting would copy whole.
  */
 function portable(contestant: Contestant): Contestant {

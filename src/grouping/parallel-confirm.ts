@@ -3,26 +3,24 @@
  * all at once, and checking them is the largest part of grouping after the join (about 12,000 pairs
  * at 0.1-0.7 ms each in a million-photo library), while the join's second core sits idle.
  *
- * The main thread and one worker (confirm-worker.ts) take pairs in small batches from a shared
- * counter (shared-batches.ts). Every answer is confirmCandidate's, whichever thread gave it, so the
+ * The main thread and grouping's helper thread take pairs in small batches from a shared counter
+ * (shared-batches.ts). Every answer is confirmCandidate's, whichever thread gave it, so the
  * result does not depend on the split.
  */
 
 import { availableParallelism } from 'node:os';
 import { confirmCandidate } from '../hashing/confirm-match.js';
 import type { Fingerprint } from '../hashing/fingerprint-types.js';
-import { packFingerprints, type PackedFingerprints } from './packed-fingerprints.js';
-import { BUILT } from './index/wasm-kernel.js';
-import { splitWithWorker, type SharedBatches } from './shared-batches.js';
+import { packFingerprints, unpackFingerprint, type PackedFingerprints } from './packed-fingerprints.js';
+import { reportDone, splitWithHelper, takeBatches, type SharedBatches } from './shared-batches.js';
 
-/** Below this many pairs a worker costs more to start (~50 ms) than it saves. */
+/** Below this many pairs the helper costs more to start (~50 ms) than it saves. */
 const PARALLEL_FROM = 400;
 /** Pairs taken at a time: a few milliseconds of work, few enough that both threads end together. */
-export const CONFIRM_BATCH = 16;
-const WORKER_FILE = new URL('grouping/confirm-worker.js', BUILT);
+const CONFIRM_BATCH = 16;
 
-/** What the confirm worker is started with. */
-export interface ConfirmWorkerData extends SharedBatches {
+/** What the helper thread gets for its side of the check. */
+export interface ConfirmHelperData extends SharedBatches {
   fingerprints: PackedFingerprints;
   /** Pair k is fingerprints pairs[2k] and pairs[2k + 1]. */
   pairs: Uint32Array;
@@ -39,10 +37,20 @@ export function confirmPairs(pairs: readonly FingerprintPair[], threshold: numbe
   const { fingerprints, indices } = distinctFingerprints(pairs);
   const answers = new Uint8Array(new SharedArrayBuffer(pairs.length));
   const data = { fingerprints: packFingerprints(fingerprints), pairs: indices, threshold, answers };
-  splitWithWorker<ConfirmWorkerData>(WORKER_FILE, data, { count: pairs.length, batch: CONFIRM_BATCH, worker: 'confirmation' }, (from, to) => {
+  splitWithHelper<ConfirmHelperData>('confirm', data, { count: pairs.length, batch: CONFIRM_BATCH }, (from, to) => {
     for (let k = from; k < to; k++) answers[k] = confirmCandidate(...(pairs[k] as FingerprintPair), threshold) ? 1 : 0;
   });
   return Array.from(answers, (answer) => answer === 1);
+}
+
+/** The helper thread's side of confirmPairs: the same check, on fingerprints unpacked as their pairs come. */
+export function confirmInHelper({ fingerprints, pairs, threshold, answers, control }: ConfirmHelperData): void {
+  const unpacked: (Fingerprint | undefined)[] = [];
+  const fingerprint = (k: number) => (unpacked[k] ??= unpackFingerprint(fingerprints, k));
+  takeBatches(control, answers.length, CONFIRM_BATCH, (from, to) => {
+    for (let k = from; k < to; k++) answers[k] = confirmCandidate(fingerprint(pairs[2 * k] as number), fingerprint(pairs[2 * k + 1] as number), threshold) ? 1 : 0;
+    reportDone(control, to - from);
+  });
 }
 
 /** Each fingerprint once (a photo is often in several pairs), and the pairs as indices into them. */

@@ -1,53 +1,102 @@
 /**
- * Work split between the main thread and one worker by a shared counter: each takes the next batch
- * of items until none is left, so neither waits for the other unless it is the last batch, and a
- * worker that is slow to start simply gets fewer. The pixel check (parallel-confirm.ts) and the
+ * Work split between the main thread and one helper thread by a shared counter: each takes the next
+ * batch of items until none is left, so neither waits for the other unless it is the last batch, and
+ * a helper that is slow to start simply gets fewer. The pixel check (parallel-confirm.ts) and the
  * best-photo choice (parallel-best.ts) share it; each keeps its own answers. The main thread waits
- * for the worker synchronously (Atomics.wait), so the call stays a plain function call.
+ * for the helper synchronously (Atomics.wait), so the call stays a plain function call.
+ *
+ * One helper (helper-worker.ts) serves every split of a grouping, started at the first and stopped
+ * by `stopHelperThread` when the grouping ends. A fresh worker for each split ran its first
+ * batches on cold code while compiling it, which slowed the main thread too: on the best-photo
+ * choice both threads ran ~40 % slower than one warm thread alone, and the choice reuses the pixel
+ * check's alignment code, which the helper has by then compiled.
  */
 
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { BUILT } from './index/wasm-kernel.js';
 
-/** Slots of the control array: the next unclaimed item, items the worker finished, failure. */
+/** Slots of the control array: the next unclaimed item, items the helper finished, failure. */
 const Slot = { next: 0, workerDone: 1, failed: 2 } as const;
-/** A batch takes milliseconds: a worker silent this long with items still out has died. */
+/** A batch takes milliseconds: a helper silent this long with items still out has died. */
 const WORKER_SILENT_MS = 30_000;
+const HELPER_FILE = new URL('grouping/helper-worker.js', BUILT);
 
-/** What a worker of splitWithWorker is started with besides its own data. */
+/** What each task of the helper gets besides its own data. */
 export interface SharedBatches {
-  /** The shared counter, the worker's progress and its failure flag. */
+  /** The shared counter, the helper's progress and its failure flag. */
   control: Int32Array;
-  /** Where the worker says why it failed, and posts whatever else it answers. */
+  /** Where the helper says why it failed, and posts whatever else it answers. */
   port: MessagePort;
 }
 
+/** The work the helper can be asked to share, by name (helper-worker.ts runs each). */
+export type HelperTask = 'confirm' | 'best-photo';
+
+/** What the helper receives for one split. */
+export interface HelperMessage {
+  task: HelperTask;
+  data: SharedBatches;
+}
+
+let helper: Worker | undefined;
+
+function helperThread(): Worker {
+  if (!helper) {
+    const started = new Worker(HELPER_FILE);
+    // A helper that dies (or never loads) is replaced at the next split; the split it was in learns
+    // of it through the control array. Idle, it does not keep the process alive.
+    started.on('error', () => undefined);
+    started.on('exit', () => {
+      if (helper === started) helper = undefined;
+    });
+    started.unref();
+    helper = started;
+  }
+  return helper;
+}
+
+/** The running helper's thread id, or undefined when none runs (diagnostics; the tests check the helper is shared and stopped). */
+export function helperThreadId(): number | undefined {
+  return helper?.threadId;
+}
+
+/** Stops the helper (grouping is over): an idle thread holds its own heap. The next split starts another. */
+export function stopHelperThread(): void {
+  const stopping = helper;
+  helper = undefined;
+  void stopping?.terminate();
+}
+
 /**
- * Splits `count` items between this thread (`work`, a range at a time) and a worker started from
- * `workerFile` with `data` plus its SharedBatches, `batch` items at a time. Returns once every item
- * is done, after `collect` has read what the worker posted. Throws, naming the `worker`, when it
- * failed or fell silent.
+ * Splits `count` items between this thread (`work`, a range at a time) and the helper, which runs
+ * `task` on `data` plus its SharedBatches, `batch` items at a time. Returns once every item is done,
+ * after `collect` has read what the helper posted. Throws, naming the task, when the helper failed
+ * or fell silent.
  */
-export function splitWithWorker<Data extends SharedBatches>(
-  workerFile: URL,
+export function splitWithHelper<Data extends SharedBatches>(
+  task: HelperTask,
   data: Omit<Data, keyof SharedBatches>,
-  { count, batch, worker: name }: { count: number; batch: number; worker: string },
+  { count, batch }: { count: number; batch: number },
   work: (from: number, to: number) => void,
   collect?: (port: MessagePort) => void,
 ): void {
   const control = new Int32Array(new SharedArrayBuffer(4 * Object.keys(Slot).length));
   const { port1, port2 } = new MessageChannel();
-  const worker = new Worker(workerFile, { workerData: { ...data, control, port: port2 }, transferList: [port2] });
-  // A worker that fails before it takes an item costs nothing (this thread takes them all); one that
+  const message: HelperMessage = { task, data: { ...data, control, port: port2 } };
+  // A helper that fails before it takes an item costs nothing (this thread takes them all); one that
   // fails while working says so through the control array, which the wait reads.
-  worker.on('error', () => undefined);
+  helperThread().postMessage(message, [port2]);
   try {
     const doneHere = takeBatches(control, count, batch, work);
-    // Every item is claimed now, and the rest by the worker: wait for those.
-    waitForWorker(control, count - doneHere, port1, name);
+    // Every item is claimed now, and the rest by the helper: wait for those.
+    waitForHelper(control, count - doneHere, port1, task);
     collect?.(port1);
+  } catch (error) {
+    // A helper in an unknown state is not given the next split.
+    stopHelperThread();
+    throw error;
   } finally {
     port1.close();
-    void worker.terminate();
   }
 }
 
@@ -65,13 +114,13 @@ export function takeBatches(control: Int32Array, count: number, batch: number, w
   return taken;
 }
 
-/** The worker has finished `count` more items. */
+/** The helper has finished `count` more items. */
 export function reportDone(control: Int32Array, count: number): void {
   Atomics.add(control, Slot.workerDone, count);
   Atomics.notify(control, Slot.workerDone);
 }
 
-/** The worker failed: it says why through `port` and wakes the waiting main thread. */
+/** The helper failed: it says why through `port` and wakes the waiting main thread. */
 export function reportFailure(control: Int32Array, port: MessagePort, error: unknown): void {
   port.postMessage({ error: error instanceof Error ? error.message : String(error) });
   Atomics.store(control, Slot.failed, 1);
@@ -79,14 +128,14 @@ export function reportFailure(control: Int32Array, port: MessagePort, error: unk
 }
 
 /**
- * Main thread, its own batches done (every item is claimed): waits until the worker has finished
- * `theirs` items. Throws, naming `worker`, when it failed or fell silent.
+ * Main thread, its own batches done (every item is claimed): waits until the helper has finished
+ * `theirs` items. Throws, naming the task, when it failed or fell silent.
  */
-function waitForWorker(control: Int32Array, theirs: number, port: MessagePort, worker: string): void {
+function waitForHelper(control: Int32Array, theirs: number, port: MessagePort, task: HelperTask): void {
   let heard = Date.now();
   for (let done = Atomics.load(control, Slot.workerDone); done < theirs; ) {
-    if (Atomics.load(control, Slot.failed) !== 0) throw new Error(`the ${worker} worker failed: ${failureOf(port)}`);
-    if (Date.now() - heard > WORKER_SILENT_MS) throw new Error(`the ${worker} worker stopped answering`);
+    if (Atomics.load(control, Slot.failed) !== 0) throw new Error(`the ${task} helper thread failed: ${failureOf(port)}`);
+    if (Date.now() - heard > WORKER_SILENT_MS) throw new Error(`the ${task} helper thread stopped answering`);
     Atomics.wait(control, Slot.workerDone, done, 1000);
     const now = Atomics.load(control, Slot.workerDone);
     if (now > done) heard = Date.now();
@@ -94,7 +143,7 @@ function waitForWorker(control: Int32Array, theirs: number, port: MessagePort, w
   }
 }
 
-/** The worker's error message, among whatever else it posted. */
+/** The helper's error message, among whatever else it posted. */
 function failureOf(port: MessagePort): string {
   for (let message = receiveMessageOnPort(port); message; message = receiveMessageOnPort(port)) {
     const { error } = message.message as { error?: string };

@@ -30,7 +30,7 @@ describe('npm package', () => {
       'bin/photo-organizer.js',
       'dist/cli/main.js',
       'dist/hamming-join.wasm',
-      'dist/grouping/confirm-worker.js',
+      'dist/grouping/helper-worker.js',
       'dist/grouping/index/join-worker.js',
       'dist/thumbnails/heif/heif-worker.js',
     ]) {
