@@ -151,4 +151,18 @@ describe('joinWithin on two threads', () => {
     expect(inParts.length).toBeGreaterThan(30_000);
     expect(whole.sort()).toEqual(inParts.sort());
   });
+
+  it('visits the pairs in the same order whichever thread took which task', () => {
+    // The threads take a chunk's tasks as they come free, so each run splits them differently.
+    const indexed = libraryHashes(120_000, 7);
+    const asked = queriesNear(indexed, 60_000, 8);
+    const runs = [0, 1, 2].map(() => {
+      const visited: string[] = [];
+      joinWithin(asked, indexed, 10, (q, i, d) => visited.push(`${q}:${i}=${d}`));
+      return visited;
+    });
+    expect(runs[0]?.length).toBeGreaterThan(30_000);
+    expect(runs[1]).toEqual(runs[0]);
+    expect(runs[2]).toEqual(runs[0]);
+  });
 });

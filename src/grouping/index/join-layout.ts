@@ -67,14 +67,25 @@ export interface JoinWorkerData {
   layout: JoinLayout;
   /** Int32 slots indexed by `Control`, shared by both threads. */
   control: Int32Array;
+  /** The current chunk's tasks: task k joins outer blocks tasks[k] .. tasks[k + 1] - 1 (JOIN_TASKS + 1 slots, shared). */
+  tasks: Int32Array;
   port: MessagePort;
 }
 
 /**
- * Slots of the control array: chunks bucketed by the main thread, chunks joined by the worker, where
- * the worker's half starts, failure, and whether the worker's code is running at all.
+ * Slots of the control array: chunks bucketed by the main thread, chunks joined by the worker, the
+ * next task of the current chunk not yet taken, failure, whether the worker's code is running at
+ * all, and how many tasks the current chunk has.
  */
-export const Control = { prepared: 0, joined: 1, splitBlock: 2, failed: 3, started: 4 } as const;
+export const Control = { prepared: 0, joined: 1, nextTask: 2, failed: 3, started: 4, taskCount: 5 } as const;
+
+/**
+ * A chunk's walked entries are joined in up to this many tasks of about equal size, which either
+ * thread takes from a shared counter: split in two fixed halves, one thread often waited for the
+ * other, up to a fifth of the chunk's time (the two halves' costs differ, and so do the cores of a
+ * shared machine from moment to moment).
+ */
+export const JOIN_TASKS = 64;
 
 export function planJoin(queryCount: number, indexCount: number, radius: number, owned: readonly OwnedEntries[] = []): JoinLayout {
   const chunks = planChunks(queryCount, indexCount, radius).filter((chunk) => chunk.t >= 0);
@@ -113,21 +124,36 @@ export function blockCount(layout: JoinLayout, c: number): number {
   return 2 ** (chunk.width - lowBitsOf(chunk));
 }
 
-/** The outer block where the walked entries are split in two halves, read from the bucketed offsets. */
-export function middleBlock(layout: JoinLayout, c: number, memory: WebAssembly.Memory): number {
+/**
+ * Cuts chunk c's outer blocks into tasks of about equal walked entries, read from the bucketed
+ * offsets: task k is blocks into[k] .. into[k + 1] - 1. Returns the number of tasks (none empty
+ * of blocks; at most JOIN_TASKS).
+ */
+export function cutTasks(layout: JoinLayout, c: number, memory: WebAssembly.Memory, into: Int32Array): number {
   const chunk = layout.chunks[c] as Chunk;
   const lowBits = lowBitsOf(chunk);
   const outer = layout.walkQueries ? layout.querySide : layout.indexSide;
   const offsets = new Uint32Array(memory.buffer, outer.offsets, 2 ** chunk.width + 1);
-  const half = (offsets[2 ** chunk.width] as number) / 2;
-  let low = 0;
-  let high = blockCount(layout, c);
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if ((offsets[mid << lowBits] as number) < half) low = mid + 1;
-    else high = mid;
+  const total = offsets[2 ** chunk.width] as number;
+  const blocks = blockCount(layout, c);
+  // The first block whose entries start at or after `entries`.
+  const blockAt = (entries: number) => {
+    let low = 0;
+    let high = blocks;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if ((offsets[mid << lowBits] as number) < entries) low = mid + 1;
+      else high = mid;
+    }
+    return low;
+  };
+  let count = 0;
+  into[0] = 0;
+  for (let k = 1; k <= JOIN_TASKS; k++) {
+    const boundary = k === JOIN_TASKS ? blocks : blockAt((total * k) / JOIN_TASKS);
+    if (boundary > (into[count] as number)) into[++count] = boundary;
   }
-  return low;
+  return count;
 }
 
 /** Buckets both sides by chunk c and writes its masks and its record for later chunks (main thread only). */

@@ -7,14 +7,16 @@
  * dropped by the kernel (it checks the earlier chunks' radii on the pair's difference).
  *
  * Large joins use two threads: the main thread buckets each chunk, then it and a worker
- * (join-worker.ts) each join half of the walked entries in the same shared memory. The main thread
- * waits for the worker synchronously (Atomics.wait), so the join stays a plain function call, and it
- * visits the worker's pairs after its own: the order is deterministic.
+ * (join-worker.ts) take the chunk's tasks (runs of outer blocks with about equal walked entries)
+ * from a shared counter, in the same shared memory. The main thread waits for the worker
+ * synchronously (Atomics.wait), so the join stays a plain function call, and it visits both threads'
+ * pairs in task order (join-tasks.ts): the order one thread alone would visit them in.
  */
 
 import { availableParallelism } from 'node:os';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
-import { blockCount, Control, joinBlocks, middleBlock, planJoin, prepareChunk, writeOwned, type JoinLayout, type SideLayout, type JoinWorkerData, type OwnedEntries } from './join-layout.js';
+import { blockCount, Control, cutTasks, JOIN_TASKS, joinBlocks, planJoin, prepareChunk, writeOwned, type JoinLayout, type SideLayout, type JoinWorkerData, type OwnedEntries } from './join-layout.js';
+import { joinTasks, PairBuffer, visitInTaskOrder, type TaskPairs } from './join-tasks.js';
 import type { HashSource } from '../hamming-join.js';
 import { BUILT, instantiateKernel, kernelMemory, kernelModule, type JoinKernel, type PairVisitor } from './wasm-kernel.js';
 
@@ -28,12 +30,15 @@ export function joinPairs(queries: HashSource, indexed: HashSource, radius: numb
   const layout = planJoin(queries.length, indexed.length, radius, owned);
   const module = kernelModule();
   const memory = kernelMemory(layout.bytes);
-  const kernel = instantiateKernel(module, memory, visit);
+  const walked = Math.min(queries.length, indexed.length);
+  const threaded = walked >= THREADED_FROM && availableParallelism() >= 2;
+  // With two threads, this thread's pairs wait in a buffer to be visited in task order with the worker's.
+  const found = new PairBuffer();
+  const kernel = instantiateKernel(module, memory, threaded ? found.add : visit);
   writeSide(queries, memory, layout.querySide);
   writeSide(indexed, memory, layout.indexSide);
   writeOwned(memory, layout);
-  const walked = Math.min(queries.length, indexed.length);
-  if (walked >= THREADED_FROM && availableParallelism() >= 2) joinInTwoThreads(kernel, layout, module, visit);
+  if (threaded) joinInTwoThreads(kernel, layout, module, found, visit);
   else {
     for (let c = 0; c < layout.chunks.length; c++) {
       prepareChunk(kernel, layout, c);
@@ -51,19 +56,22 @@ function writeSide(source: HashSource, memory: WebAssembly.Memory, side: SideLay
   for (let i = 0; i < ids.length; i++) ids[i] = i;
 }
 
-function joinInTwoThreads(kernel: JoinKernel, layout: JoinLayout, module: WebAssembly.Module, visit: PairVisitor): void {
+function joinInTwoThreads(kernel: JoinKernel, layout: JoinLayout, module: WebAssembly.Module, found: PairBuffer, visit: PairVisitor): void {
   const control = new Int32Array(new SharedArrayBuffer(4 * Object.keys(Control).length));
+  const tasks = new Int32Array(new SharedArrayBuffer(4 * (JOIN_TASKS + 1)));
   const { port1, port2 } = new MessageChannel();
-  const data: JoinWorkerData = { module, memory: kernel.memory, layout, control, port: port2 };
+  const data: JoinWorkerData = { module, memory: kernel.memory, layout, control, tasks, port: port2 };
   const worker = new Worker(WORKER_FILE, { workerData: data, transferList: [port2] });
   try {
     for (let c = 0; c < layout.chunks.length; c++) {
       prepareChunk(kernel, layout, c);
-      const split = middleBlock(layout, c, kernel.memory);
-      Atomics.store(control, Control.splitBlock, split);
+      const taskCount = cutTasks(layout, c, kernel.memory, tasks);
+      // Both threads are done with the last chunk's counter (the worker said so): it starts again.
+      Atomics.store(control, Control.taskCount, taskCount);
+      Atomics.store(control, Control.nextTask, 0);
       Atomics.store(control, Control.prepared, c + 1);
       Atomics.notify(control, Control.prepared);
-      joinBlocks(kernel, layout, c, 0, split);
+      joinTasks(kernel, layout, c, control, tasks, found);
       const asked = Date.now();
       while (Atomics.load(control, Control.joined) <= c && Atomics.load(control, Control.failed) === 0) {
         // A worker that could not even load its code never answers (and its error event cannot
@@ -71,9 +79,9 @@ function joinInTwoThreads(kernel: JoinKernel, layout: JoinLayout, module: WebAss
         if (Atomics.load(control, Control.started) === 0 && Date.now() - asked > WORKER_START_MS) throw new Error('the join worker did not start');
         Atomics.wait(control, Control.joined, c, 1000);
       }
-      const message = receiveMessageOnPort(port1)?.message as Uint32Array | { error: string } | undefined;
-      if (!(message instanceof Uint32Array)) throw new Error(`the join worker failed: ${message?.error ?? 'no answer'}`);
-      for (let k = 0; k < message.length; k += 3) visit(message[k] as number, message[k + 1] as number, message[k + 2] as number);
+      const message = receiveMessageOnPort(port1)?.message as TaskPairs | { error: string } | undefined;
+      if (!message || 'error' in message) throw new Error(`the join worker failed: ${message?.error ?? 'no answer'}`);
+      visitInTaskOrder(taskCount, [found.take(), message], visit);
     }
   } finally {
     port1.close();
