@@ -2,7 +2,10 @@
 /**
  * `npm run bench`: speed and scale, one table (or `--json`). Not a test: run it on a quiet machine.
  *
- *   npm run bench -- [--perf-dir DIR] [--cases local,grouping,immich] [--sizes 10000,100000,1000000] [--rounds 3] [--json]
+ *   npm run bench -- [--perf-dir DIR] [--cases local,grouping,evidence,immich] [--sizes 10000,100000,1000000] [--rounds 3] [--json]
+ *
+ * `evidence`: what the best photo's evidence from the group itself adds to grouping a million
+ * photos, in paired groupings of one library (see runEvidenceCase in bench/grouping-case.mjs).
  *
  * The local cases need camera-sized JPEGs: `bash ../shared/bench/make-perf-set.sh 300 DIR`
  * (needs `apt-get install -y libvips-tools`); the default DIR is /tmp/po-perf-300.
@@ -11,13 +14,13 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { runGroupingCase } from './bench/grouping-case.mjs';
+import { runEvidenceCase, runGroupingCase } from './bench/grouping-case.mjs';
 import { runLocalCases } from './bench/local-cases.mjs';
 
 const { values } = parseArgs({
   options: {
     'perf-dir': { type: 'string', default: '/tmp/po-perf-300' },
-    cases: { type: 'string', default: 'local,grouping,immich' },
+    cases: { type: 'string', default: 'local,grouping,evidence,immich' },
     sizes: { type: 'string', default: '10000,100000,1000000' },
     rounds: { type: 'string', default: '3' },
     json: { type: 'boolean', default: false },
@@ -36,6 +39,10 @@ if (cases.has('local')) {
 if (cases.has('grouping')) {
   log('grouping: synthetic hash sets ...');
   results.grouping = await runGroupingCase({ sizes: values.sizes.split(',').map(Number), rounds });
+}
+if (cases.has('evidence')) {
+  log('evidence: 1,000,000 photos grouped with and without the group evidence, in pairs ...');
+  results.evidence = await runEvidenceCase({ size: 1_000_000, rounds: Math.max(2, rounds + (rounds % 2)) });
 }
 if (cases.has('immich')) {
   log('immich: fake server, 20,000 assets ...');
@@ -72,6 +79,11 @@ function table(r) {
       rows.push(['', 'planted clusters found exactly / accidental genuine', `${row.plantedFound}/${row.plantedClusters}${row.plantedExact ? ' exact' : ' MISMATCH'} / ${row.accidental.max}`, 'exact']);
     }
     rows.push(['grouping', 'growth exponent (last two sizes)', String(r.grouping.exponent), '< 1.3']);
+  }
+  if (r.evidence) {
+    const e = r.evidence;
+    const pct = (x) => `${(100 * x).toFixed(1)} %`;
+    rows.push([`evidence ${e.size}`, `grouping with / without the group's evidence, ${e.rounds} paired rounds: wall, CPU`, `${pct(e.overhead.seconds)}, ${pct(e.overhead.cpuSeconds)}`, `≤ ${pct(e.target)}`]);
   }
   if (r.immich) for (const [measure, value] of Object.entries(r.immich.table ?? {})) rows.push(['immich', measure, String(value), '']);
   const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => String(row[c]).length)));
