@@ -85,7 +85,7 @@ export const Control = { prepared: 0, joined: 1, nextTask: 2, failed: 3, started
  * other, up to a fifth of the chunk's time (the two halves' costs differ, and so do the cores of a
  * shared machine from moment to moment).
  */
-export const JOIN_TASKS = 64;
+export const JOIN_TASKS = 256;
 
 export function planJoin(queryCount: number, indexCount: number, radius: number, owned: readonly OwnedEntries[] = []): JoinLayout {
   const chunks = planChunks(queryCount, indexCount, radius).filter((chunk) => chunk.t >= 0);
