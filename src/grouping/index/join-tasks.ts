@@ -15,8 +15,8 @@ export interface TaskPairs {
 }
 
 /**
- * The pairs a kernel reports, kept in order (the kernel's `visit` for a thread whose pairs are
- * visited later, in task order: see joinTasks).
+ * The pairs a kernel reports, kept in order and by task: `add` is the kernel's `visit` in a thread
+ * whose pairs are visited later, in task order (visitInTaskOrder).
  */
 export class PairBuffer {
   private pairs = new Uint32Array(3 * 4096);
