@@ -29,7 +29,10 @@ export class PairBuffer {
       grown.set(this.pairs);
       this.pairs = grown;
     }
-    this.pairs.set([query, entry, distance], 3 * this.count++);
+    const at = 3 * this.count++;
+    this.pairs[at] = query;
+    this.pairs[at + 1] = entry;
+    this.pairs[at + 2] = distance;
   };
 
   /** Runs task `task` (which reports its pairs through `add`) and notes where its pairs lie. */

@@ -33,12 +33,12 @@ export function joinPairs(queries: HashSource, indexed: HashSource, radius: numb
   const walked = Math.min(queries.length, indexed.length);
   const threaded = walked >= THREADED_FROM && availableParallelism() >= 2;
   // With two threads, this thread's pairs wait in a buffer to be visited in task order with the worker's.
-  const found = new PairBuffer();
-  const kernel = instantiateKernel(module, memory, threaded ? found.add : visit);
+  const found = threaded ? new PairBuffer() : undefined;
+  const kernel = instantiateKernel(module, memory, found ? found.add : visit);
   writeSide(queries, memory, layout.querySide);
   writeSide(indexed, memory, layout.indexSide);
   writeOwned(memory, layout);
-  if (threaded) joinInTwoThreads(kernel, layout, module, found, visit);
+  if (found) joinInTwoThreads(kernel, layout, module, found, visit);
   else {
     for (let c = 0; c < layout.chunks.length; c++) {
       prepareChunk(kernel, layout, c);
