@@ -19,7 +19,6 @@ import type { PhotoSource } from '../sources/photo-source.js';
 import type { HashRepository, StoredPhoto } from '../store/hash-repository.js';
 import type { ImageInput } from '../thumbnails/hash-input.js';
 import { decodePhoto, decodesFromBytes } from '../thumbnails/decode-photo.js';
-import { jpegQuality, jpegQualityOfFile } from '../thumbnails/jpeg-quality.js';
 import { chromaFromChannels, encodeLook, lookOf } from '../thumbnails/photo-look.js';
 import { sniffFormat } from '../core/image-format.js';
 import { HashArena } from './hash-arena.js';
@@ -134,11 +133,12 @@ async function hashOne(photo: Photo, options: HashStageOptions, arena: HashArena
   }
   try {
     // A server thumbnail's chroma is measured in the same decode; an original's comes from its header.
+    // An original's JPEG quality is read with its header; a server thumbnail's says nothing of its original's.
     const measureChroma = !source.thumbnailsAreOriginals && typeof image !== 'string';
-    const decoded = await decoding(() => decodePhoto(image, photo.meta.format, { chroma: measureChroma }));
+    const decoded = await decoding(() => decodePhoto(image, photo.meta.format, { chroma: measureChroma, quality: source.thumbnailsAreOriginals }));
     const { input, grey, meta, channels } = decoded;
     const fingerprint = computeFingerprint(input);
-    if (source.thumbnailsAreOriginals) photo.meta = { ...photo.meta, ...meta, ...(await qualityOf(image, meta.format)) };
+    if (source.thumbnailsAreOriginals) photo.meta = { ...photo.meta, ...meta };
     // A local original's content checksum is left to the exact-checksum stage: only photos that
     // share a byte size with another can be byte-identical, so most never need one.
     const checksum = photo.knownChecksum;
@@ -156,20 +156,6 @@ async function hashOne(photo: Photo, options: HashStageOptions, arena: HashArena
     return { kind: 'hashed', hashed: { photo, fingerprint: withoutThumbnail(fingerprint, arena), checksum }, stored: record };
   } catch (error) {
     return await decodeFailure(photo, image, error, source);
-  }
-}
-
-/**
- * A local JPEG's quality, from the quantization tables in its header (a server's thumbnail says
- * nothing of its original's). Optional: a header that cannot be read again leaves it unknown.
- */
-async function qualityOf(image: ImageInput, format: string | undefined): Promise<{ jpegQuality?: number }> {
-  if (format !== 'jpeg') return {};
-  try {
-    const quality = typeof image === 'string' ? await jpegQualityOfFile(image) : jpegQuality(image);
-    return quality === undefined ? {} : { jpegQuality: quality };
-  } catch {
-    return {};
   }
 }
 

@@ -7,8 +7,10 @@
 import sharp from 'sharp';
 import type { ImageFormat, PhotoMeta } from '../core/photo.js';
 import { sniffFormat } from '../core/image-format.js';
-import { decodeColourWithHeader, decodeWithHeader, hashInputFromPixels, MAX_INPUT_PIXELS, MIN_EMBEDDED_SIDE, orient, type GreyRaster, type HashInput, type ImageInput } from './hash-input.js';
+import { decodeColourWithHeader, decodeJpegFile, decodeWithHeader, hashInputFromPixels, MAX_INPUT_PIXELS, MIN_EMBEDDED_SIDE, orient, type GreyRaster, type HashInput, type ImageInput } from './hash-input.js';
 import { metaFromExif, photoMetaOf } from './image-metadata.js';
+import { readJpegHeader } from './jpeg-header.js';
+import { jpegQuality, jpegQualityOfFile } from './jpeg-quality.js';
 import { decodeHeif } from './heif/heif-decoder.js';
 import { extractRawPreview } from './raw/raw-preview.js';
 
@@ -27,6 +29,11 @@ export interface DecodedPhoto {
 export interface DecodeOptions {
   /** Measure the chroma in the same decode (a server thumbnail: see decodeColourWithHeader). */
   chroma?: boolean;
+  /**
+   * Read a JPEG's quality from its quantization table into `meta.jpegQuality` (an original's: a
+   * server's thumbnail says nothing of its original's quality).
+   */
+  quality?: boolean;
 }
 
 /** Formats decoded from the file's bytes (read whole), not handed to sharp by path. */
@@ -36,6 +43,25 @@ export function decodesFromBytes(format: ImageFormat | 'unknown'): boolean {
 
 /** Content decides; `claimed` (from the file name) only tells a TIFF-based RAW file from a TIFF image. */
 export async function decodePhoto(image: ImageInput, claimed: ImageFormat | 'unknown', options: DecodeOptions = {}): Promise<DecodedPhoto> {
+  const decoded = await decodeAny(image, claimed, options);
+  if (options.quality === true && decoded.meta.format === 'jpeg' && decoded.meta.jpegQuality === undefined) {
+    const quality = await qualityOf(image);
+    if (quality !== undefined) decoded.meta.jpegQuality = quality;
+  }
+  return decoded;
+}
+
+async function decodeAny(image: ImageInput, claimed: ImageFormat | 'unknown', options: DecodeOptions): Promise<DecodedPhoto> {
+  if (typeof image === 'string' && claimed === 'jpeg') {
+    // A camera's JPEG: its header read once, for the size, orientation, EXIF and quality.
+    const header = readJpegHeader(image);
+    if (header) {
+      const { input, grey } = await decodeJpegFile(image, header);
+      const meta = photoMetaOf({ ...header, format: 'jpeg' });
+      if (options.quality === true && header.quality !== undefined) meta.jpegQuality = header.quality;
+      return { input, grey, meta, channels: header.channels };
+    }
+  }
   if (typeof image !== 'string') {
     const sniffed = sniffFormat(image);
     if (sniffed === 'heic') return decodeHeifPhoto(image);
@@ -49,6 +75,15 @@ export async function decodePhoto(image: ImageInput, claimed: ImageFormat | 'unk
   }
   const { input, grey, header } = await decodeWithHeader(image);
   return { input, grey, meta: photoMetaOf(header), channels: header.channels };
+}
+
+/** A JPEG's quality; optional: a header that cannot be read again leaves it unknown. */
+async function qualityOf(image: ImageInput): Promise<number | undefined> {
+  try {
+    return typeof image === 'string' ? await jpegQualityOfFile(image) : jpegQuality(image);
+  } catch {
+    return undefined;
+  }
 }
 
 /** RAW by its magic, or named RAW with a TIFF structure or a header of its own (not a JPEG named .NEF). */

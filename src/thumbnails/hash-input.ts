@@ -5,6 +5,7 @@
 
 import sharp, { type Metadata, type Sharp } from 'sharp';
 import { contentInput } from './content-input.js';
+import type { JpegHeader } from './jpeg-header.js';
 import { chromaOfRgb, greyOfRgb } from './srgb-raster.js';
 import { plainWebpSize } from './webp-header.js';
 
@@ -65,6 +66,18 @@ export async function decodeWithHeader(image: ImageInput, orientation?: number):
   const height = meta.height ?? DECODE_SIZE;
   const { input, grey } = await shrink(upright, () => orient(open(), orientation), quarterTurn ? height : width, quarterTurn ? width : height);
   return { input, header: meta, grey };
+}
+
+/**
+ * Like `decodeWithHeader`, for a JPEG file whose header was read already (jpeg-header.ts): sharp
+ * does not parse it a second time. sharp still turns the picture by its EXIF itself (`rotate()`):
+ * the same turn as an explicit one, but made at another step of its pipeline, so the grey levels
+ * of a turned photo would differ by a unit or two, and with them its stored hashes.
+ */
+export async function decodeJpegFile(file: string, header: JpegHeader): Promise<{ input: HashInput; grey: GreyRaster }> {
+  const open = () => orient(sharp(file, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' }), undefined);
+  const quarterTurn = header.orientation >= 5;
+  return shrink(open(), open, quarterTurn ? header.height : header.width, quarterTurn ? header.width : header.height);
 }
 
 /**

@@ -8,8 +8,11 @@ const SHARP_FORMATS: Record<string, ImageFormat> = {
   jpeg: 'jpeg', png: 'png', webp: 'webp', gif: 'gif', tiff: 'tiff', heif: 'heic', avif: 'avif',
 };
 
-/** The photo's metadata from a header sharp has already read (e.g. while decoding the hash input). */
-export function photoMetaOf(info: Metadata): Partial<PhotoMeta> {
+/** What photoMetaOf reads of a header: sharp's, or one read without it (jpeg-header.ts). */
+export type HeaderFields = Pick<Metadata, 'width' | 'height' | 'orientation' | 'format' | 'compression' | 'exif'>;
+
+/** The photo's metadata from a header already read (e.g. by sharp while decoding the hash input). */
+export function photoMetaOf(info: HeaderFields): Partial<PhotoMeta> {
   const orientation = info.orientation ?? 1;
   // Orientations 5-8 turn the picture a quarter: the displayed size is the stored size swapped.
   const quarterTurn = orientation >= 5;

@@ -19,11 +19,13 @@ export function localChangeKey(stats: Pick<Stats, 'size' | 'mtimeMs'>): string {
  */
 const LOAD_OPTION_SUFFIX = /\[[^/\\]*\]$/;
 
-/** The file's path once it is there and not too large, for sharp to read; rejects with a per-photo reason. */
+/**
+ * The file's path, for sharp to read (the listing has refused what is too large), or its bytes when
+ * sharp would misread the path; rejects with a per-photo reason. No second stat: a file gone since
+ * the listing fails to decode, and the decode's failure reads it again for the reason (hash-stage.ts).
+ */
 export async function originalInput(filePath: string): Promise<Buffer | string> {
-  if (LOAD_OPTION_SUFFIX.test(filePath)) return readOriginal(filePath);
-  await checkSize(filePath);
-  return filePath;
+  return LOAD_OPTION_SUFFIX.test(filePath) ? readOriginal(filePath) : filePath;
 }
 
 export async function readOriginal(filePath: string): Promise<Buffer> {
