@@ -10,7 +10,8 @@
  * cut, a disk error). A damaged file is a warning and a miss, never a failure.
  */
 
-import { mkdir, readdir, readFile, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
+import { renameSync, writeFileSync } from 'node:fs';
+import { mkdir, readdir, readFile, stat, unlink, utimes } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
@@ -93,9 +94,12 @@ export class DiskThumbnailStore implements ThumbnailStore {
     }
     const temp = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
     const content = wrap(bytes);
+    // Written synchronously: a cold Immich scan writes one small file per asset, and the promise API's
+    // four round trips through libuv's thread pool (open, write, close, rename) cost ~190 µs of CPU
+    // per file here, the same calls made synchronously ~70 µs (2,000 files of 9 KB, 4 at a time).
     try {
-      await writeFile(temp, content, { flag: 'wx' });
-      await rename(temp, file);
+      writeFileSync(temp, content, { flag: 'wx' });
+      renameSync(temp, file);
     } catch (error) {
       await unlink(temp).catch(() => undefined);
       throw error;
