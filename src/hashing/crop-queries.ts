@@ -56,6 +56,10 @@ export const CROP_QUERY_RADIUS = 8;
  */
 export const CROPPED_COPY_MAX_DISTANCE = 32;
 
+/** Scratch for each crop's raster, read only until its hash is made (nothing here is asynchronous). */
+const croppedScratch = new Float64Array(AXIS * AXIS);
+const columnsScratch = new Float64Array(AXIS * AXIS);
+
 /** Centre crops of a width × height photo to the aspect ratios above, in crop steps; `ASPECT_SLOTS` at most. */
 export function aspectCrops(width: number, height: number): Crop[] {
   const aspect = width / height;
@@ -82,7 +86,7 @@ export function cropQueryHashes(fingerprint: Fingerprint): bigint[] {
   if (!thumbnail || thumbnail.length !== AXIS * AXIS) return [];
   const aspect = width && height ? aspectCrops(width, height) : [];
   const hashes = [...TYPICAL_CROPS, ...aspect].map(([left, right, top, bottom]) =>
-    pairToBigint(phash32(resampleRegion(thumbnail, axisWeights(left, right), axisWeights(top, bottom)))),
+    pairToBigint(phash32(resampleRegion(thumbnail, axisWeights(left, right), axisWeights(top, bottom), croppedScratch, columnsScratch))),
   );
   while (hashes.length < CROP_QUERY_COUNT - 1) hashes.push(fingerprint.variants[0] ?? 0n);
   hashes.push(pairToBigint(phash32(vignetted(thumbnail))));

@@ -54,6 +54,9 @@ export function axisWeights(startSteps: number, endSteps: number): AxisWeights {
   return made;
 }
 
+/** The weights of an axis not cut at all (each output sample is its source sample). */
+const UNCUT = axisWeights(0, 0);
+
 /**
  * The weights of several crops back to back, crop c at [c·AXIS, (c + 1)·AXIS): a loop over many
  * crops reads one table instead of an object per crop (measured: ~15 % of the 1-D search).
@@ -93,9 +96,23 @@ export function resampleProfile(profile: Float64Array, weights: AxisWeights, out
   return sum;
 }
 
-/** 2-D resample of an AXIS × AXIS raster: columns by `xAxis`, rows by `yAxis`. */
-export function resampleRegion(raster: ArrayLike<number>, xAxis: AxisWeights, yAxis: AxisWeights): Float64Array {
-  return resampleRows(resampleColumns(raster, xAxis), yAxis);
+/**
+ * 2-D resample of an AXIS × AXIS raster: columns by `xAxis`, rows by `yAxis`, into `out` (with
+ * `columns` for the first pass's result). An uncut axis gets no pass: its weights, 1 and 0, give
+ * back each sample exactly, and 10 of the 12 crop queries made of every photo hashed cut one axis only.
+ */
+export function resampleRegion(
+  raster: ArrayLike<number>,
+  xAxis: AxisWeights,
+  yAxis: AxisWeights,
+  out: Float64Array = new Float64Array(AXIS * AXIS),
+  columns: Float64Array = new Float64Array(AXIS * AXIS),
+): Float64Array {
+  if (xAxis === UNCUT) columns.set(raster);
+  else resampleColumns(raster, xAxis, columns);
+  if (yAxis !== UNCUT) return resampleRows(columns, yAxis, out);
+  out.set(columns);
+  return out;
 }
 
 /**

@@ -70,6 +70,13 @@ describe('resampleProfile', () => {
   it('leaves an uncut axis as it is, in one region pass or two', () => {
     const raster = vector(random(2), AXIS * AXIS);
     expect(resampleRegion(raster, axisWeights(0, 0), axisWeights(0, 0))).toEqual(raster);
+    // The pass an uncut axis skips would give back the very same numbers.
+    const [cut, uncut] = [axisWeights(6, 0), axisWeights(0, 0)];
+    expect(resampleRegion(raster, cut, uncut)).toEqual(resampleRows(resampleColumns(raster, cut), uncut));
+    expect(resampleRegion(raster, uncut, cut)).toEqual(resampleRows(resampleColumns(raster, uncut), cut));
+    const [out, columns] = [new Float64Array(AXIS * AXIS), new Float64Array(AXIS * AXIS)];
+    expect(resampleRegion(raster, cut, axisWeights(2, 3), out, columns)).toBe(out);
+    expect(out).toEqual(resampleRows(resampleColumns(raster, cut), axisWeights(2, 3)));
   });
 
   it('refuses a crop that would extend the axis', () => {
