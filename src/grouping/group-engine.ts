@@ -20,6 +20,7 @@ import { stopHelperThread } from './shared-batches.js';
 import type { PhotoLook } from '../thumbnails/photo-look.js';
 import { joinWithin } from './hamming-join.js';
 import { completeLinkage, type Edge } from './complete-linkage.js';
+import { ExactUnits } from './exact-units.js';
 import { DEFAULT_ALIKE_RADIUS, groupsByPhoto, hintedPairs, hintedTogether } from './immich-ml-groups.js';
 
 /** Groups whose photos' thumbnails are read and judged together (a few MB). */
@@ -88,8 +89,8 @@ export function groupPhotos(input: readonly HashedPhoto[], options: GroupingOpti
 
 function groupInTiers(input: readonly HashedPhoto[], options: GroupingOptions): PhotoGroup[] {
   // Most sources list in id order already: checking costs a pass, sorting a million ids ~0.3 s.
-  const photos = inIdOrder(input) ? [...input] : [...input].sort((a, b) => compareIds(a.photo.id, b.photo.id));
-  const units = exactUnits(photos);
+  const photos = inIdOrder(input) ? input : [...input].sort((a, b) => compareIds(a.photo.id, b.photo.id));
+  const units = ExactUnits.of(photos);
   const similar = options.similarThreshold !== undefined && options.similarThreshold > options.threshold ? options.similarThreshold : undefined;
   const edges = candidateEdges(units, similar ?? options.threshold, options);
   const immichGroups = options.immichGroups ?? [];
@@ -100,32 +101,29 @@ function groupInTiers(input: readonly HashedPhoto[], options: GroupingOptions): 
   const confirmDirectly = options.confirm
     ? (x: number, y: number) => {
         if (isIgnoredUnits(units, x, y, options)) return false;
-        const [a, b] = [units[x] as HashedPhoto[], units[y] as HashedPhoto[]];
-        return options.confirm?.(a[0] as HashedPhoto, b[0] as HashedPhoto, options.threshold) ?? false;
+        return options.confirm?.(units.representative(x), units.representative(y), options.threshold) ?? false;
       }
     : undefined;
-  const near = completeLinkage(units.length, edges.filter((edge) => edge.near), confirmDirectly);
+  const near = completeLinkage(units.count, edges.filter((edge) => edge.near), confirmDirectly);
   const clusters: { units: number[]; tier: 'near' | 'similar' }[] = near.map((members) => ({ units: members, tier: 'near' }));
   // Immich's groups bring `similar` pairs even when our own similar tier is off.
   const hintedLoose = edges.some((edge) => edge.hinted && !edge.near);
   // A unit of byte-identical photos with no near duplicate is a group of its own.
   const grouped = new Set(near.flat());
-  units.forEach((unit, index) => {
-    if (unit.length > 1 && !grouped.has(index)) clusters.push({ units: [index], tier: 'near' });
-  });
+  for (let unit = 0; unit < units.count; unit++) if (units.hasCopies(unit) && !grouped.has(unit)) clusters.push({ units: [unit], tier: 'near' });
   if (similar !== undefined || hintedLoose) {
-    const alone = (index: number) => !grouped.has(index) && units[index]?.length === 1;
+    const alone = (unit: number) => !grouped.has(unit) && !units.hasCopies(unit);
     const looseEdges = edges.filter((edge) => alone(edge.a) && alone(edge.b));
-    for (const members of completeLinkage(units.length, looseEdges)) clusters.push({ units: members, tier: 'similar' });
+    for (const members of completeLinkage(units.count, looseEdges)) clusters.push({ units: members, tier: 'similar' });
   }
 
-  const linkedByIndex = clustersLinkedByIndex(clusters, units.length, edges);
+  const linkedByIndex = clustersLinkedByIndex(clusters, units.count, edges);
   const immichGroupsOf = groupsByPhoto(immichGroups);
   const groups: Omit<PhotoGroup, 'id'>[] = [];
   // Round by round, so only one round's thumbnails are held at a time.
   for (let from = 0; from < clusters.length; from += GROUPS_PER_ROUND) {
     const round = clusters.slice(from, from + GROUPS_PER_ROUND);
-    const memberLists = round.map((cluster) => cluster.units.flatMap((unit) => units[unit] as HashedPhoto[]));
+    const memberLists = round.map((cluster) => cluster.units.flatMap((unit) => units.members(unit)));
     const choices = chooseBest(memberLists.map((members) => members.map((member) => contestantOf(member, options))), options.bestRules);
     round.forEach((cluster, k) => {
       const described = describeGroup(memberLists[k] as HashedPhoto[], choices[k] as GroupChoice, cluster.tier);
@@ -134,26 +132,6 @@ function groupInTiers(input: readonly HashedPhoto[], options: GroupingOptions): 
   }
   groups.sort((a, b) => compareIds(firstId(a), firstId(b)));
   return groups.map((group, index) => ({ id: `group-${String(index + 1).padStart(4, '0')}`, ...group }));
-}
-
-/** Byte-identical photos are one unit from the start: they always end in one group. */
-function exactUnits(photos: readonly HashedPhoto[]): HashedPhoto[][] {
-  const byChecksum = new Map<string, HashedPhoto[]>();
-  const units: HashedPhoto[][] = [];
-  for (const hashed of photos) {
-    if (hashed.checksum === undefined) {
-      units.push([hashed]);
-      continue;
-    }
-    const unit = byChecksum.get(hashed.checksum);
-    if (unit) unit.push(hashed);
-    else {
-      const created = [hashed];
-      byChecksum.set(hashed.checksum, created);
-      units.push(created);
-    }
-  }
-  return units;
 }
 
 interface TieredEdge extends Edge {
@@ -169,18 +147,18 @@ interface TieredEdge extends Edge {
  * The pairs of Immich's groups join the index's edges: one the index offered is marked, a new one is
  * checked by the pixel check (near) or the distance (similar), and one that is neither is left out.
  */
-function addHintedEdges(edges: TieredEdge[], units: readonly HashedPhoto[][], groups: readonly (readonly string[])[], alikeRadius: number, options: GroupingOptions): void {
-  const byKey = new Map(edges.map((edge) => [edge.a * units.length + edge.b, edge]));
+function addHintedEdges(edges: TieredEdge[], units: ExactUnits, groups: readonly (readonly string[])[], alikeRadius: number, options: GroupingOptions): void {
+  const byKey = new Map(edges.map((edge) => [edge.a * units.count + edge.b, edge]));
   const fresh = hintedPairs(units, groups).filter((pair) => {
-    const known = byKey.get(pair.a * units.length + pair.b);
+    const known = byKey.get(pair.a * units.count + pair.b);
     if (known) known.hinted = true;
     return !known?.near && !isIgnoredUnits(units, pair.a, pair.b, options);
   });
-  const confirmed = confirmEach(fresh.map(({ a, b }) => [(units[a] as HashedPhoto[])[0] as HashedPhoto, (units[b] as HashedPhoto[])[0] as HashedPhoto] as const), options);
+  const confirmed = confirmEach(fresh.map(({ a, b }) => [units.representative(a), units.representative(b)] as const), options);
   fresh.forEach((pair, k) => {
     const near = confirmed[k] === true;
     if (!near && pair.distance > alikeRadius) return;
-    const known = byKey.get(pair.a * units.length + pair.b);
+    const known = byKey.get(pair.a * units.count + pair.b);
     if (known) known.near ||= near;
     else edges.push({ ...pair, near, byIndex: false, hinted: true });
   });
@@ -203,18 +181,18 @@ function clustersLinkedByIndex(clusters: readonly { units: number[]; tier: 'near
 }
 
 /** `phash` when the index linked two of the cluster's units (or a unit is byte-identical copies); `immich-ml` when an Immich group holds two of its photos. */
-function findersOf(clusterUnits: readonly number[], linkedByIndex: boolean, units: readonly HashedPhoto[][], immichGroupsOf: ReadonlyMap<string, readonly number[]>): GroupFinder[] {
-  const exact = clusterUnits.some((unit) => (units[unit]?.length ?? 0) > 1);
+function findersOf(clusterUnits: readonly number[], linkedByIndex: boolean, units: ExactUnits, immichGroupsOf: ReadonlyMap<string, readonly number[]>): GroupFinder[] {
+  const exact = clusterUnits.some((unit) => units.hasCopies(unit));
   const indexed = exact || linkedByIndex;
-  const hinted = immichGroupsOf.size > 0 && hintedTogether(clusterUnits.flatMap((unit) => units[unit] as HashedPhoto[]), immichGroupsOf);
+  const hinted = immichGroupsOf.size > 0 && hintedTogether(clusterUnits.flatMap((unit) => units.members(unit)), immichGroupsOf);
   const finders: GroupFinder[] = [];
   if (indexed || !hinted) finders.push('phash');
   if (hinted) finders.push('immich-ml');
   return finders;
 }
 
-function candidateEdges(units: readonly HashedPhoto[][], radius: number, options: GroupingOptions): TieredEdge[] {
-  const representatives = units.map((unit) => unit[0] as HashedPhoto);
+function candidateEdges(units: ExactUnits, radius: number, options: GroupingOptions): TieredEdge[] {
+  const { representatives } = units;
   // One join: every photo's upright hash against every orientation of every photo (within `radius`)
   // and every photo's stored typical-crop hashes (within a smaller radius: a true crop lands very
   // close, and a wide crop radius would mostly bring look-alikes for the costly confirmation). The
@@ -263,7 +241,7 @@ function candidateEdges(units: readonly HashedPhoto[][], radius: number, options
     if (isCrop && distance > cropRadius) return;
     const other = entry >= contentAt ? entry - contentAt : isCrop ? Math.floor((entry - cropsAt) / cropSlots) : Math.floor(entry / VARIANTS);
     const [low, high] = photo < other ? [photo, other] : [other, photo];
-    const key = low * units.length + high;
+    const key = low * units.count + high;
     const known = best.get(key);
     if (!known || distance < known.distance) best.set(key, { a: low, b: high, distance });
   };
@@ -285,8 +263,8 @@ function candidateEdges(units: readonly HashedPhoto[][], radius: number, options
 }
 
 /** A "not a duplicate" decision holds between some photo of unit x and some photo of unit y. */
-function isIgnoredUnits(units: readonly HashedPhoto[][], x: number, y: number, { isIgnoredPair }: GroupingOptions): boolean {
-  return isIgnoredPair !== undefined && (units[x] as HashedPhoto[]).some((p) => (units[y] as HashedPhoto[]).some((q) => isIgnoredPair(p, q)));
+function isIgnoredUnits(units: ExactUnits, x: number, y: number, { isIgnoredPair }: GroupingOptions): boolean {
+  return isIgnoredPair !== undefined && units.members(x).some((p) => units.members(y).some((q) => isIgnoredPair(p, q)));
 }
 
 function confirmEach(pairs: readonly (readonly [HashedPhoto, HashedPhoto])[], options: GroupingOptions): boolean[] {

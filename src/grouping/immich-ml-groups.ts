@@ -9,6 +9,7 @@
 
 import type { HashedPhoto } from '../hashing/hash-stage.js';
 import { fingerprintDistance } from '../hashing/fingerprint.js';
+import type { ExactUnits } from './exact-units.js';
 
 /**
  * Without `--similar-threshold`, how far apart two photos of an Immich group may be and still count
@@ -24,9 +25,9 @@ export interface HintedPair {
 }
 
 /** The distinct unit pairs each Immich group names, in a stable order; photos not in this run are left out. */
-export function hintedPairs(units: readonly (readonly HashedPhoto[])[], groups: readonly (readonly string[])[]): HintedPair[] {
+export function hintedPairs(units: ExactUnits, groups: readonly (readonly string[])[]): HintedPair[] {
   const unitOf = new Map<string, number>();
-  units.forEach((unit, index) => unit.forEach((hashed) => unitOf.set(hashed.photo.id, index)));
+  units.forEachPhoto((hashed, unit) => unitOf.set(hashed.photo.id, unit));
   const pairs = new Map<number, HintedPair>();
   for (const group of groups) {
     const members = [...new Set(group.map((id) => unitOf.get(id)).filter((unit): unit is number => unit !== undefined))].sort((x, y) => x - y);
@@ -34,9 +35,9 @@ export function hintedPairs(units: readonly (readonly HashedPhoto[])[], groups: 
       for (let j = i + 1; j < members.length; j++) {
         const a = members[i] as number;
         const b = members[j] as number;
-        const key = a * units.length + b;
+        const key = a * units.count + b;
         if (pairs.has(key)) continue;
-        const distance = fingerprintDistance(((units[a] as HashedPhoto[])[0] as HashedPhoto).fingerprint, ((units[b] as HashedPhoto[])[0] as HashedPhoto).fingerprint);
+        const distance = fingerprintDistance(units.representative(a).fingerprint, units.representative(b).fingerprint);
         pairs.set(key, { a, b, distance });
       }
     }
