@@ -75,9 +75,9 @@ export interface JoinWorkerData {
 /**
  * Slots of the control array: chunks bucketed by the main thread, chunks joined by the worker, the
  * next task of the current chunk not yet taken, failure, whether the worker's code is running at
- * all, and how many tasks the current chunk has.
+ * all, how many tasks the current chunk has, and whether the worker has written both sides' ids.
  */
-export const Control = { prepared: 0, joined: 1, nextTask: 2, failed: 3, started: 4, taskCount: 5 } as const;
+export const Control = { prepared: 0, joined: 1, nextTask: 2, failed: 3, started: 4, taskCount: 5, idsWritten: 6 } as const;
 
 /**
  * A chunk's walked entries are joined in up to this many tasks of about equal size, which either
@@ -201,6 +201,18 @@ export function joinBlocks(kernel: JoinKernel, layout: JoinLayout, c: number, bl
     layout.ownedArea,
     layout.owned.length,
   );
+}
+
+/**
+ * Gives every entry of both sides its own index as id, before the first chunk is bucketed. With two
+ * threads the worker does it while the main thread writes the hashes: at a million photos that is
+ * 22 million ids, ~0.25 s, most of it the first touch of their fresh pages.
+ */
+export function writeIds(memory: WebAssembly.Memory, layout: JoinLayout): void {
+  for (const [side, count] of [[layout.querySide, layout.queryCount], [layout.indexSide, layout.indexCount]] as const) {
+    const ids = new Uint32Array(memory.buffer, side.ids, count);
+    for (let i = 0; i < count; i++) ids[i] = i;
+  }
 }
 
 /** Writes the owned-entry records the kernel reads (main thread, once). */

@@ -14,8 +14,8 @@
  */
 
 import { availableParallelism } from 'node:os';
-import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
-import { blockCount, Control, cutTasks, JOIN_TASKS, joinBlocks, planJoin, prepareChunk, writeOwned, type JoinLayout, type SideLayout, type JoinWorkerData, type OwnedEntries } from './join-layout.js';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { blockCount, Control, cutTasks, JOIN_TASKS, joinBlocks, planJoin, prepareChunk, writeIds, writeOwned, type JoinLayout, type SideLayout, type JoinWorkerData, type OwnedEntries } from './join-layout.js';
 import { joinTasks, PairBuffer, visitInTaskOrder, type TaskPairs } from './join-tasks.js';
 import type { HashSource } from '../hamming-join.js';
 import { BUILT, instantiateKernel, kernelMemory, kernelModule, type JoinKernel, type PairVisitor } from './wasm-kernel.js';
@@ -35,11 +35,15 @@ export function joinPairs(queries: HashSource, indexed: HashSource, radius: numb
   // With two threads, this thread's pairs wait in a buffer to be visited in task order with the worker's.
   const found = threaded ? new PairBuffer() : undefined;
   const kernel = instantiateKernel(module, memory, found ? found.add : visit);
-  writeSide(queries, memory, layout.querySide);
-  writeSide(indexed, memory, layout.indexSide);
-  writeOwned(memory, layout);
-  if (found) joinInTwoThreads(kernel, layout, module, found, visit);
+  const writeHashes = () => {
+    writeHashesOf(queries, memory, layout.querySide);
+    writeHashesOf(indexed, memory, layout.indexSide);
+    writeOwned(memory, layout);
+  };
+  if (found) joinInTwoThreads(kernel, layout, module, found, visit, writeHashes);
   else {
+    writeHashes();
+    writeIds(memory, layout);
     for (let c = 0; c < layout.chunks.length; c++) {
       prepareChunk(kernel, layout, c);
       joinBlocks(kernel, layout, c, 0, blockCount(layout, c));
@@ -47,22 +51,23 @@ export function joinPairs(queries: HashSource, indexed: HashSource, radius: numb
   }
 }
 
-/** Puts a side's hashes where they are bucketed in place, each with its own index as id. */
-function writeSide(source: HashSource, memory: WebAssembly.Memory, side: SideLayout): void {
+/** Puts a side's hashes where they are bucketed in place (their ids are written apart: writeIds). */
+function writeHashesOf(source: HashSource, memory: WebAssembly.Memory, side: SideLayout): void {
   const into = new BigUint64Array(memory.buffer, side.sorted, source.length);
   if (source instanceof BigUint64Array) into.set(source);
   else source.write(into);
-  const ids = new Uint32Array(memory.buffer, side.ids, source.length);
-  for (let i = 0; i < ids.length; i++) ids[i] = i;
 }
 
-function joinInTwoThreads(kernel: JoinKernel, layout: JoinLayout, module: WebAssembly.Module, found: PairBuffer, visit: PairVisitor): void {
+/** `writeHashes` runs on this thread while the worker, started first, writes the ids. */
+function joinInTwoThreads(kernel: JoinKernel, layout: JoinLayout, module: WebAssembly.Module, found: PairBuffer, visit: PairVisitor, writeHashes: () => void): void {
   const control = new Int32Array(new SharedArrayBuffer(4 * Object.keys(Control).length));
   const tasks = new Int32Array(new SharedArrayBuffer(4 * (JOIN_TASKS + 1)));
   const { port1, port2 } = new MessageChannel();
   const data: JoinWorkerData = { module, memory: kernel.memory, layout, control, tasks, port: port2 };
   const worker = new Worker(WORKER_FILE, { workerData: data, transferList: [port2] });
   try {
+    writeHashes();
+    awaitWorker(control, Control.idsWritten, 0, port1);
     for (let c = 0; c < layout.chunks.length; c++) {
       prepareChunk(kernel, layout, c);
       const taskCount = cutTasks(layout, c, kernel.memory, tasks);
@@ -72,13 +77,7 @@ function joinInTwoThreads(kernel: JoinKernel, layout: JoinLayout, module: WebAss
       Atomics.store(control, Control.prepared, c + 1);
       Atomics.notify(control, Control.prepared);
       joinTasks(kernel, layout, c, control, tasks, found);
-      const asked = Date.now();
-      while (Atomics.load(control, Control.joined) <= c && Atomics.load(control, Control.failed) === 0) {
-        // A worker that could not even load its code never answers (and its error event cannot
-        // reach a main thread that is waiting here).
-        if (Atomics.load(control, Control.started) === 0 && Date.now() - asked > WORKER_START_MS) throw new Error('the join worker did not start');
-        Atomics.wait(control, Control.joined, c, 1000);
-      }
+      awaitWorker(control, Control.joined, c, port1);
       const message = receiveMessageOnPort(port1)?.message as TaskPairs | { error: string } | undefined;
       if (!message || 'error' in message) throw new Error(`the join worker failed: ${message?.error ?? 'no answer'}`);
       visitInTaskOrder(taskCount, [found.take(), message], visit);
@@ -87,4 +86,18 @@ function joinInTwoThreads(kernel: JoinKernel, layout: JoinLayout, module: WebAss
     port1.close();
     void worker.terminate();
   }
+}
+
+/** Waits until the worker moves `slot` past `value`; throws, with its reason, when it failed. */
+function awaitWorker(control: Int32Array, slot: number, value: number, port: MessagePort): void {
+  const asked = Date.now();
+  while (Atomics.load(control, slot) <= value && Atomics.load(control, Control.failed) === 0) {
+    // A worker that could not even load its code never answers (and its error event cannot
+    // reach a main thread that is waiting here).
+    if (Atomics.load(control, Control.started) === 0 && Date.now() - asked > WORKER_START_MS) throw new Error('the join worker did not start');
+    Atomics.wait(control, slot, value, 1000);
+  }
+  if (Atomics.load(control, slot) > value) return;
+  const message = receiveMessageOnPort(port)?.message as { error?: string } | undefined;
+  throw new Error(`the join worker failed: ${message?.error ?? 'no answer'}`);
 }
