@@ -6,7 +6,7 @@
  */
 
 import { workerData } from 'node:worker_threads';
-import { Control, writeIds, type JoinWorkerData } from './join-layout.js';
+import { Control, touchHashPages, writeIds, type JoinWorkerData } from './join-layout.js';
 import { joinTasks, PairBuffer } from './join-tasks.js';
 import { instantiateKernel } from './wasm-kernel.js';
 
@@ -16,6 +16,7 @@ const found = new PairBuffer();
 
 try {
   // While the main thread writes the hashes.
+  touchHashPages(memory, layout);
   writeIds(memory, layout);
   Atomics.store(control, Control.idsWritten, 1);
   Atomics.notify(control, Control.idsWritten);
