@@ -75,25 +75,34 @@ export function weightsTable(crops: readonly AxisWeights[]): AxisWeights {
 
 /**
  * 1-D resample of a profile of AXIS samples by crop `crop` of `weights` (0 for one crop's own
- * weights), written to out[at, at + AXIS). Returns their sum, added in order (what centring needs
- * first, had it summed them itself). Two samples per turn of the loop: the 1-D search runs it
- * ~300 times per axis, and the loop's own overhead showed.
+ * weights), written to out[at, at + AXIS). Returns their sum, added as correlation.ts adds every
+ * sum (four lanes), so that it is what centring needs first, had it summed them itself. Four
+ * samples per turn of the loop: the 1-D search runs it ~300 times per axis, and the loop's own
+ * overhead showed.
  */
 export function resampleProfile(profile: Float64Array, weights: AxisWeights, out: Float64Array, at: number, crop = 0): number {
   const { first, near, far } = weights;
   const from = crop * AXIS;
-  let sum = 0;
-  for (let o = 0; o < AXIS; o += 2) {
-    const here = first[from + o] ?? 0;
-    const sample = (near[from + o] ?? 0) * (profile[here] ?? 0) + (far[from + o] ?? 0) * (profile[here + 1] ?? 0);
-    out[at + o] = sample;
-    sum += sample;
-    const next = first[from + o + 1] ?? 0;
-    const nextSample = (near[from + o + 1] ?? 0) * (profile[next] ?? 0) + (far[from + o + 1] ?? 0) * (profile[next + 1] ?? 0);
-    out[at + o + 1] = nextSample;
-    sum += nextSample;
+  let l0 = 0;
+  let l1 = 0;
+  let l2 = 0;
+  let l3 = 0;
+  for (let o = 0; o < AXIS; o += 4) {
+    const k = from + o;
+    const s0 = (near[k] ?? 0) * (profile[first[k] ?? 0] ?? 0) + (far[k] ?? 0) * (profile[(first[k] ?? 0) + 1] ?? 0);
+    const s1 = (near[k + 1] ?? 0) * (profile[first[k + 1] ?? 0] ?? 0) + (far[k + 1] ?? 0) * (profile[(first[k + 1] ?? 0) + 1] ?? 0);
+    const s2 = (near[k + 2] ?? 0) * (profile[first[k + 2] ?? 0] ?? 0) + (far[k + 2] ?? 0) * (profile[(first[k + 2] ?? 0) + 1] ?? 0);
+    const s3 = (near[k + 3] ?? 0) * (profile[first[k + 3] ?? 0] ?? 0) + (far[k + 3] ?? 0) * (profile[(first[k + 3] ?? 0) + 1] ?? 0);
+    out[at + o] = s0;
+    out[at + o + 1] = s1;
+    out[at + o + 2] = s2;
+    out[at + o + 3] = s3;
+    l0 += s0;
+    l1 += s1;
+    l2 += s2;
+    l3 += s3;
   }
-  return sum;
+  return l0 + l1 + (l2 + l3);
 }
 
 /**
