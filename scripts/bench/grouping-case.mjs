@@ -278,7 +278,18 @@ function option(args, name, fallback) {
   return at >= 0 && at + 1 < args.length ? args[at + 1] : fallback;
 }
 
+const USAGE = `Usage:
+  node scripts/bench/grouping-case.mjs [--sizes 10000,100000,1000000] [--rounds 1] [--threshold N] [--best-rules a,b]
+  node scripts/bench/grouping-case.mjs --evidence-rounds 4 [--size 1000000] [--seed 1]
+Build first (npm run build). Each case runs in child processes started with --expose-gc.
+`;
+
 async function main(args) {
+  // A mistyped flag must not start a run of several minutes.
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(USAGE);
+    return;
+  }
   const threshold = option(args, 'threshold') === undefined ? undefined : Number(option(args, 'threshold'));
   const bestRules = option(args, 'best-rules')?.split(',');
   const evidenceRounds = Number(option(args, 'evidence-rounds', '0'));
