@@ -181,10 +181,29 @@ export function toneMap(a: Float64Array, b: Float64Array): { gain: number; offse
   return { gain, offset: (sb - gain * sa) / n };
 }
 
+/**
+ * toneMap of an alignment's two parts, with the mean of a (toneMap's own sum, in the same order),
+ * made once: the tone and added-content rules each read it for every ordered pair of a group.
+ */
+const toneMaps = new WeakMap<PairAlignment, { gain: number; offset: number; meanA: number }>();
+
+export function alignedToneMap(aligned: PairAlignment): { gain: number; offset: number; meanA: number } {
+  let known = toneMaps.get(aligned);
+  if (!known) {
+    known = { ...toneMap(aligned.a, aligned.b), meanA: mean(aligned.a) };
+    toneMaps.set(aligned, known);
+  }
+  return known;
+}
+
+/** Scratch of localDifference (nothing here is asynchronous): two 8 KB arrays per call kept the collector busy. */
+const residual = new Float64Array(SIDE * SIDE);
+const across = new Float64Array(SIDE * SIDE);
+const levelCounts = new Uint32Array(256);
+
 /** Where the two aligned parts differ locally (something added to one), as a patch centre, or undefined. */
 export function localDifference(aligned: PairAlignment): { x: number; y: number } | undefined {
-  const { gain, offset } = toneMap(aligned.a, aligned.b);
-  const residual = new Float64Array(SIDE * SIDE);
+  const { gain, offset } = alignedToneMap(aligned);
   for (let k = 0; k < residual.length; k++) residual[k] = Math.abs((aligned.b[k] ?? 0) - (gain * (aligned.a[k] ?? 0) + offset));
   const typical = median(residual);
   const floor = Math.max(MIN_PATCH_DIFFERENCE, PATCH_OVER_NOISE * typical);
@@ -192,7 +211,6 @@ export function localDifference(aligned: PairAlignment): { x: number; y: number 
   for (const value of residual) if (value > floor) changed++;
   if (changed > MAX_CHANGED_SHARE * residual.length) return undefined;
   // 3×3 patch sums in two passes: across each row, then down the columns of those sums.
-  const across = new Float64Array(SIDE * SIDE);
   for (let py = 0; py < SIDE; py++) {
     for (let px = 1; px < SIDE - 1; px++) {
       const at = py * SIDE + px;
@@ -231,8 +249,7 @@ export function edgesAround(part: Float64Array, x: number, y: number): number {
 
 /** True when the two photos' tones differ by more than re-encoding or resizing would (a brightness or contrast edit). */
 export function tonesDiffer(aligned: PairAlignment): boolean {
-  const { gain, offset } = toneMap(aligned.a, aligned.b);
-  const meanA = mean(aligned.a);
+  const { gain, offset, meanA } = alignedToneMap(aligned);
   const shift = gain * meanA + offset - meanA;
   return Math.abs(gain - 1) > TONE_GAIN || Math.abs(shift) > TONE_OFFSET;
 }
@@ -281,7 +298,7 @@ export function lowerQuality(loser: Contestant, other: Contestant): Evidence | u
 
 /** The median of grey-level differences (0–255), to a level: counted, not sorted (it runs for every pair of a group). */
 function median(values: Float64Array): number {
-  const counts = new Uint32Array(256);
+  const counts = levelCounts.fill(0);
   for (const value of values) counts[Math.min(255, Math.floor(value))] = (counts[Math.min(255, Math.floor(value))] ?? 0) + 1;
   let seen = 0;
   for (let level = 0; level < 256; level++) {

@@ -21,7 +21,7 @@ import {
   moreClipped,
   placeName,
   tonesDiffer,
-  toneMap,
+  alignedToneMap,
   type Contestant,
   type Evidence,
 } from './best-evidence.js';
@@ -216,7 +216,7 @@ function tone(running: readonly Contestant[], alignments: GroupAlignments, group
       });
       if (differing.length < 2 || differing.length <= (group.length - 1) / 2) continue;
       const aligned = alignments.of(differing[0] as Contestant, candidate);
-      const { gain, offset } = aligned ? toneMap(aligned.a, aligned.b) : { gain: 1, offset: 0 };
+      const { gain, offset } = aligned ? alignedToneMap(aligned) : { gain: 1, offset: 0 };
       const brighter = gain * 128 + offset > 128;
       const edit = brighter ? 'brightened' : 'darkened';
       losers.set(candidate, { item: `${edit} or re-contrasted: tones unlike the other copies`, other: `the other is ${edit} (an edited copy)` });

@@ -8,7 +8,7 @@
 import { AxisSearch, keptLogRatio, prepareProfile, preparedProfileBuffers, type AxisOverlap, type PreparedProfile } from './axis-overlaps.js';
 import { centredCorrelation, centredProduct, correlation, meanOf, squaresAbout } from './correlation.js';
 import { gradients } from './gradients.js';
-import { AXIS, axisWeights, resampleColumns, resampleRows } from './resample.js';
+import { AXIS, axisWeights, MAX_CROP_STEPS, resampleColumns, resampleRows } from './resample.js';
 
 /** A crop alignment worth checking: how the two thumbnails overlap on each axis. */
 export interface CandidateAlignment {
@@ -49,10 +49,11 @@ export function alignCrops(a: Uint8Array | PreparedThumbnail, b: Uint8Array | Pr
   // The kept parts' shapes must agree: aspectA · keptWidthA / keptHeightA = aspectB · keptWidthB / keptHeightB.
   const logAspects = Math.log(aspectA / aspectB);
   const fits = (xLogRatio: number, yLogRatio: number) => Math.abs(logAspects + xLogRatio - yLogRatio) <= ASPECT_TOLERANCE;
-  const combinations = new Map<string, { x: AxisOverlap; y: AxisOverlap; impliedByShape: boolean }>();
+  const combinations = new Map<number, { x: AxisOverlap; y: AxisOverlap; impliedByShape: boolean }>();
   const consider = (x: AxisOverlap | undefined, y: AxisOverlap | undefined, impliedByShape: boolean) => {
-    const key = x && y && `${x.aStart},${x.aEnd},${x.bStart},${x.bEnd},${y.aStart},${y.aEnd},${y.bStart},${y.bEnd}`;
-    if (key && !combinations.has(key) && fits(keptLogRatio(x), keptLogRatio(y))) combinations.set(key, { x, y, impliedByShape });
+    if (!x || !y) return;
+    const key = overlapKey(x) * CUT_KEYS + overlapKey(y);
+    if (!combinations.has(key) && fits(keptLogRatio(x), keptLogRatio(y))) combinations.set(key, { x, y, impliedByShape });
   };
   for (const x of xs) for (const y of ys) consider(x, y, false);
   const [bestX, bestY] = [xs[0] as AxisOverlap, ys[0] as AxisOverlap];
@@ -72,6 +73,13 @@ export function alignCrops(a: Uint8Array | PreparedThumbnail, b: Uint8Array | Pr
   });
   // A stable sort: equal promise keeps the order they were considered in.
   return candidates.sort((p, q) => q.promise - p.promise);
+}
+
+/** An overlap's four cuts (0 to MAX_CROP_STEPS each) as one number, below CUT_KEYS: a key built as a string cost more than the rest of combining. */
+const CUT_BASE = MAX_CROP_STEPS + 1;
+const CUT_KEYS = CUT_BASE ** 4;
+function overlapKey({ aStart, aEnd, bStart, bEnd }: AxisOverlap): number {
+  return ((aStart * CUT_BASE + aEnd) * CUT_BASE + bStart) * CUT_BASE + bEnd;
 }
 
 /**
