@@ -227,7 +227,11 @@ describe('errors', () => {
     fake.faults.add({ kind: 'reset' });
     errors.push(await caught(client({ maxAttempts: 2 }).me()));
     fake.faults.clear();
-    errors.push(await caught(client({ timeoutMs: 50, maxAttempts: 1 }).http.request('GET', '/server/ping', 'none', { timeoutMs: 0 })));
+    // The server holds its answer well past the timeout: a 0 ms timeout lost the race to a fast
+    // loopback answer on a loaded machine, and then there was no error to read.
+    fake.faults.add({ kind: 'stall', ms: 1000, times: 1 });
+    errors.push(await caught(client({ timeoutMs: 50, maxAttempts: 1 }).http.request('GET', '/server/ping', 'none', { timeoutMs: 50 })));
+    fake.faults.clear();
     errors.push(await caught(client({ baseUrl: 'http://127.0.0.1:1' }).ping()));
     expect(errors).toHaveLength(6);
     for (const error of errors) expectNoKey(error);
