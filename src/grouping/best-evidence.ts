@@ -182,8 +182,8 @@ export function toneMap(a: Float64Array, b: Float64Array): { gain: number; offse
 }
 
 /**
- * toneMap of an alignment's two parts, with the mean of a (toneMap's own sum, in the same order),
- * made once: the tone and added-content rules each read it for every ordered pair of a group.
+ * toneMap of an alignment's two parts, with the mean of a, made once: the tone and added-content
+ * rules each read it for every ordered pair of a group.
  */
 const toneMaps = new WeakMap<PairAlignment, { gain: number; offset: number; meanA: number }>();
 

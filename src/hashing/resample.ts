@@ -89,10 +89,14 @@ export function resampleProfile(profile: Float64Array, weights: AxisWeights, out
   let l3 = 0;
   for (let o = 0; o < AXIS; o += 4) {
     const k = from + o;
-    const s0 = (near[k] ?? 0) * (profile[first[k] ?? 0] ?? 0) + (far[k] ?? 0) * (profile[(first[k] ?? 0) + 1] ?? 0);
-    const s1 = (near[k + 1] ?? 0) * (profile[first[k + 1] ?? 0] ?? 0) + (far[k + 1] ?? 0) * (profile[(first[k + 1] ?? 0) + 1] ?? 0);
-    const s2 = (near[k + 2] ?? 0) * (profile[first[k + 2] ?? 0] ?? 0) + (far[k + 2] ?? 0) * (profile[(first[k + 2] ?? 0) + 1] ?? 0);
-    const s3 = (near[k + 3] ?? 0) * (profile[first[k + 3] ?? 0] ?? 0) + (far[k + 3] ?? 0) * (profile[(first[k + 3] ?? 0) + 1] ?? 0);
+    const f0 = first[k] ?? 0;
+    const f1 = first[k + 1] ?? 0;
+    const f2 = first[k + 2] ?? 0;
+    const f3 = first[k + 3] ?? 0;
+    const s0 = (near[k] ?? 0) * (profile[f0] ?? 0) + (far[k] ?? 0) * (profile[f0 + 1] ?? 0);
+    const s1 = (near[k + 1] ?? 0) * (profile[f1] ?? 0) + (far[k + 1] ?? 0) * (profile[f1 + 1] ?? 0);
+    const s2 = (near[k + 2] ?? 0) * (profile[f2] ?? 0) + (far[k + 2] ?? 0) * (profile[f2 + 1] ?? 0);
+    const s3 = (near[k + 3] ?? 0) * (profile[f3] ?? 0) + (far[k + 3] ?? 0) * (profile[f3 + 1] ?? 0);
     out[at + o] = s0;
     out[at + o + 1] = s1;
     out[at + o + 2] = s2;
