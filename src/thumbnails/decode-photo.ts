@@ -108,7 +108,8 @@ export async function viewableImage(bytes: Buffer, claimed: ImageFormat | 'unkno
   if (isRaw(sniffed, claimed)) {
     const preview = extractRawPreview(bytes);
     const image = sharp(preview.jpeg, { failOn: 'none' });
-    return orient(image, preview.orientation).resize(PREVIEW_SIDE, PREVIEW_SIDE, { fit: 'inside', withoutEnlargement: true }).webp().toBuffer();
+    // Turned after the resize, so that sharp shrinks the preview as it decodes it (see `orient`).
+    return orient(image.resize(PREVIEW_SIDE, PREVIEW_SIDE, { fit: 'inside', withoutEnlargement: true }), preview.orientation).webp().toBuffer();
   }
   return bytes;
 }

@@ -55,11 +55,16 @@ describe('RAW preview', () => {
     expect(meta.takenAt).toBe('2023-05-06T07:08:09.000Z');
   });
 
-  it('turns the preview as the RAW file says: a portrait NEF hashes like the upright JPEG', async () => {
-    const raw = await parts(6);
+  // The turn is made after the shrink (hash-input.ts, `orient`): each turn must still come out upright.
+  it.each([
+    [3, 180, { width: 600, height: 400 }],
+    [6, 90, { width: 400, height: 600 }],
+    [8, 270, { width: 400, height: 600 }],
+  ])('turns the preview as the RAW file says (orientation %i): the NEF hashes like the upright JPEG', async (orientation, degrees, size) => {
+    const raw = await parts(orientation);
     const { input, meta } = await decodePhoto((RAW_LAYOUTS.nef as (p: RawParts) => Buffer)(raw), 'raw');
-    expect(meta).toMatchObject({ width: 400, height: 600, orientation: 6 });
-    const uprightJpeg = await sharp(raw.preview).rotate(90).jpeg().toBuffer();
+    expect(meta).toMatchObject({ ...size, orientation });
+    const uprightJpeg = await sharp(raw.preview).rotate(degrees).jpeg().toBuffer();
     const expected = computeFingerprint((await decodePhoto(uprightJpeg, 'jpeg')).input).variants[0] as bigint;
     expect(upright(computeFingerprint(input).variants[0] as bigint, expected)).toBeLessThanOrEqual(2);
   });
