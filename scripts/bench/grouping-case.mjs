@@ -31,6 +31,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { peakRssKb } from './peak-rss.mjs';
+import { spread } from './spread.mjs';
 import { CLUSTER_SIZE, makePhotoLibrary } from './synthetic-photos.mjs';
 
 const run = promisify(execFile);
@@ -88,11 +89,6 @@ function growthExponent(rows) {
   const a = rows[rows.length - 2];
   const b = rows[rows.length - 1];
   return round(Math.log(b.seconds.median / a.seconds.median) / Math.log(b.size / a.size), 3);
-}
-
-function spread(values) {
-  const sorted = [...values].sort((x, y) => x - y);
-  return { min: sorted[0], median: sorted[Math.floor((sorted.length - 1) / 2)], max: sorted[sorted.length - 1] };
 }
 
 const round = (x, digits) => Math.round(x * 10 ** digits) / 10 ** digits;

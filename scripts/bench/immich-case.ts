@@ -31,6 +31,7 @@ import pLimit from 'p-limit';
 import { Agent } from 'undici';
 import { startFakeImmich } from '../../test/helpers/fake-immich/index.js';
 import { immichThumbnails } from './photo-thumbnails.js';
+import { spread } from './spread.mjs';
 
 const run = promisify(execFile);
 const ASSETS = Number(process.env.PO_BENCH_ASSETS ?? 20_000);
@@ -109,12 +110,6 @@ const WRITE_CASES = { tag: ['--tag-only'], groups: ['--create-albums', '--mark-b
 type WriteCase = keyof typeof WRITE_CASES;
 type Mode = 'readBack' | 'noVerify';
 
-function spread(values: number[], digits = 1): { min: number; median: number; max: number } {
-  const sorted = [...values].sort((a, b) => a - b);
-  const round = (value: number): number => Math.round(value * 10 ** digits) / 10 ** digits;
-  return { min: round(sorted[0] ?? Number.NaN), median: round(sorted[Math.floor((sorted.length - 1) / 2)] ?? Number.NaN), max: round(sorted.at(-1) ?? Number.NaN) };
-}
-
 const show = (s: { min: number; median: number; max: number }): string => `${s.median} (${s.min}–${s.max})`;
 
 const fake = await startFakeImmich();
@@ -182,19 +177,19 @@ try {
         floorSeconds: spread(floor, 2),
         floorToCold: ratio,
         groupsFound,
-        cold: { seconds: spread(cold.map((r) => r.seconds)), cpuSeconds: spread(cold.map((r) => r.cpuSeconds)), cpuMsPerAsset: cpuMs, peakRssMB: spread(cold.map((r) => r.peakRssMB), 0), thumbnailRequests: coldThumbnails },
-        warm: { seconds: spread(warm.map((r) => r.seconds)), cpuSeconds: spread(warm.map((r) => r.cpuSeconds)), peakRssMB: spread(warm.map((r) => r.peakRssMB), 0), thumbnailRequests: warmThumbnails },
+        cold: { seconds: spread(cold.map((r) => r.seconds), 1), cpuSeconds: spread(cold.map((r) => r.cpuSeconds), 1), cpuMsPerAsset: cpuMs, peakRssMB: spread(cold.map((r) => r.peakRssMB), 0), thumbnailRequests: coldThumbnails },
+        warm: { seconds: spread(warm.map((r) => r.seconds), 1), cpuSeconds: spread(warm.map((r) => r.cpuSeconds), 1), peakRssMB: spread(warm.map((r) => r.peakRssMB), 0), thumbnailRequests: warmThumbnails },
       });
       const label = build.label ? `${at}, ${build.label}` : at;
       Object.assign(table, {
-        [`${label}: cold, seconds`]: show(spread(cold.map((r) => r.seconds))),
+        [`${label}: cold, seconds`]: show(spread(cold.map((r) => r.seconds), 1)),
         [`${label}: cold, assets/s`]: show(spread(cold.map((r) => ASSETS / r.seconds), 0)),
         [`${label}: floor / cold (share of the server's speed)`]: show(ratio),
-        [`${label}: cold, CPU seconds (user+sys) / ms per asset`]: `${show(spread(cold.map((r) => r.cpuSeconds)))} / ${show(cpuMs)}`,
+        [`${label}: cold, CPU seconds (user+sys) / ms per asset`]: `${show(spread(cold.map((r) => r.cpuSeconds), 1))} / ${show(cpuMs)}`,
         [`${label}: cold, peak RSS MB`]: show(spread(cold.map((r) => r.peakRssMB), 0)),
         [`${label}: cold, thumbnail requests / groups found`]: `${coldThumbnails} / ${groupsFound} (${GROUPS} planted)`,
-        [`${label}: warm (no change), seconds`]: show(spread(warm.map((r) => r.seconds))),
-        [`${label}: warm, CPU seconds (user+sys)`]: show(spread(warm.map((r) => r.cpuSeconds))),
+        [`${label}: warm (no change), seconds`]: show(spread(warm.map((r) => r.seconds), 1)),
+        [`${label}: warm, CPU seconds (user+sys)`]: show(spread(warm.map((r) => r.cpuSeconds), 1)),
         [`${label}: warm, peak RSS MB / thumbnail requests`]: `${show(spread(warm.map((r) => r.peakRssMB), 0))} / ${warmThumbnails}`,
       });
     }
@@ -267,8 +262,8 @@ function writeTable(runs: WriteRuns): Record<string, string> {
       const { readBack, noVerify } = runs[name];
       const label = name === 'tag' ? `tag ${GROUPS} groups` : `albums + favorites + stacks, ${GROUPS} groups`;
       return [
-        [`${label}, read-back: seconds / requests (writing)`, `${show(spread(readBack.seconds))} / ${readBack.requests} (${readBack.writes})`],
-        [`${label}, --no-verify: seconds / requests (writing)`, `${show(spread(noVerify.seconds))} / ${noVerify.requests} (${noVerify.writes})`],
+        [`${label}, read-back: seconds / requests (writing)`, `${show(spread(readBack.seconds, 1))} / ${readBack.requests} (${readBack.writes})`],
+        [`${label}, --no-verify: seconds / requests (writing)`, `${show(spread(noVerify.seconds, 1))} / ${noVerify.requests} (${noVerify.writes})`],
       ];
     }),
   );

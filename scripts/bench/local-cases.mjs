@@ -15,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pLimit from 'p-limit';
 import sharp from 'sharp';
+import { spread } from './spread.mjs';
 
 const dist = new URL('../../dist/', import.meta.url);
 const load = (module) => import(new URL(module, dist).href);
@@ -44,9 +45,9 @@ export async function runLocalCases({ perfDir, rounds = 3, concurrency = os.avai
       warm.push(await timed(() => run(store)));
     }
     const rate = (seconds) => files.length / seconds;
-    const floorRate = spread(floor.map(rate));
-    const coldRate = spread(cold.map(rate));
-    const ratios = spread(cold.map((seconds, i) => floor[i] / seconds));
+    const floorRate = spread(floor.map(rate), 3);
+    const coldRate = spread(cold.map(rate), 3);
+    const ratios = spread(cold.map((seconds, i) => floor[i] / seconds), 3);
     const cli = cliWarmSeconds(perfDir, path.join(work, 'cold-0.db'));
     const result = {
       case: 'local',
@@ -57,10 +58,10 @@ export async function runLocalCases({ perfDir, rounds = 3, concurrency = os.avai
       floorPhotosPerSecond: floorRate,
       coldPhotosPerSecond: coldRate,
       coldToFloorRatio: ratios,
-      coldToFloorCpuRatio: spread(coldCpu.map((seconds, i) => floorCpu[i] / seconds)),
-      cpuMsPerPhoto: { floor: spread(floorCpu.map((s) => (s * 1000) / files.length)), cold: spread(coldCpu.map((s) => (s * 1000) / files.length)) },
-      warmSeconds: spread(warm),
-      warmPhotosPerSecond: spread(warm.map(rate)),
+      coldToFloorCpuRatio: spread(coldCpu.map((seconds, i) => floorCpu[i] / seconds), 3),
+      cpuMsPerPhoto: { floor: spread(floorCpu.map((s) => (s * 1000) / files.length), 3), cold: spread(coldCpu.map((s) => (s * 1000) / files.length), 3) },
+      warmSeconds: spread(warm, 3),
+      warmPhotosPerSecond: spread(warm.map(rate), 3),
       cliWarmSecondsAfterStartup: cli,
     };
     if (warm100k) result.warm100k = await warmSynthetic(work, 100_000, concurrency, rounds);
@@ -84,7 +85,7 @@ function cliWarmSeconds(perfDir, store) {
     startups.push(timeSync(() => execFileSync(process.execPath, [bin, '--version'])));
     times.push(timeSync(() => execFileSync(process.execPath, [bin, 'organize', '-s', perfDir, '--save-hashes', store, '--quiet'], { stdio: 'ignore' })));
   }
-  return spread(times.map((time, i) => time - (startups[i] ?? 0)));
+  return spread(times.map((time, i) => time - (startups[i] ?? 0)), 3);
 }
 
 /** 100,000 small files, each already in the store with its size and mtime: nothing to decode. */
@@ -135,7 +136,7 @@ async function warmSynthetic(work, count, concurrency, rounds) {
   for (let round = 0; round < rounds; round++) {
     seconds.push(await timed(() => organize({ source: new LocalPhotoSource({ folders: [{ path: dir, reference: false }] }), storeFile: store, threshold: DEFAULT_THRESHOLD, dryRun: true, concurrency })));
   }
-  return { files: count, seconds: spread(seconds) };
+  return { files: count, seconds: spread(seconds, 3) };
 }
 
 /** Wall seconds of `fn`; its process CPU seconds are pushed onto `cpu` when given. */
@@ -154,9 +155,3 @@ function timeSync(fn) {
   return (performance.now() - started) / 1000;
 }
 
-export function spread(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return { min: round(sorted[0], 3), median: round(sorted[Math.floor((sorted.length - 1) / 2)], 3), max: round(sorted.at(-1), 3) };
-}
-
-const round = (x, digits) => Math.round(x * 10 ** digits) / 10 ** digits;

@@ -1,0 +1,2 @@
+/** See spread.mjs. */
+export function spread(values: number[], digits?: number): { min: number; median: number; max: number };
