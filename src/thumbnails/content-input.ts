@@ -8,28 +8,27 @@
  * pay for it: one more decode, at most CONTENT_DECODE pixels on the long side.
  */
 
-import sharp, { type Sharp } from 'sharp';
+import sharp from 'sharp';
 import { findContentRegion } from '../hashing/content-region.js';
-import type { GreyRaster, HashInput } from './hash-input.js';
+import type { GreyRaster, HashInput, UprightResize } from './hash-input.js';
 
 /** Long side of the decode the region is cut from: the smallest region kept (12 % of an axis) still has 60 pixels. */
 const CONTENT_DECODE = 512;
 
 /**
- * The content's hash input, or undefined when no bars surround the photo. `upright` opens the image
+ * The content's hash input, or undefined when no bars surround the photo. `upright` decodes the image
  * as displayed; `displayed` is the whole image's displayed size; `square` turns a 64×64 grey shrink
  * into the 32×32 hash input.
  */
 export async function contentInput(
-  upright: () => Sharp,
+  upright: UprightResize,
   grey: GreyRaster,
   displayed: { width: number; height: number },
   square: (shrunk: Uint8Array) => Uint8Array,
 ): Promise<HashInput | undefined> {
   const box = findContentRegion(grey);
   if (!box) return undefined;
-  const { data, info } = await upright()
-    .resize(CONTENT_DECODE, CONTENT_DECODE, { fit: 'inside', withoutEnlargement: true })
+  const { data, info } = await upright((pipeline) => pipeline.resize(CONTENT_DECODE, CONTENT_DECODE, { fit: 'inside', withoutEnlargement: true }))
     .greyscale()
     .raw()
     .toBuffer({ resolveWithObject: true });

@@ -51,22 +51,18 @@ export async function decodeHashInput(image: ImageInput): Promise<HashInput> {
 
 /**
  * The hash input, the 64×64 grey raster it is made from (the best-photo look reads its tones and
- * detail: photo-look.ts) and the header sharp read on the way (size, orientation, EXIF, channels):
- * one open, one decode. `orientation` overrides the image's own EXIF orientation (a RAW preview
+ * detail: photo-look.ts) and the header sharp reads first (size, orientation, EXIF, channels): one
+ * decode. `orientation` overrides the image's own EXIF orientation (a RAW preview
  * takes its RAW file's).
  */
 export async function decodeWithHeader(image: ImageInput, orientation?: number): Promise<{ input: HashInput; header: Metadata; grey: GreyRaster }> {
   const open = () => sharp(image, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' });
-  const pipeline = open();
-  const meta = await pipeline.metadata();
+  const meta = await open().metadata();
   const turn = orientation ?? meta.orientation ?? 1;
   const quarterTurn = turn >= 5;
   const width = meta.width ?? DECODE_SIZE;
   const height = meta.height ?? DECODE_SIZE;
-  // The image's own EXIF turn is asked before the shrink (sharp keeps its shrink-on-load for it); an
-  // explicit one after it (see `orient`).
-  const upright = orientation === undefined ? orient(pipeline, undefined) : pipeline;
-  const { input, grey } = await shrink(upright, () => orient(open(), orientation), quarterTurn ? height : width, quarterTurn ? width : height, orientation);
+  const { input, grey } = await shrink(uprightResize(open, orientation), quarterTurn ? height : width, quarterTurn ? width : height);
   return { input, header: meta, grey };
 }
 
@@ -77,9 +73,9 @@ export async function decodeWithHeader(image: ImageInput, orientation?: number):
  * of a turned photo would differ by a unit or two, and with them its stored hashes.
  */
 export async function decodeJpegFile(file: string, header: JpegHeader): Promise<{ input: HashInput; grey: GreyRaster }> {
-  const open = () => orient(sharp(file, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' }), undefined);
+  const open = () => sharp(file, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' });
   const quarterTurn = header.orientation >= 5;
-  return shrink(open(), open, quarterTurn ? header.height : header.width, quarterTurn ? header.width : header.height);
+  return shrink(uprightResize(open, undefined), quarterTurn ? header.height : header.width, quarterTurn ? header.width : header.height);
 }
 
 /**
@@ -93,17 +89,16 @@ export async function decodeJpegFile(file: string, header: JpegHeader): Promise<
  */
 export async function decodeColourWithHeader(image: Buffer): Promise<{ input: HashInput; header: Metadata | undefined; grey: GreyRaster; chroma: number }> {
   const open = () => sharp(image, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' });
-  const pipeline = open();
   const size = plainWebpSize(image);
-  const meta = size ? undefined : await pipeline.metadata();
+  const meta = size ? undefined : await open().metadata();
   const quarterTurn = (meta?.orientation ?? 1) >= 5;
   const width = size?.width ?? meta?.width ?? DECODE_SIZE;
   const height = size?.height ?? meta?.height ?? DECODE_SIZE;
   // A plain WebP has no EXIF orientation: nothing to turn (orientation 1).
-  const turnOf = meta ? undefined : 1;
-  const { data, info } = await orient(pipeline, turnOf).resize(DECODE_SIZE, DECODE_SIZE, { fit: 'fill' }).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+  const upright = uprightResize(open, meta ? undefined : 1);
+  const { data, info } = await upright(toDecodeSize).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
   const [sourceWidth, sourceHeight] = quarterTurn ? [height, width] : [width, height];
-  const { input, grey } = await fromGreyShrink(greyOfRgb(data, info.channels), () => orient(open(), turnOf), sourceWidth, sourceHeight);
+  const { input, grey } = await fromGreyShrink(greyOfRgb(data, info.channels), upright, sourceWidth, sourceHeight);
   return { input, header: meta, grey, chroma: chromaOfRgb(data, info.channels) };
 }
 
@@ -118,26 +113,39 @@ export interface RawPixels {
 export async function hashInputFromPixels(pixels: RawPixels, displayed: { width: number; height: number }): Promise<{ input: HashInput; grey: GreyRaster }> {
   const { width, height, channels } = pixels;
   const open = () => sharp(pixels.data, { raw: { width, height, channels } });
-  return shrink(open(), open, displayed.width, displayed.height);
+  // Orientation 1: the pixels are upright already, nothing to turn.
+  return shrink(uprightResize(open, 1), displayed.width, displayed.height);
 }
 
 /**
- * `again` opens the same upright picture once more: only a photo inside bars is decoded a second time.
- * `turnAfter`, an EXIF orientation, turns `pipeline` after the resize (see `orient`).
+ * Opens a picture and gives it resized as asked, upright. Each call is one decode: the hash input's,
+ * and for a photo inside bars a second one (content-input.ts).
  */
-async function shrink(pipeline: Sharp, again: () => Sharp, sourceWidth: number, sourceHeight: number, turnAfter?: number): Promise<{ input: HashInput; grey: GreyRaster }> {
-  const resized = pipeline.resize(DECODE_SIZE, DECODE_SIZE, { fit: 'fill' });
-  const { data } = await (turnAfter === undefined ? resized : orient(resized, turnAfter)).greyscale().raw().toBuffer({ resolveWithObject: true });
-  return fromGreyShrink(data, again, sourceWidth, sourceHeight);
+export type UprightResize = (resize: (pipeline: Sharp) => Sharp) => Sharp;
+
+/**
+ * The picture `open` opens, turned upright: by its own EXIF (`rotate()`, which sharp makes after
+ * its shrink-on-load whatever the order) when `orientation` is undefined, else by that EXIF
+ * orientation, asked after the resize (see `orient`).
+ */
+function uprightResize(open: () => Sharp, orientation: number | undefined): UprightResize {
+  return (resize) => (orientation === undefined ? resize(orient(open(), undefined)) : orient(resize(open()), orientation));
+}
+
+const toDecodeSize = (pipeline: Sharp): Sharp => pipeline.resize(DECODE_SIZE, DECODE_SIZE, { fit: 'fill' });
+
+async function shrink(upright: UprightResize, sourceWidth: number, sourceHeight: number): Promise<{ input: HashInput; grey: GreyRaster }> {
+  const { data } = await upright(toDecodeSize).greyscale().raw().toBuffer({ resolveWithObject: true });
+  return fromGreyShrink(data, upright, sourceWidth, sourceHeight);
 }
 
 /**
  * The hash input from the DECODE_SIZE² grey shrink of a picture, with the photo inside its bars
  * (letterbox, frame, screenshot bars) when it has some, whichever decode made the shrink.
  */
-async function fromGreyShrink(data: Uint8Array, again: () => Sharp, sourceWidth: number, sourceHeight: number): Promise<{ input: HashInput; grey: GreyRaster }> {
+async function fromGreyShrink(data: Uint8Array, upright: UprightResize, sourceWidth: number, sourceHeight: number): Promise<{ input: HashInput; grey: GreyRaster }> {
   const grey = { side: DECODE_SIZE, data };
-  const content = await contentInput(again, grey, { width: sourceWidth, height: sourceHeight }, (shrunk) => halve(shrunk, DECODE_SIZE));
+  const content = await contentInput(upright, grey, { width: sourceWidth, height: sourceHeight }, (shrunk) => halve(shrunk, DECODE_SIZE));
   const input = { width: HASH_INPUT_SIZE, height: HASH_INPUT_SIZE, data: halve(data, DECODE_SIZE), sourceWidth, sourceHeight, ...(content ? { content } : {}) };
   return { input, grey };
 }

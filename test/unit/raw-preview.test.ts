@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { computeFingerprint } from '../../src/hashing/fingerprint.js';
 import { decodePhoto } from '../../src/thumbnails/decode-photo.js';
 import { extractRawPreview } from '../../src/thumbnails/raw/raw-preview.js';
+import { letterboxed } from '../helpers/framed-copies.js';
 import { sceneRaw } from '../helpers/images.js';
 import { losslessJpegStandIn, RAW_LAYOUTS, tiffFile, type RawParts } from '../helpers/raw-files.js';
 
@@ -67,6 +68,16 @@ describe('RAW preview', () => {
     const uprightJpeg = await sharp(raw.preview).rotate(degrees).jpeg().toBuffer();
     const expected = computeFingerprint((await decodePhoto(uprightJpeg, 'jpeg')).input).variants[0] as bigint;
     expect(upright(computeFingerprint(input).variants[0] as bigint, expected)).toBeLessThanOrEqual(2);
+  });
+
+  it('turns a preview inside bars as the RAW file says: the photo inside them hashes like the upright JPEG\'s', async () => {
+    const raw = { ...(await parts(6)), preview: await letterboxed(await sharp((await parts()).preview).toBuffer()) };
+    const { input } = await decodePhoto((RAW_LAYOUTS.nef as (p: RawParts) => Buffer)(raw), 'raw');
+    const uprightJpeg = await sharp(raw.preview).rotate(90).jpeg().toBuffer();
+    const expected = computeFingerprint((await decodePhoto(uprightJpeg, 'jpeg')).input).content;
+    const content = computeFingerprint(input).content;
+    expect(content && expected).toBeDefined();
+    expect(upright(content?.variants[0] as bigint, expected?.variants[0] as bigint)).toBeLessThanOrEqual(2);
   });
 
   it('says "no preview in this RAW file" when there is only raw data and a small thumbnail', async () => {
