@@ -52,8 +52,8 @@ export async function decodeHashInput(image: ImageInput): Promise<HashInput> {
 /**
  * The hash input, the 64×64 grey raster it is made from (the best-photo look reads its tones and
  * detail: photo-look.ts) and the header sharp reads first (size, orientation, EXIF, channels): one
- * decode. `orientation` overrides the image's own EXIF orientation (a RAW preview
- * takes its RAW file's).
+ * decode. `orientation` overrides the image's own EXIF orientation (a RAW preview takes its RAW
+ * file's).
  */
 export async function decodeWithHeader(image: ImageInput, orientation?: number): Promise<{ input: HashInput; header: Metadata; grey: GreyRaster }> {
   const open = () => sharp(image, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' });
@@ -132,8 +132,10 @@ function uprightResize(open: () => Sharp, orientation: number | undefined): Upri
   return (resize) => (orientation === undefined ? resize(orient(open(), undefined)) : orient(resize(open()), orientation));
 }
 
+/** The resize of every hash input's decode: stretched to a DECODE_SIZE square. */
 const toDecodeSize = (pipeline: Sharp): Sharp => pipeline.resize(DECODE_SIZE, DECODE_SIZE, { fit: 'fill' });
 
+/** The hash input from one grey decode of the upright picture (and a second for a photo inside bars). */
 async function shrink(upright: UprightResize, sourceWidth: number, sourceHeight: number): Promise<{ input: HashInput; grey: GreyRaster }> {
   const { data } = await upright(toDecodeSize).greyscale().raw().toBuffer({ resolveWithObject: true });
   return fromGreyShrink(data, upright, sourceWidth, sourceHeight);
