@@ -7,7 +7,7 @@
 import sharp from 'sharp';
 import type { ImageFormat, PhotoMeta } from '../core/photo.js';
 import { sniffFormat } from '../core/image-format.js';
-import { decodeColourWithHeader, decodeJpegFile, decodeWithHeader, hashInputFromPixels, MAX_INPUT_PIXELS, MIN_EMBEDDED_SIDE, orient, type GreyRaster, type HashInput, type ImageInput } from './hash-input.js';
+import { decodeColourWithHeader, decodeJpegFile, decodeWithHeader, hashInputFromPixels, MAX_INPUT_PIXELS, MIN_EMBEDDED_SIDE, uprightResize, type GreyRaster, type HashInput, type ImageInput } from './hash-input.js';
 import { metaFromExif, photoMetaOf } from './image-metadata.js';
 import { readJpegHeader } from './jpeg-header.js';
 import { jpegQuality, jpegQualityOfFile } from './jpeg-quality.js';
@@ -107,9 +107,8 @@ export async function viewableImage(bytes: Buffer, claimed: ImageFormat | 'unkno
   }
   if (isRaw(sniffed, claimed)) {
     const preview = extractRawPreview(bytes);
-    const image = sharp(preview.jpeg, { failOn: 'none' });
-    // Turned after the resize, so that sharp shrinks the preview as it decodes it (see `orient`).
-    return orient(image.resize(PREVIEW_SIDE, PREVIEW_SIDE, { fit: 'inside', withoutEnlargement: true }), preview.orientation).webp().toBuffer();
+    const upright = uprightResize(() => sharp(preview.jpeg, { failOn: 'none' }), preview.orientation);
+    return upright((pipeline) => pipeline.resize(PREVIEW_SIDE, PREVIEW_SIDE, { fit: 'inside', withoutEnlargement: true })).webp().toBuffer();
   }
   return bytes;
 }

@@ -128,7 +128,7 @@ export type UprightResize = (resize: (pipeline: Sharp) => Sharp) => Sharp;
  * its shrink-on-load whatever the order) when `orientation` is undefined, else by that EXIF
  * orientation, asked after the resize (see `orient`).
  */
-function uprightResize(open: () => Sharp, orientation: number | undefined): UprightResize {
+export function uprightResize(open: () => Sharp, orientation: number | undefined): UprightResize {
   return (resize) => (orientation === undefined ? resize(orient(open(), undefined)) : orient(resize(open()), orientation));
 }
 
@@ -159,7 +159,7 @@ async function fromGreyShrink(data: Uint8Array, upright: UprightResize, sourceWi
  * and gives up shrink-on-load (a 12 MP JPEG turned a quarter took 226-326 ms to shrink instead of
  * ~50). Into a square box (to fill, or fit inside) the order makes no difference to the geometry.
  */
-export function orient(pipeline: Sharp, orientation: number | undefined): Sharp {
+function orient(pipeline: Sharp, orientation: number | undefined): Sharp {
   switch (orientation) {
     case undefined: return pipeline.rotate();
     case 2: return pipeline.flop();
