@@ -55,18 +55,20 @@ const QUALITY_GAP = 10;
 
 /** Pair alignments of one group's photos, each made once, on first use. */
 export class GroupAlignments {
-  private readonly known = new Map<string, PairAlignment | null>();
+  /** By a, then by b (by object: a key string per lookup cost more than the lookups). */
+  private readonly known = new Map<Contestant, Map<Contestant, JudgedAlignment | null>>();
   private readonly prepared = new PreparedThumbnails();
 
   /** b lined up onto a (a in its own frame), or undefined when either lacks a thumbnail or they do not line up. */
-  of(a: Contestant, b: Contestant): PairAlignment | undefined {
-    const key = `${a.photo.id}\u0000${b.photo.id}`;
-    let known = this.known.get(key);
+  of(a: Contestant, b: Contestant): JudgedAlignment | undefined {
+    let ontoA = this.known.get(a);
+    if (!ontoA) this.known.set(a, (ontoA = new Map<Contestant, JudgedAlignment | null>()));
+    let known = ontoA.get(b);
     if (known === undefined) {
       // b onto a is a onto b seen from the other side: one alignment per pair, turned or not.
-      const other = this.known.get(`${b.photo.id}\u0000${a.photo.id}`);
-      known = other === undefined ? this.align(a, b) : other && reversed(other);
-      this.known.set(key, known);
+      const other = this.known.get(b)?.get(a);
+      known = other === undefined ? this.align(a, b) : other && reversed(other, this.prepared);
+      ontoA.set(b, known);
     }
     return known ?? undefined;
   }
@@ -161,8 +163,15 @@ function marginIsFlat(thumbnail: Uint8Array, [left, right, top, bottom]: number[
   return Math.sqrt(Math.max(0, squares / count - mean * mean)) < FLAT_MARGIN;
 }
 
-/** A least-squares map of a's levels onto b's: b ≈ gain · a + offset. */
-export function toneMap(a: Float64Array, b: Float64Array): { gain: number; offset: number } {
+/** How a's levels map onto b's (toneMap), with the mean of a. */
+export interface ToneMap {
+  gain: number;
+  offset: number;
+  meanA: number;
+}
+
+/** A least-squares map of a's levels onto b's: b ≈ gain · a + offset; with a's mean, which its sums give. */
+export function toneMap(a: Float64Array, b: Float64Array): ToneMap {
   let sa = 0;
   let sb = 0;
   let saa = 0;
@@ -178,22 +187,21 @@ export function toneMap(a: Float64Array, b: Float64Array): { gain: number; offse
   }
   const variance = saa - (sa * sa) / n;
   const gain = variance > 1e-9 ? (sab - (sa * sb) / n) / variance : 1;
-  return { gain, offset: (sb - gain * sa) / n };
+  return { gain, offset: (sb - gain * sa) / n, meanA: n > 0 ? sa / n : 0 };
+}
+
+/** A pair alignment as the rules judge it: with its tone map once made. */
+export interface JudgedAlignment extends PairAlignment {
+  tones?: ToneMap;
 }
 
 /**
- * toneMap of an alignment's two parts, with the mean of a, made once: the tone and added-content
- * rules each read it for every ordered pair of a group.
+ * toneMap of an alignment's two parts, with the mean of a, made once and kept on the alignment:
+ * the tone and added-content rules each read it for every ordered pair of a group.
  */
-const toneMaps = new WeakMap<PairAlignment, { gain: number; offset: number; meanA: number }>();
-
-export function alignedToneMap(aligned: PairAlignment): { gain: number; offset: number; meanA: number } {
-  let known = toneMaps.get(aligned);
-  if (!known) {
-    known = { ...toneMap(aligned.a, aligned.b), meanA: mean(aligned.a) };
-    toneMaps.set(aligned, known);
-  }
-  return known;
+export function alignedToneMap(aligned: JudgedAlignment): ToneMap {
+  aligned.tones ??= toneMap(aligned.a, aligned.b);
+  return aligned.tones;
 }
 
 /** Scratch of localDifference (nothing here is asynchronous): two 8 KB arrays per call kept the collector busy. */
@@ -202,13 +210,14 @@ const across = new Float64Array(SIDE * SIDE);
 const levelCounts = new Uint32Array(256);
 
 /** Where the two aligned parts differ locally (something added to one), as a patch centre, or undefined. */
-export function localDifference(aligned: PairAlignment): { x: number; y: number } | undefined {
+export function localDifference(aligned: JudgedAlignment): { x: number; y: number } | undefined {
   const { gain, offset } = alignedToneMap(aligned);
-  for (let k = 0; k < residual.length; k++) residual[k] = Math.abs((aligned.b[k] ?? 0) - (gain * (aligned.a[k] ?? 0) + offset));
+  const { a, b } = aligned;
+  for (let k = 0; k < residual.length; k++) residual[k] = Math.abs((b[k] ?? 0) - (gain * (a[k] ?? 0) + offset));
   const typical = median(residual);
   const floor = Math.max(MIN_PATCH_DIFFERENCE, PATCH_OVER_NOISE * typical);
   let changed = 0;
-  for (const value of residual) if (value > floor) changed++;
+  for (let k = 0; k < residual.length; k++) if ((residual[k] ?? 0) > floor) changed++;
   if (changed > MAX_CHANGED_SHARE * residual.length) return undefined;
   // 3×3 patch sums in two passes: across each row, then down the columns of those sums.
   for (let py = 0; py < SIDE; py++) {
@@ -217,15 +226,16 @@ export function localDifference(aligned: PairAlignment): { x: number; y: number 
       across[at] = (residual[at - 1] ?? 0) + (residual[at] ?? 0) + (residual[at + 1] ?? 0);
     }
   }
-  let best: { x: number; y: number; mean: number } | undefined;
+  let bestAt = -1;
+  let bestMean = 0;
   for (let py = 1; py < SIDE - 1; py++) {
     for (let px = 1; px < SIDE - 1; px++) {
       const at = py * SIDE + px;
       const mean = ((across[at - SIDE] ?? 0) + (across[at] ?? 0) + (across[at + SIDE] ?? 0)) / 9;
-      if (mean >= floor && (!best || mean > best.mean)) best = { x: px, y: py, mean };
+      if (mean >= floor && (bestAt < 0 || mean > bestMean)) [bestAt, bestMean] = [at, mean];
     }
   }
-  return best && { x: best.x, y: best.y };
+  return bestAt < 0 ? undefined : { x: bestAt % SIDE, y: Math.floor(bestAt / SIDE) };
 }
 
 /** "lower right", "top centre", … for a point of a 32×32 raster. */
@@ -248,7 +258,7 @@ export function edgesAround(part: Float64Array, x: number, y: number): number {
 }
 
 /** True when the two photos' tones differ by more than re-encoding or resizing would (a brightness or contrast edit). */
-export function tonesDiffer(aligned: PairAlignment): boolean {
+export function tonesDiffer(aligned: JudgedAlignment): boolean {
   const { gain, offset, meanA } = alignedToneMap(aligned);
   const shift = gain * meanA + offset - meanA;
   return Math.abs(gain - 1) > TONE_GAIN || Math.abs(shift) > TONE_OFFSET;
@@ -299,17 +309,14 @@ export function lowerQuality(loser: Contestant, other: Contestant): Evidence | u
 /** The median of grey-level differences (0–255), to a level: counted, not sorted (it runs for every pair of a group). */
 function median(values: Float64Array): number {
   const counts = levelCounts.fill(0);
-  for (const value of values) counts[Math.min(255, Math.floor(value))] = (counts[Math.min(255, Math.floor(value))] ?? 0) + 1;
+  for (let k = 0; k < values.length; k++) {
+    const level = Math.min(255, Math.floor(values[k] ?? 0));
+    counts[level] = (counts[level] ?? 0) + 1;
+  }
   let seen = 0;
   for (let level = 0; level < 256; level++) {
     seen += counts[level] ?? 0;
     if (seen > values.length / 2) return level + 0.5;
   }
   return 255;
-}
-
-function mean(values: Float64Array): number {
-  let sum = 0;
-  for (const value of values) sum += value;
-  return values.length > 0 ? sum / values.length : 0;
 }

@@ -19,10 +19,14 @@
  * photos with all the others), each crop made the first time a trial needs it. The arithmetic is
  * the plain correlation's, term by term, so every score is the number it would be if each trial
  * were computed on its own.
+ *
+ * The tables of trials are made here; the search itself runs in WebAssembly (assembly/axis-search.ts,
+ * through alignment-kernel.ts), where it costs about two fifths of what it did in JavaScript: a
+ * group's best photo makes some 500 short dot products and profile crops per alignment.
  */
 
-import { centreInPlace, centredCorrelation, dot } from './correlation.js';
-import { AXIS, axisWeights, MAX_CROP_STEPS, resampleProfile, weightsTable } from './resample.js';
+import { AlignmentKernel, SEARCH_LAYOUT } from './alignment-kernel.js';
+import { AXIS, axisWeights, MAX_CROP_STEPS, weightsTable } from './resample.js';
 
 /** Crop steps (1.25 % each) in a whole axis. */
 const STEPS_PER_AXIS = Math.round(1 / 0.0125);
@@ -32,7 +36,6 @@ const STEPS_PER_AXIS = Math.round(1 / 0.0125);
  * the pixel check, not this limit, is what tells them apart.
  */
 const MIN_KEPT_STEPS = Math.round(0.5 / 0.0125);
-const PER_AXIS = 4;
 
 /** Overlap on one axis: cut steps at the start and end of a, and of b (one of each pair is 0). */
 export interface AxisOverlap {
@@ -108,7 +111,7 @@ for (const cut of TRIALS) if (cut.aStart > 0 && cut.aEnd > 0) TWO_ENDED.push({ s
 const TWO_ENDED_WEIGHTS = weightsTable(TWO_ENDED.map(({ start, end }) => axisWeights(start, end)));
 const TWO_ENDED_INDEX = new Map(TWO_ENDED.map(({ start, end }, index) => [start * CROP_KEY + end, index]));
 const twoEndedIndex = (start: number, end: number) => TWO_ENDED_INDEX.get(start * CROP_KEY + end) ?? -1;
-const TRIAL_KIND = new Uint8Array(TRIALS.length);
+const TRIAL_KIND = new Int32Array(TRIALS.length);
 const TRIAL_A = new Int32Array(TRIALS.length);
 const TRIAL_B = new Int32Array(TRIALS.length);
 TRIALS.forEach((cut, trial) => {
@@ -123,12 +126,10 @@ TRIALS.forEach((cut, trial) => {
  * the SEEDS best of them, then climbs one step at a time from the best few to the peaks they lead
  * to. A profile's score moves smoothly with a one-step cut (0.4 of a profile sample), so a peak
  * shows in the lattice around it. (Fewer seeds changed one best-photo reason of dev-hard; 12 or
- * more, none.)
+ * more, none.) SEEDS (16), and the PER_AXIS (4) best trials offered, each climbed to its peak, are
+ * the kernel's constants.
  */
 const LATTICE_STEPS = 4;
-const SEEDS = 16;
-/** Climbs start from this many of the best trials so far (as many as an axis offers overlaps). */
-const CLIMBS = PER_AXIS;
 const onLattice = (steps: number) => (steps + MAX_CROP_STEPS) % LATTICE_STEPS === 0 || steps === MAX_CROP_STEPS;
 const LATTICE = Int32Array.from(TRIALS.flatMap((_, trial) => (onLattice(startOf(trial)) && onLattice(endOf(trial)) ? [trial] : [])));
 /** Trials of the 8 cuts `steps` away (start and end each −steps, 0 or +steps), −1 where off the grid, 8 per trial. */
@@ -144,82 +145,101 @@ const HALF_LATTICE_AWAY = neighbours(LATTICE_STEPS / 2);
 const ONE_STEP_AWAY = neighbours(1);
 
 /**
- * One side's profile prepared for scoring: under each shared crop (slot by slot) and each two-ended
- * crop, AXIS centred samples and their sum of squares, each made the first time a trial needs it.
- * Prepared once per photo, it serves every alignment of that photo with another (a group aligns
- * each of its photos with all the others).
+ * One side's profile prepared for scoring, in the alignment kernel's memory: its AXIS samples, and
+ * under each shared crop and each two-ended crop its centred samples and their sum of squares, each
+ * made the first time a trial needs it. Prepared once per photo, it serves every alignment of that
+ * photo with another (a group aligns each of its photos with all the others).
  */
 export interface PreparedProfile {
-  readonly profile: Float64Array;
-  readonly centred: Float64Array;
-  readonly squares: Float64Array;
-  readonly sharedMade: Uint8Array;
-  readonly twoEndedCentred: Float64Array;
-  readonly twoEndedSquares: Float64Array;
-  readonly twoEndedMade: Uint8Array;
+  readonly kernel: AlignmentKernel;
+  /** Byte offset of its block in the kernel's memory. */
+  readonly at: number;
 }
 
-/** Empty buffers for one prepared profile. */
+/** The kernel of this thread, made on first use; `dropAxisKernel` lets it go with its memory. */
+let current: AlignmentKernel | undefined;
+
+function kernel(): AlignmentKernel {
+  current ??= new AlignmentKernel({
+    trialKind: TRIAL_KIND,
+    trialA: TRIAL_A,
+    trialB: TRIAL_B,
+    trialLogRatio: TRIAL_LOG_RATIOS,
+    identity: IDENTITY,
+    shared: SHARED_WEIGHTS,
+    twoEnded: TWO_ENDED_WEIGHTS,
+    lattice: LATTICE,
+    halfLatticeAway: HALF_LATTICE_AWAY,
+    oneStepAway: ONE_STEP_AWAY,
+  });
+  return current;
+}
+
+/**
+ * Lets the kernel's memory go (grouping is over: a large group's prepared profiles, ~120 KB each,
+ * would otherwise stay reserved in it until the process ends). Profiles and searches made before
+ * keep working on the old kernel; the next ones get a new kernel.
+ */
+export function dropAxisKernel(): void {
+  current = undefined;
+}
+
+/** An empty block for one prepared profile. */
 export function preparedProfileBuffers(): PreparedProfile {
-  return {
-    profile: new Float64Array(AXIS),
-    centred: new Float64Array(SHARED.length * AXIS),
-    squares: new Float64Array(SHARED.length),
-    sharedMade: new Uint8Array(SHARED.length),
-    twoEndedCentred: new Float64Array(TWO_ENDED.length * AXIS),
-    twoEndedSquares: new Float64Array(TWO_ENDED.length),
-    twoEndedMade: new Uint8Array(TWO_ENDED.length),
-  };
+  const owner = kernel();
+  return { kernel: owner, at: owner.allocate(owner.exports.profileBytes()) };
 }
 
-/** What a search reads before its first start. */
-const EMPTY = preparedProfileBuffers();
+/** Gives a prepared profile's block back for reuse: it may not be read afterwards. */
+export function releaseProfile(prepared: PreparedProfile): void {
+  prepared.kernel.release(prepared.at, prepared.kernel.exports.profileBytes());
+}
 
-/** A profile ready to be scored under any crop, into `into` (fresh buffers when none are given): nothing is resampled yet. */
+/** Whether a profile's block is in the kernel new searches use (not one dropped since). */
+export function inCurrentKernel(prepared: PreparedProfile): boolean {
+  return prepared.kernel === current;
+}
+
+/** A profile ready to be scored under any crop, into `into` (a fresh block when none is given): nothing is resampled yet. */
 export function prepareProfile(profile: Float64Array, into: PreparedProfile = preparedProfileBuffers()): PreparedProfile {
-  into.profile.set(profile);
-  into.sharedMade.fill(0);
-  into.twoEndedMade.fill(0);
+  if (profile.length !== AXIS) throw new RangeError(`a profile has ${AXIS} samples, not ${profile.length}`);
+  into.kernel.float64s().set(profile, into.at / Float64Array.BYTES_PER_ELEMENT);
+  into.kernel.exports.resetProfile(into.at);
   return into;
 }
 
-function sharedCrop(prepared: PreparedProfile, slot: number): void {
-  if (prepared.sharedMade[slot]) return;
-  const sum = resampleProfile(prepared.profile, SHARED_WEIGHTS, prepared.centred, slot * AXIS, slot);
-  prepared.squares[slot] = centreInPlace(prepared.centred, slot * AXIS, AXIS, sum / AXIS);
-  prepared.sharedMade[slot] = 1;
+/**
+ * The shape the other axis's overlap and the photos' shapes demand of this axis's:
+ * |logAspects + x's keptLogRatio − y's keptLogRatio| ≤ tolerance, with this axis as x or as y and
+ * the other axis's ratio fixed.
+ */
+export interface ShapeFit {
+  axis: 'x' | 'y';
+  logAspects: number;
+  otherLogRatio: number;
+  tolerance: number;
 }
 
-function twoEndedCrop(prepared: PreparedProfile, crop: number): void {
-  if (prepared.twoEndedMade[crop]) return;
-  const sum = resampleProfile(prepared.profile, TWO_ENDED_WEIGHTS, prepared.twoEndedCentred, crop * AXIS, crop);
-  prepared.twoEndedSquares[crop] = centreInPlace(prepared.twoEndedCentred, crop * AXIS, AXIS, sum / AXIS);
-  prepared.twoEndedMade[crop] = 1;
+/** Whether an overlap with this axis's `logRatio` has the shape `fit` asks for (the kernel's test, in JavaScript). */
+export function fitsShape({ axis, logAspects, otherLogRatio, tolerance }: ShapeFit, logRatio: number): boolean {
+  return Math.abs(axis === 'x' ? logAspects + logRatio - otherLogRatio : logAspects + otherLogRatio - logRatio) <= tolerance;
 }
 
 /**
  * The overlaps of two prepared profiles along one axis, scored as the search asks: the lattice and
  * the finer trials around its best when it starts, the climbs when its best overlaps are asked for
- * (LATTICE_STEPS above). A score, once made, is the same number an exhaustive search would have made for that trial. One
- * search serves alignment after alignment (`start` clears what the last one scored): a group's
- * best photo makes thousands of them, and fresh buffers for each kept the garbage collector busy.
+ * (LATTICE_STEPS above). The search runs in the kernel (assembly/axis-search.ts); a score, once
+ * made, is the same number an exhaustive search would have made for that trial. One search serves
+ * alignment after alignment (`start` clears what the last one scored).
  */
 export class AxisSearch {
-  private readonly scores = new Float64Array(TRIALS.length);
-  private readonly scored = new Uint8Array(TRIALS.length);
-  /** The trials scored so far, in the order they were. */
-  private readonly made = new Int32Array(TRIALS.length);
-  private madeCount = 0;
-  private a = EMPTY;
-  private b = EMPTY;
+  private readonly kernel = kernel();
+  private readonly at = this.kernel.allocate(this.kernel.exports.searchBytes());
 
   /** Begins the search of a against b: the lattice is scored. */
   start(a: PreparedProfile, b: PreparedProfile): this {
-    for (let k = 0; k < this.madeCount; k++) this.scored[this.made[k] ?? 0] = 0;
-    this.madeCount = 0;
-    [this.a, this.b] = [a, b];
-    for (const trial of LATTICE) this.score(trial);
-    for (const seed of this.top(everyTrial, SEEDS)) this.scoreAround(seed, HALF_LATTICE_AWAY);
+    if (a.kernel !== this.kernel || b.kernel !== this.kernel) throw new Error('an axis search and its profiles must share one kernel');
+    this.kernel.exports.start(this.at, a.at, b.at);
     return this;
   }
 
@@ -228,99 +248,27 @@ export class AxisSearch {
    * among them, so plain copies are always tried: the best of the lattice, each climbed to its peak.
    */
   best(): AxisOverlap[] {
-    for (const start of this.top(everyTrial, CLIMBS)) this.climb(start, everyTrial);
-    const best = this.top(everyTrial).map((trial) => overlapOf(trial, this.scores[trial] ?? 0));
-    if (!best.some(isUncut)) best.push(overlapOf(IDENTITY, this.score(IDENTITY)));
+    const count = this.kernel.exports.best(this.at);
+    const trials = this.kernel.int32s();
+    const scores = this.kernel.float64s();
+    const trialsAt = (this.at + SEARCH_LAYOUT.bestTrials) / Int32Array.BYTES_PER_ELEMENT;
+    const scoresAt = (this.at + SEARCH_LAYOUT.bestScores) / Float64Array.BYTES_PER_ELEMENT;
+    const best: AxisOverlap[] = [];
+    for (let k = 0; k < count; k++) best.push(overlapOf(trials[trialsAt + k] ?? 0, scores[scoresAt + k] ?? 0));
     return best;
   }
 
   /**
-   * The best-scoring overlap (first in trial order on ties) whose keptLogRatio satisfies `fits`: what
-   * the other axis's crop and the photos' shapes demand of this one. Climbed to its peak among the
-   * overlaps that fit; when no overlap scored so far fits, every one that does is scored.
+   * The best-scoring overlap (first in trial order on ties) whose shape fits: what the other axis's
+   * crop and the photos' shapes demand of this one. Climbed to its peak among the overlaps that
+   * fit; when no overlap scored so far fits, every one that does is scored.
    */
-  bestWhere(fits: (logRatio: number) => boolean): AxisOverlap | undefined {
-    const fitting = (trial: number) => fits(TRIAL_LOG_RATIOS[trial] ?? 0);
-    let from = this.top(fitting, 1)[0];
-    if (from === undefined) {
-      for (let trial = 0; trial < TRIALS.length; trial++) if (fitting(trial)) this.score(trial);
-      from = this.top(fitting, 1)[0];
-      if (from === undefined) return undefined;
-    }
-    const peak = this.climb(from, fitting);
-    return overlapOf(peak, this.scores[peak] ?? 0);
-  }
-
-  private score(trial: number): number {
-    if (this.scored[trial]) return this.scores[trial] ?? 0;
-    const { a, b } = this;
-    const aAt = TRIAL_A[trial] ?? 0;
-    const bAt = TRIAL_B[trial] ?? 0;
-    let score: number;
-    if (TRIAL_KIND[trial] === TWO_ENDED_A) {
-      twoEndedCrop(a, aAt);
-      sharedCrop(b, bAt);
-      score = centredCorrelation(dot(a.twoEndedCentred, aAt * AXIS, b.centred, bAt * AXIS, AXIS), a.twoEndedSquares[aAt] ?? 0, b.squares[bAt] ?? 0);
-    } else if (TRIAL_KIND[trial] === TWO_ENDED_B) {
-      sharedCrop(a, aAt);
-      twoEndedCrop(b, bAt);
-      score = centredCorrelation(dot(b.twoEndedCentred, bAt * AXIS, a.centred, aAt * AXIS, AXIS), b.twoEndedSquares[bAt] ?? 0, a.squares[aAt] ?? 0);
-    } else {
-      sharedCrop(a, aAt);
-      sharedCrop(b, bAt);
-      score = centredCorrelation(dot(a.centred, aAt * AXIS, b.centred, bAt * AXIS, AXIS), a.squares[aAt] ?? 0, b.squares[bAt] ?? 0);
-    }
-    this.scores[trial] = score;
-    this.scored[trial] = 1;
-    this.made[this.madeCount++] = trial;
-    return score;
-  }
-
-  private scoreAround(trial: number, away: Int32Array): void {
-    for (let k = trial * 8; k < trial * 8 + 8; k++) {
-      const neighbour = away[k] ?? -1;
-      if (neighbour >= 0) this.score(neighbour);
-    }
-  }
-
-  /** From `trial`, step to the best-scoring neighbour that is `allowed` while it scores higher; the peak reached. */
-  private climb(trial: number, allowed: (trial: number) => boolean): number {
-    let at = trial;
-    for (;;) {
-      let next = at;
-      for (let k = at * 8; k < at * 8 + 8; k++) {
-        const neighbour = ONE_STEP_AWAY[k] ?? -1;
-        if (neighbour >= 0 && allowed(neighbour) && this.score(neighbour) > (this.scores[next] ?? 0)) next = neighbour;
-      }
-      if (next === at) return at;
-      at = next;
-    }
-  }
-
-  /** The `count` best trials scored so far that `eligible` lets through, high to low, ties in trial order. */
-  private top(eligible: (trial: number) => boolean, count = PER_AXIS): number[] {
-    const { scores } = this;
-    const best: number[] = [];
-    for (let k = 0; k < this.madeCount; k++) {
-      const trial = this.made[k] ?? 0;
-      if (!eligible(trial)) continue;
-      const score = scores[trial] ?? 0;
-      let rank = best.length;
-      for (; rank > 0; rank--) {
-        const above = best[rank - 1] ?? 0;
-        const scoreAbove = scores[above] ?? 0;
-        if (scoreAbove > score || (scoreAbove === score && above < trial)) break;
-      }
-      if (rank < count) {
-        best.splice(rank, 0, trial);
-        if (best.length > count) best.pop();
-      }
-    }
-    return best;
+  bestWhere(fit: ShapeFit): AxisOverlap | undefined {
+    const { exports } = this.kernel;
+    const peak = exports.bestWhere(this.at, fit.logAspects, fit.otherLogRatio, fit.tolerance, fit.axis === 'x' ? 1 : 0);
+    return peak < 0 ? undefined : overlapOf(peak, exports.scoreOf(this.at, peak));
   }
 }
-
-const everyTrial = () => true;
 
 function overlapOf(trial: number, score: number): AxisOverlap {
   const cut = TRIALS[trial];

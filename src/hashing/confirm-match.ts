@@ -150,7 +150,7 @@ function alignmentExplains(a: Pictured, b: Pictured, { distance, transform }: Va
     const parts = candidate.parts();
     seen.correlation = Math.max(seen.correlation, parts.correlation);
     const test = { distance, impliedByShape: candidate.impliedByShape };
-    if (partsMatch(parts.a, parts.b, parts.correlation, test, () => parts.gradientCorrelation())) return true;
+    if (partsMatch(parts, parts.correlation, test, () => parts.gradientCorrelation())) return true;
     // A filtered copy: the same picture under another tone curve and vignette (tone-fit.ts).
     if (parts.correlation < TONE_FIT_FROM || seen.fits >= TONE_FITS) return false;
     seen.fits++;
@@ -160,20 +160,23 @@ function alignmentExplains(a: Pictured, b: Pictured, { distance, transform }: Va
     // On a smooth, misty picture pHash's bits flip under any re-toning, fitted or not: there, pixels
     // and their gradients that agree almost perfectly once fitted are evidence enough.
     if (fittedCorrelation >= FITTED_ALIKE && fittedGradients() >= FITTED_GRADIENTS_ALIKE) return true;
-    return partsMatch(fitted, parts.b, fittedCorrelation, test, fittedGradients);
+    return partsMatch({ a: fitted, b: parts.b }, fittedCorrelation, test, fittedGradients);
   });
 }
 
-/** The tests one aligned pair of parts must pass: pixels, their pHash (closer than the raw distance), gradients. */
+/**
+ * The tests one aligned pair of parts must pass: pixels, their pHash (closer than the raw distance),
+ * gradients. The parts' samples are read only past the first (an alignment's are copied out of the
+ * kernel when read).
+ */
 function partsMatch(
-  partA: Float64Array,
-  partB: Float64Array,
+  parts: { readonly a: Float64Array; readonly b: Float64Array },
   pixelCorrelation: number,
   { distance, impliedByShape }: { distance: number; impliedByShape: boolean },
   gradientCorrelation: () => number,
 ): boolean {
   if (pixelCorrelation < MIN_CORRELATION) return false;
-  const alignedDistance = hamming32Pair(phash32(partA), phash32(partB));
+  const alignedDistance = hamming32Pair(phash32(parts.a), phash32(parts.b));
   const explained = alignedDistance <= ALIGNED_NEAR_DISTANCE || (!impliedByShape && alignedDistance <= ALIGNED_MAX_DISTANCE && alignedDistance < distance);
   return explained && gradientCorrelation() >= MIN_GRADIENT_CORRELATION;
 }

@@ -8,7 +8,8 @@
  * 1,024-term products of an alignment's candidates took half the time (measured). All sums follow
  * the same rule over the same terms, so a correlation put together from parts is still
  * bit-identical to `correlation` of the whole vectors: thresholds that read it see the same number
- * whichever way it was made. The lanes are written out in each function rather than shared
+ * whichever way it was made. The alignment kernel (assembly/axis-search.ts, assembly/regions.ts)
+ * adds the same way, so its correlations are these numbers too. The lanes are written out in each function rather than shared
  * through a helper that takes the term as a function: that version measured no faster than one
  * chain (1,015 against 1,058 ns per product).
  */
@@ -84,34 +85,6 @@ export function centredProduct(a: ArrayLike<number>, meanA: number, b: ArrayLike
     if (lane === 0) l0 += term;
     else if (lane === 1) l1 += term;
     else l2 += term;
-  }
-  return l0 + l1 + (l2 + l3);
-}
-
-/**
- * Subtracts `mean` (that of values[at, at + length)) from each of them; returns their sum of
- * squares after. For vectors compared many times, where subtracting the mean on every pass would
- * cost more.
- */
-export function centreInPlace(values: Float64Array, at: number, length: number, mean: number): number {
-  for (let i = at; i < at + length; i++) values[i] = (values[i] ?? 0) - mean;
-  return squaresAbout(values, 0, at, length);
-}
-
-/**
- * Dot product of a[aAt, aAt + length) and b[bAt, bAt + length), `length` a multiple of 4 (the
- * 32 samples of a profile).
- */
-export function dot(a: Float64Array, aAt: number, b: Float64Array, bAt: number, length: number): number {
-  let l0 = 0;
-  let l1 = 0;
-  let l2 = 0;
-  let l3 = 0;
-  for (let i = 0; i < length; i += 4) {
-    l0 += (a[aAt + i] ?? 0) * (b[bAt + i] ?? 0);
-    l1 += (a[aAt + i + 1] ?? 0) * (b[bAt + i + 1] ?? 0);
-    l2 += (a[aAt + i + 2] ?? 0) * (b[bAt + i + 2] ?? 0);
-    l3 += (a[aAt + i + 3] ?? 0) * (b[bAt + i + 3] ?? 0);
   }
   return l0 + l1 + (l2 + l3);
 }

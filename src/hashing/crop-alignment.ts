@@ -5,10 +5,21 @@
  * the rest are offered most promising first, each compared on its full 2-D overlap when asked.
  */
 
-import { AxisSearch, keptLogRatio, prepareProfile, preparedProfileBuffers, type AxisOverlap, type PreparedProfile } from './axis-overlaps.js';
-import { centredCorrelation, centredProduct, correlation, meanOf, squaresAbout } from './correlation.js';
-import { gradients } from './gradients.js';
-import { AXIS, axisWeights, MAX_CROP_STEPS, resampleColumns, resampleRows } from './resample.js';
+import {
+  AxisSearch,
+  dropAxisKernel,
+  inCurrentKernel,
+  keptLogRatio,
+  prepareProfile,
+  preparedProfileBuffers,
+  releaseProfile,
+  type AxisOverlap,
+  type PreparedProfile,
+} from './axis-overlaps.js';
+import { AXIS, MAX_CROP_STEPS } from './resample.js';
+import { alignedParts, dropSpareCopies, Regions, type AlignedParts } from './thumbnail-regions.js';
+
+export type { AlignedParts } from './thumbnail-regions.js';
 
 /** A crop alignment worth checking: how the two thumbnails overlap on each axis. */
 export interface CandidateAlignment {
@@ -19,14 +30,6 @@ export interface CandidateAlignment {
   readonly y: AxisOverlap;
   /** The two common parts, made on first use: a check usually settles on the first candidate or two. */
   parts(): AlignedParts;
-}
-
-export interface AlignedParts {
-  /** Common part of a and of b, each resampled to 32×32. */
-  readonly a: Float64Array;
-  readonly b: Float64Array;
-  readonly correlation: number;
-  gradientCorrelation(): number;
 }
 
 /** Allowed disagreement of aspect ratios (log scale): resizing rounds sizes to whole pixels. */
@@ -42,6 +45,7 @@ const ASPECT_TOLERANCE = 0.05;
  */
 export function alignCrops(a: Uint8Array | PreparedThumbnail, b: Uint8Array | PreparedThumbnail, aspectA: number, aspectB: number): CandidateAlignment[] {
   // The pixel check passes raw thumbnails, prepared into scratch (ScratchSide); a group's photos come prepared.
+  const { xSearch, ySearch, scratchA, scratchB } = workspace();
   const first = a instanceof Uint8Array ? scratchA.prepared(a) : a;
   const second = b instanceof Uint8Array ? scratchB.prepared(b) : b;
   const xs = xSearch.start(first.columns, second.columns).best();
@@ -58,8 +62,8 @@ export function alignCrops(a: Uint8Array | PreparedThumbnail, b: Uint8Array | Pr
   for (const x of xs) for (const y of ys) consider(x, y, false);
   const [bestX, bestY] = [xs[0] as AxisOverlap, ys[0] as AxisOverlap];
   const [bestXRatio, bestYRatio] = [keptLogRatio(bestX), keptLogRatio(bestY)];
-  consider(bestX, ySearch.bestWhere((yLogRatio) => fits(bestXRatio, yLogRatio)), true);
-  consider(xSearch.bestWhere((xLogRatio) => fits(xLogRatio, bestYRatio)), bestY, true);
+  consider(bestX, ySearch.bestWhere({ axis: 'y', logAspects, otherLogRatio: bestXRatio, tolerance: ASPECT_TOLERANCE }), true);
+  consider(xSearch.bestWhere({ axis: 'x', logAspects, otherLogRatio: bestYRatio, tolerance: ASPECT_TOLERANCE }), bestY, true);
 
   const candidates = [...combinations.values()].map(({ x, y, impliedByShape }) => {
     let parts: AlignedParts | undefined;
@@ -68,7 +72,7 @@ export function alignCrops(a: Uint8Array | PreparedThumbnail, b: Uint8Array | Pr
       x,
       y,
       promise: x.score + y.score,
-      parts: () => (parts ??= alignedParts(first.regions.of(x.aStart, x.aEnd, y.aStart, y.aEnd), second.regions.of(x.bStart, x.bEnd, y.bStart, y.bEnd))),
+      parts: () => (parts ??= alignedParts(first.regions, first.regions.of(x.aStart, x.aEnd, y.aStart, y.aEnd), second.regions, second.regions.of(x.bStart, x.bEnd, y.bStart, y.bEnd))),
     };
   });
   // A stable sort: equal promise keeps the order they were considered in.
@@ -97,8 +101,8 @@ type ProfileBuffers = Pick<PreparedThumbnail, 'columns' | 'rows'>;
 
 /**
  * Buffers of prepared thumbnails given back once their alignments are made (a group's, when its best
- * photo is chosen), for the next ones: each holds ~250 KB of profiles, and allocating them anew for
- * every photo of every group kept the garbage collector busy and the memory high.
+ * photo is chosen), for the next ones: each holds ~240 KB of profiles (in the axis search's kernel),
+ * and preparing them afresh for every photo of every group kept the memory high.
  */
 const spareBuffers: ProfileBuffers[] = [];
 const MAX_SPARE_BUFFERS = 32;
@@ -111,24 +115,38 @@ export function prepareThumbnail(raster: Uint8Array): PreparedThumbnail {
 /** Gives a prepared thumbnail's buffers back for reuse: neither it nor the parts of alignments made from it may be read afterwards. */
 export function releasePrepared(prepared: PreparedThumbnail): void {
   prepared.regions.release();
-  if (spareBuffers.length < MAX_SPARE_BUFFERS) spareBuffers.push({ columns: prepared.columns, rows: prepared.rows });
+  const { columns, rows } = prepared;
+  // Profiles of a kernel dropped since (dropSpareBuffers) are let go with it.
+  if (!inCurrentKernel(columns)) return;
+  if (spareBuffers.length < MAX_SPARE_BUFFERS) spareBuffers.push({ columns, rows });
+  else {
+    releaseProfile(columns);
+    releaseProfile(rows);
+  }
 }
 
 /**
- * Lets go of the buffers kept for the next alignment (the spares, and the raw thumbnails last
- * prepared): once a grouping is over they would only hold memory until the next one, and a watch
- * groups batch after batch.
+ * Lets go of the buffers kept for the next alignment (the spares, the searches and the raw
+ * thumbnails last prepared, and the axis search's kernel with its memory): once a grouping is over
+ * they would only hold memory until the next one, and a watch groups batch after batch.
  */
 export function dropSpareBuffers(): void {
   spareBuffers.length = 0;
-  spareRasters.length = 0;
-  scratchA.forget();
-  scratchB.forget();
+  dropSpareCopies();
+  searches = undefined;
+  dropAxisKernel();
 }
 
-/** The two axes' searches, used by one alignCrops at a time (nothing here is asynchronous). */
-const xSearch = new AxisSearch();
-const ySearch = new AxisSearch();
+/**
+ * The two axes' searches and the two sides of raw thumbnails, used by one alignCrops at a time
+ * (nothing here is asynchronous): made on first use, in the axis search's kernel, and dropped with it.
+ */
+let searches: { xSearch: AxisSearch; ySearch: AxisSearch; scratchA: ScratchSide; scratchB: ScratchSide } | undefined;
+
+function workspace(): NonNullable<typeof searches> {
+  searches ??= { xSearch: new AxisSearch(), ySearch: new AxisSearch(), scratchA: new ScratchSide(), scratchB: new ScratchSide() };
+  return searches;
+}
 
 /**
  * One side of alignCrops on raw thumbnails (nothing here is asynchronous). The raster last prepared
@@ -147,28 +165,11 @@ class ScratchSide {
     this.last = { raster, prepared: prepareInto(raster, this.buffers) };
     return this.last.prepared;
   }
-
-  /** The last raster is let go with its regions (their buffers are not kept either). */
-  forget(): void {
-    this.last = undefined;
-  }
 }
-
-const scratchA = new ScratchSide();
-const scratchB = new ScratchSide();
 
 function prepareInto(raster: Uint8Array, into: ProfileBuffers): PreparedThumbnail {
   const { columns, rows } = profiles(raster);
-  return { columns: prepareProfile(columns, into.columns), rows: prepareProfile(rows, into.rows), regions: new Regions(raster) };
-}
-
-function alignedParts(partA: Region, partB: Region): AlignedParts {
-  return {
-    a: partA.pixels,
-    b: partB.pixels,
-    correlation: centredCorrelation(centredProduct(partA.pixels, partA.mean, partB.pixels, partB.mean), partA.squares, partB.squares),
-    gradientCorrelation: () => correlation(gradients(partA.pixels), gradients(partB.pixels)),
-  };
+  return { columns: prepareProfile(columns, into.columns), rows: prepareProfile(rows, into.rows), regions: new Regions(into.columns.kernel, raster) };
 }
 
 /** Column and row sums of a raster. */
@@ -185,65 +186,4 @@ function profiles(raster: Uint8Array): { columns: Float64Array; rows: Float64Arr
     rows[y] = row;
   }
   return { columns, rows };
-}
-
-interface Region {
-  /** The region resampled to AXIS × AXIS. */
-  pixels: Float64Array;
-  /** Its side of a correlation. */
-  mean: number;
-  squares: number;
-}
-
-/** Region buffers (AXIS × AXIS samples each) of released thumbnails, for the next group's. */
-const spareRasters: Float64Array[] = [];
-const MAX_SPARE_RASTERS = 512;
-
-/**
- * Regions of one raster by crop steps [xStart, xEnd, yStart, yEnd], each made once: the candidate
- * overlaps often share one side's crop (the uncropped side of each overlap is 0, 0), and those that
- * share its horizontal crop share the columns pass of the resampling. An uncut axis needs no pass:
- * its weights are 1 and 0, which give back each sample exactly. Buffers come from the spares and
- * go back when the thumbnail is released (8 KB each, a few dozen per alignment): the pixel check
- * and the best photo make tens of thousands of regions, and fresh ones kept the collector busy.
- */
-class Regions {
-  private readonly columns = new Map<number, Float64Array>();
-  private readonly made = new Map<number, Region>();
-  private readonly owned: Float64Array[] = [];
-
-  constructor(private readonly raster: Uint8Array) {}
-
-  of(xStart: number, xEnd: number, yStart: number, yEnd: number): Region {
-    const xKey = xStart * 100 + xEnd;
-    const key = xKey * 10_000 + yStart * 100 + yEnd;
-    const known = this.made.get(key);
-    if (known) return known;
-    let resampled = this.columns.get(xKey);
-    if (!resampled) {
-      const into = this.buffer();
-      if (xStart + xEnd === 0) into.set(this.raster);
-      resampled = xStart + xEnd === 0 ? into : resampleColumns(this.raster, axisWeights(xStart, xEnd), into);
-      this.columns.set(xKey, resampled);
-    }
-    const pixels = yStart + yEnd === 0 ? resampled : resampleRows(resampled, axisWeights(yStart, yEnd), this.buffer());
-    const mean = meanOf(pixels);
-    const region = { pixels, mean, squares: squaresAbout(pixels, mean) };
-    this.made.set(key, region);
-    return region;
-  }
-
-  /** Gives the buffers back: no region made here may be read afterwards. */
-  release(): void {
-    for (const buffer of this.owned) if (spareRasters.length < MAX_SPARE_RASTERS) spareRasters.push(buffer);
-    this.owned.length = 0;
-    this.columns.clear();
-    this.made.clear();
-  }
-
-  private buffer(): Float64Array {
-    const buffer = spareRasters.pop() ?? new Float64Array(AXIS * AXIS);
-    this.owned.push(buffer);
-    return buffer;
-  }
 }

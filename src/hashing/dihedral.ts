@@ -17,15 +17,37 @@ export function dihedral(raster: Raster, transform: number): Raster {
   const { width, height, data } = raster;
   const swap = transform >= 4;
   const out = new Uint8Array(width * height);
-  transformInto(data, width, height, transform, out);
+  if (width === height) {
+    // A thumbnail: by the square's table (see turnSquare).
+    const from = sourceIndices(width, transform);
+    for (let k = 0; k < out.length; k++) out[k] = data[from[k] ?? 0] ?? 0;
+  } else transformInto(data, width, height, transform, out);
   return { width: swap ? height : width, height: swap ? width : height, data: out };
 }
 
-/** A square of `side` × `side` values (a 32×32 part of an alignment) under transform t. */
-export function turnSquare(values: Float64Array, side: number, transform: number): Float64Array {
-  const out = new Float64Array(side * side);
-  transformInto(values, side, side, transform, out);
+/** A square of `side` × `side` values (a 32×32 part of an alignment) under transform t, into `out` (a new array when none is given). */
+export function turnSquare(values: Float64Array, side: number, transform: number, out: Float64Array = new Float64Array(side * side)): Float64Array {
+  // By a table of where each value comes from: a group's best photo turns thousands of parts and
+  // thumbnails, and the shared loop, which meets bytes, floats and indices, was slow on each.
+  const from = sourceIndices(side, transform);
+  for (let k = 0; k < side * side; k++) out[k] = values[from[k] ?? 0] ?? 0;
   return out;
+}
+
+const sourceTables = new Map<number, Int32Array>();
+
+/** For each index of a `side` × `side` square under transform t, the index it comes from. */
+function sourceIndices(side: number, transform: number): Int32Array {
+  const key = side * TRANSFORMS + transform;
+  let table = sourceTables.get(key);
+  if (!table) {
+    const indices = Int32Array.from({ length: side * side }, (_, k) => k);
+    const turned = new Int32Array(side * side);
+    transformInto(indices, side, side, transform, turned);
+    table = turned;
+    sourceTables.set(key, table);
+  }
+  return table;
 }
 
 /** The transform that undoes t: mirrors and transposes undo themselves, the two quarter turns undo each other. */

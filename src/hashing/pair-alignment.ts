@@ -5,7 +5,7 @@
  */
 
 import type { AxisOverlap } from './axis-overlaps.js';
-import { alignCrops, prepareThumbnail, releasePrepared, type PreparedThumbnail } from './crop-alignment.js';
+import { alignCrops, prepareThumbnail, releasePrepared, type AlignedParts, type CandidateAlignment, type PreparedThumbnail } from './crop-alignment.js';
 import { dihedral, inverseTransform, TRANSFORMS, turnSquare } from './dihedral.js';
 import { AXIS } from './resample.js';
 import type { Fingerprint } from './fingerprint-types.js';
@@ -30,13 +30,18 @@ export interface AlignablePhoto {
   height: number;
 }
 
+/** Buffers of turned parts (AXIS × AXIS each) of groups judged, for the next group's. */
+const spareParts: Float64Array[] = [];
+const MAX_SPARE_PARTS = 512;
+
 /**
  * Thumbnails prepared for alignment, by thumbnail and orientation, each made once: the photos of a
  * group are each aligned with all the others, and preparing a photo costs about as much as scoring
- * a pair.
+ * a pair. It also lends the buffers of alignments seen from the other side (`reversed`).
  */
 export class PreparedThumbnails {
   private readonly known = new Map<Uint8Array, Map<number, PreparedThumbnail>>();
+  private readonly parts: Float64Array[] = [];
 
   of(thumbnail: Uint8Array, transform: number): PreparedThumbnail {
     let orientations = this.known.get(thumbnail);
@@ -53,10 +58,22 @@ export class PreparedThumbnails {
     return prepared;
   }
 
+  /**
+   * A buffer for a turned part, this group's until `release`: fresh 8 KB arrays for every reversed
+   * alignment were allocated outside the heap, and their count set off collections.
+   */
+  part(): Float64Array {
+    const buffer = spareParts.pop() ?? new Float64Array(AXIS * AXIS);
+    this.parts.push(buffer);
+    return buffer;
+  }
+
   /** Gives every prepared thumbnail's buffers back for reuse (crop-alignment.ts): the parts of alignments made from them may not be read afterwards. */
   release(): void {
     for (const orientations of this.known.values()) for (const prepared of orientations.values()) releasePrepared(prepared);
     this.known.clear();
+    for (const buffer of this.parts) if (spareParts.length < MAX_SPARE_PARTS) spareParts.push(buffer);
+    this.parts.length = 0;
   }
 }
 
@@ -64,12 +81,13 @@ export class PreparedThumbnails {
 export function alignPair(a: AlignablePhoto, b: AlignablePhoto, prepared = new PreparedThumbnails()): PairAlignment | undefined {
   const transform = closestOrientation(a.fingerprint, b.fingerprint);
   const aspectB = transform >= 4 ? b.height / b.width : b.width / b.height;
-  let best: PairAlignment | undefined;
+  let best: { candidate: CandidateAlignment; parts: AlignedParts } | undefined;
   for (const candidate of alignCrops(prepared.of(a.thumbnail, 0), prepared.of(b.thumbnail, transform), a.width / a.height, aspectB)) {
     const parts = candidate.parts();
-    if (!best || parts.correlation > best.correlation) best = { transform, x: candidate.x, y: candidate.y, a: parts.a, b: parts.b, correlation: parts.correlation };
+    if (!best || parts.correlation > best.parts.correlation) best = { candidate, parts };
   }
-  return best;
+  // Only the kept candidate's parts are read (copied out of the alignment kernel).
+  return best && { transform, x: best.candidate.x, y: best.candidate.y, a: best.parts.a, b: best.parts.b, correlation: best.parts.correlation };
 }
 
 /**
@@ -77,7 +95,7 @@ export function alignPair(a: AlignablePhoto, b: AlignablePhoto, prepared = new P
  * onto a, a is turned by t's inverse onto b; each of b's axes is one of a's (the other one when t
  * swaps axes), running the other way when t mirrors it, and the two parts turn back with it.
  */
-export function reversed(alignment: PairAlignment): PairAlignment {
+export function reversed(alignment: PairAlignment, prepared?: PreparedThumbnails): PairAlignment {
   const { transform } = alignment;
   const swap = transform >= 4;
   const seenFromB = ({ aStart, aEnd, bStart, bEnd, score }: AxisOverlap, mirrored: boolean): AxisOverlap =>
@@ -87,8 +105,8 @@ export function reversed(alignment: PairAlignment): PairAlignment {
     transform: undo,
     x: seenFromB(swap ? alignment.y : alignment.x, (transform & 1) !== 0),
     y: seenFromB(swap ? alignment.x : alignment.y, (transform & 2) !== 0),
-    a: transform === 0 ? alignment.b : turnSquare(alignment.b, AXIS, undo),
-    b: transform === 0 ? alignment.a : turnSquare(alignment.a, AXIS, undo),
+    a: transform === 0 ? alignment.b : turnSquare(alignment.b, AXIS, undo, prepared?.part()),
+    b: transform === 0 ? alignment.a : turnSquare(alignment.a, AXIS, undo, prepared?.part()),
     correlation: alignment.correlation,
   };
 }

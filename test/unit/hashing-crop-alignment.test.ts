@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { AxisSearch, prepareProfile } from '../../src/hashing/axis-overlaps.js';
+import { AxisSearch, fitsShape, prepareProfile, type ShapeFit } from '../../src/hashing/axis-overlaps.js';
 import { alignCrops, prepareThumbnail } from '../../src/hashing/crop-alignment.js';
-import { centreInPlace, centredCorrelation, correlation, dot, meanOf } from '../../src/hashing/correlation.js';
+import { correlation, meanOf, squaresAbout } from '../../src/hashing/correlation.js';
+import { alignedParts } from '../../src/hashing/thumbnail-regions.js';
 import { AXIS, axisWeights, CROP_STEP, MAX_CROP_STEPS, resampleColumns, resampleProfile, resampleRegion, resampleRows, weightsTable } from '../../src/hashing/resample.js';
 
 /** mulberry32, so every run sees the same vectors. */
@@ -112,16 +113,21 @@ describe('correlation', () => {
     }
   });
 
-  it('gives bit for bit the same number when each side is centred once and then compared by dot product', () => {
+  it('is the number the alignment kernel gives for two regions of two thumbnails, bit for bit, with the regions themselves', () => {
     const next = random(3);
-    for (let trial = 0; trial < 200; trial++) {
-      const a = vector(next, AXIS);
-      const b = vector(next, AXIS);
-      const centredA = a.slice();
-      const centredB = b.slice();
-      const squaresA = centreInPlace(centredA, 0, AXIS, meanOf(a));
-      const squaresB = centreInPlace(centredB, 0, AXIS, meanOf(b));
-      expect(centredCorrelation(dot(centredA, 0, centredB, 0, AXIS), squaresA, squaresB)).toBe(correlation(a, b));
+    const crop = () => Array.from({ length: 4 }, () => Math.floor(next() * (MAX_CROP_STEPS + 1))) as [number, number, number, number];
+    for (let trial = 0; trial < 100; trial++) {
+      const [first, second] = [Uint8Array.from({ length: AXIS * AXIS }, () => Math.floor(next() * 256)), Uint8Array.from({ length: AXIS * AXIS }, () => Math.floor(next() * 256))];
+      const [cropA, cropB] = [crop(), crop()];
+      const [sideA, sideB] = [prepareThumbnail(first).regions, prepareThumbnail(second).regions];
+      const parts = alignedParts(sideA, sideA.of(...cropA), sideB, sideB.of(...cropB));
+      const region = (raster: Uint8Array, [left, right, top, bottom]: number[]) => resampleRegion(raster, axisWeights(left ?? 0, right ?? 0), axisWeights(top ?? 0, bottom ?? 0));
+      const [expectedA, expectedB] = [region(first, cropA), region(second, cropB)];
+      expect(parts.a).toEqual(expectedA);
+      expect(parts.b).toEqual(expectedB);
+      expect(parts.correlation).toBe(correlation(expectedA, expectedB));
+      const mean = meanOf(expectedA);
+      expect(sideA.of(...cropA)).toMatchObject({ mean, squares: squaresAbout(expectedA, mean) });
     }
   });
 });
@@ -222,8 +228,9 @@ describe('AxisSearch', () => {
     const search = new AxisSearch().start(prepareProfile(a), prepareProfile(b));
     search.best();
     // Only overlaps keeping a between 0.95 and 1.0 of b's share: the true cut (7 steps, 0.91) does not fit.
-    const fits = (logRatio: number) => logRatio >= Math.log(0.95) && logRatio <= 0;
-    const found = search.bestWhere(fits);
+    const shape: ShapeFit = { axis: 'x', logAspects: 0, otherLogRatio: Math.log(0.95) / 2, tolerance: -Math.log(0.95) / 2 };
+    const fits = (logRatio: number) => fitsShape(shape, logRatio);
+    const found = search.bestWhere(shape);
     const fitting = everyOverlap(a, b).filter(([start, end]) => {
       const keptA = 80 - Math.max(0, start) - Math.max(0, end);
       const keptB = 80 - Math.max(0, -start) - Math.max(0, -end);
