@@ -100,3 +100,33 @@ export function centredProduct(a: usize, meanA: f64, b: usize, meanB: f64): f64 
   }
   return f64x2.extract_lane(low, 0) + f64x2.extract_lane(low, 1) + (f64x2.extract_lane(high, 0) + f64x2.extract_lane(high, 1));
 }
+
+let turnTables: usize = 0;
+
+/** Names the tables of the 8 turns of a thumbnail (SAMPLES i32 each: where each byte comes from), laid out by the caller. */
+export function initTurns(tables: usize): void {
+  turnTables = tables;
+}
+
+/** The thumbnail at `from` under dihedral transform `transform` (dihedral.ts), into `into`. */
+export function turn(from: usize, transform: i32, into: usize): void {
+  const table = turnTables + ((<usize>transform * SAMPLES) << 2);
+  for (let k: usize = 0; k < SAMPLES; k++) store<u8>(into + k, load<u8>(from + <usize>load<i32>(table + (k << 2))));
+}
+
+/**
+ * The column and row sums of the thumbnail at `thumbnail` (profiles of crop-alignment.ts; sums of
+ * whole numbers, exact in any order), written as the samples of the profiles at `columns` and `rows`.
+ */
+export function profiles(thumbnail: usize, columns: usize, rows: usize): void {
+  memory.fill(columns, 0, SIDE << 3);
+  for (let y: usize = 0; y < SIDE; y++) {
+    let row: f64 = 0;
+    for (let x: usize = 0; x < SIDE; x++) {
+      const value = <f64>load<u8>(thumbnail + y * SIDE + x);
+      store<f64>(columns + (x << 3), load<f64>(columns + (x << 3)) + value);
+      row += value;
+    }
+    store<f64>(rows + (y << 3), row);
+  }
+}

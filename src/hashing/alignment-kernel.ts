@@ -12,6 +12,7 @@
  */
 
 import { readFileSync } from 'node:fs';
+import { TRANSFORMS, turnTable } from './dihedral.js';
 import { AXIS, axisWeights, MAX_CROP_STEPS, weightsTable } from './resample.js';
 
 /** The built files: two levels up from src/hashing (tests) and from dist/hashing (the CLI) is the package root. */
@@ -36,6 +37,9 @@ interface AlignmentExports {
   meanOf(values: number): number;
   squaresAbout(values: number, mean: number): number;
   centredProduct(a: number, meanA: number, b: number, meanB: number): number;
+  initTurns(tables: number): void;
+  turn(from: number, transform: number, into: number): void;
+  profiles(thumbnail: number, columns: number, rows: number): void;
 }
 
 /** What a search's block holds where the JavaScript side reads it (the offsets of assembly/axis-search.ts). */
@@ -62,8 +66,13 @@ const EVERY_CROP = weightsTable(
   Array.from({ length: (MAX_CROP_STEPS + 1) ** 2 }, (_, k) => axisWeights(Math.floor(k / (MAX_CROP_STEPS + 1)), k % (MAX_CROP_STEPS + 1))),
 );
 
+/** Where each byte of a thumbnail comes from under each of the 8 turns, back to back. */
+const TURNS = Int32Array.from({ length: TRANSFORMS * AXIS * AXIS }, (_, k) => turnTable(AXIS, Math.floor(k / (AXIS * AXIS)))[k % (AXIS * AXIS)] ?? 0);
+
 export class AlignmentKernel {
   readonly exports: AlignmentExports;
+  /** A thumbnail's bytes before they are turned into their own block (nothing here is asynchronous). */
+  readonly scratchThumbnail: number;
   private readonly memory = new WebAssembly.Memory({ initial: 1 });
   private end = FIRST_FREE;
   private readonly free = new Map<number, number[]>();
@@ -97,6 +106,8 @@ export class AlignmentKernel {
       this.place(tables.oneStepAway),
     );
     this.exports.initRegions(this.place(EVERY_CROP.first), this.place(EVERY_CROP.near), this.place(EVERY_CROP.far));
+    this.exports.initTurns(this.place(TURNS));
+    this.scratchThumbnail = this.allocate(AXIS * AXIS);
   }
 
   /** A block of at least `size` bytes (rounded up to 8, so any array fits at its start), reused from those given back when one of that size is. */

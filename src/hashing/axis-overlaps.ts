@@ -209,6 +209,18 @@ export function prepareProfile(profile: Float64Array, into: PreparedProfile = pr
 }
 
 /**
+ * The column and row profiles of a thumbnail already in the kernel's memory (AXIS × AXIS bytes at
+ * `thumbnailAt`), prepared into `columns` and `rows`: summed in the kernel, nothing resampled yet.
+ */
+export function prepareProfilesOf(thumbnailAt: number, columns: PreparedProfile, rows: PreparedProfile): void {
+  if (rows.kernel !== columns.kernel) throw new Error('the two profiles of a thumbnail must share one kernel');
+  const { exports } = columns.kernel;
+  exports.profiles(thumbnailAt, columns.at, rows.at);
+  exports.resetProfile(columns.at);
+  exports.resetProfile(rows.at);
+}
+
+/**
  * The shape the other axis's overlap and the photos' shapes demand of this axis's:
  * |logAspects + x's keptLogRatio − y's keptLogRatio| ≤ tolerance, with this axis as x or as y and
  * the other axis's ratio fixed.

@@ -10,13 +10,13 @@ import {
   dropAxisKernel,
   inCurrentKernel,
   keptLogRatio,
-  prepareProfile,
   preparedProfileBuffers,
+  prepareProfilesOf,
   releaseProfile,
   type AxisOverlap,
   type PreparedProfile,
 } from './axis-overlaps.js';
-import { AXIS, MAX_CROP_STEPS } from './resample.js';
+import { MAX_CROP_STEPS } from './resample.js';
 import { alignedParts, dropSpareCopies, Regions, type AlignedParts } from './thumbnail-regions.js';
 
 export type { AlignedParts } from './thumbnail-regions.js';
@@ -107,9 +107,12 @@ type ProfileBuffers = Pick<PreparedThumbnail, 'columns' | 'rows'>;
 const spareBuffers: ProfileBuffers[] = [];
 const MAX_SPARE_BUFFERS = 32;
 
-/** A thumbnail prepared for any number of alignments (buffers of its own until `releasePrepared`). */
-export function prepareThumbnail(raster: Uint8Array): PreparedThumbnail {
-  return prepareInto(raster, spareBuffers.pop() ?? { columns: preparedProfileBuffers(), rows: preparedProfileBuffers() });
+/**
+ * A thumbnail prepared for any number of alignments (buffers of its own until `releasePrepared`),
+ * turned by dihedral transform `transform` first (dihedral.ts) when one is given.
+ */
+export function prepareThumbnail(raster: Uint8Array, { transform = 0 }: { transform?: number } = {}): PreparedThumbnail {
+  return prepareInto(raster, spareBuffers.pop() ?? { columns: preparedProfileBuffers(), rows: preparedProfileBuffers() }, transform);
 }
 
 /** Gives a prepared thumbnail's buffers back for reuse: neither it nor the parts of alignments made from it may be read afterwards. */
@@ -167,23 +170,9 @@ class ScratchSide {
   }
 }
 
-function prepareInto(raster: Uint8Array, into: ProfileBuffers): PreparedThumbnail {
-  const { columns, rows } = profiles(raster);
-  return { columns: prepareProfile(columns, into.columns), rows: prepareProfile(rows, into.rows), regions: new Regions(into.columns.kernel, raster) };
-}
-
-/** Column and row sums of a raster. */
-function profiles(raster: Uint8Array): { columns: Float64Array; rows: Float64Array } {
-  const columns = new Float64Array(AXIS);
-  const rows = new Float64Array(AXIS);
-  for (let y = 0; y < AXIS; y++) {
-    let row = 0;
-    for (let x = 0; x < AXIS; x++) {
-      const value = raster[y * AXIS + x] ?? 0;
-      columns[x] = (columns[x] ?? 0) + value;
-      row += value;
-    }
-    rows[y] = row;
-  }
-  return { columns, rows };
+/** `raster` (turned by `transform`) into the kernel, its regions and its two profiles. */
+function prepareInto(raster: Uint8Array, into: ProfileBuffers, transform = 0): PreparedThumbnail {
+  const regions = new Regions(into.columns.kernel, raster, transform);
+  prepareProfilesOf(regions.thumbnailAt, into.columns, into.rows);
+  return { columns: into.columns, rows: into.rows, regions };
 }

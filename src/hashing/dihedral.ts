@@ -19,7 +19,7 @@ export function dihedral(raster: Raster, transform: number): Raster {
   const out = new Uint8Array(width * height);
   if (width === height) {
     // A thumbnail: by the square's table (see turnSquare).
-    const from = sourceIndices(width, transform);
+    const from = turnTable(width, transform);
     for (let k = 0; k < out.length; k++) out[k] = data[from[k] ?? 0] ?? 0;
   } else transformInto(data, width, height, transform, out);
   return { width: swap ? height : width, height: swap ? width : height, data: out };
@@ -29,7 +29,7 @@ export function dihedral(raster: Raster, transform: number): Raster {
 export function turnSquare(values: Float64Array, side: number, transform: number, out: Float64Array = new Float64Array(side * side)): Float64Array {
   // By a table of where each value comes from: a group's best photo turns thousands of parts and
   // thumbnails, and the shared loop, which meets bytes, floats and indices, was slow on each.
-  const from = sourceIndices(side, transform);
+  const from = turnTable(side, transform);
   for (let k = 0; k < side * side; k++) out[k] = values[from[k] ?? 0] ?? 0;
   return out;
 }
@@ -37,7 +37,7 @@ export function turnSquare(values: Float64Array, side: number, transform: number
 const sourceTables = new Map<number, Int32Array>();
 
 /** For each index of a `side` × `side` square under transform t, the index it comes from. */
-function sourceIndices(side: number, transform: number): Int32Array {
+export function turnTable(side: number, transform: number): Int32Array {
   const key = side * TRANSFORMS + transform;
   let table = sourceTables.get(key);
   if (!table) {

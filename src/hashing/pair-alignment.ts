@@ -6,7 +6,7 @@
 
 import type { AxisOverlap } from './axis-overlaps.js';
 import { alignCrops, prepareThumbnail, releasePrepared, type AlignedParts, type CandidateAlignment, type PreparedThumbnail } from './crop-alignment.js';
-import { dihedral, inverseTransform, TRANSFORMS, turnSquare } from './dihedral.js';
+import { inverseTransform, TRANSFORMS, turnSquare } from './dihedral.js';
 import { AXIS } from './resample.js';
 import type { Fingerprint } from './fingerprint-types.js';
 import { bigintToPair, hamming32Pair } from './phash.js';
@@ -51,8 +51,7 @@ export class PreparedThumbnails {
     }
     let prepared = orientations.get(transform);
     if (!prepared) {
-      const side = Math.round(Math.sqrt(thumbnail.length));
-      prepared = prepareThumbnail(transform === 0 ? thumbnail : dihedral({ width: side, height: side, data: thumbnail }, transform).data);
+      prepared = prepareThumbnail(thumbnail, { transform });
       orientations.set(transform, prepared);
     }
     return prepared;

@@ -45,19 +45,27 @@ export function dropSpareCopies(): void {
  * of thousands of regions.
  */
 export class Regions {
-  private readonly thumbnailAt: number;
+  /** Byte offset of the thumbnail (AXIS × AXIS bytes, turned as asked) in the kernel's memory. */
+  readonly thumbnailAt: number;
   private readonly columns = new Map<number, number>();
   private readonly made = new Map<number, Region>();
   private readonly blocks: number[] = [];
   private readonly copies = new Map<number, Float64Array>();
   private released = false;
 
+  /** Regions of `thumbnail` under dihedral transform `transform` (dihedral.ts). */
   constructor(
     readonly kernel: AlignmentKernel,
     thumbnail: Uint8Array,
+    transform = 0,
   ) {
+    if (thumbnail.length !== AXIS * AXIS) throw new RangeError(`a thumbnail has ${AXIS * AXIS} bytes, not ${thumbnail.length}`);
     this.thumbnailAt = kernel.allocate(AXIS * AXIS);
-    kernel.bytes().set(thumbnail, this.thumbnailAt);
+    if (transform === 0) kernel.bytes().set(thumbnail, this.thumbnailAt);
+    else {
+      kernel.bytes().set(thumbnail, kernel.scratchThumbnail);
+      kernel.exports.turn(kernel.scratchThumbnail, transform, this.thumbnailAt);
+    }
   }
 
   of(xStart: number, xEnd: number, yStart: number, yEnd: number): Region {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AxisSearch, fitsShape, prepareProfile, type ShapeFit } from '../../src/hashing/axis-overlaps.js';
-import { alignCrops, prepareThumbnail } from '../../src/hashing/crop-alignment.js';
+import { alignCrops, dropSpareBuffers, prepareThumbnail, releasePrepared } from '../../src/hashing/crop-alignment.js';
+import { dihedral, TRANSFORMS } from '../../src/hashing/dihedral.js';
 import { correlation, meanOf, squaresAbout } from '../../src/hashing/correlation.js';
 import { alignedParts } from '../../src/hashing/thumbnail-regions.js';
 import { AXIS, axisWeights, CROP_STEP, MAX_CROP_STEPS, resampleColumns, resampleProfile, resampleRegion, resampleRows, weightsTable } from '../../src/hashing/resample.js';
@@ -270,7 +271,7 @@ describe('alignCrops on prepared thumbnails', () => {
 
   it('gives bit for bit the raw thumbnails’ candidates, with one preparation serving every pair', () => {
     const rasters = [picture(7, [0, 0, 0, 0]), picture(7, [4, 4, 4, 4]), picture(7, [6, 0, 0, 0]), picture(8, [0, 0, 2, 0])];
-    const prepared = rasters.map(prepareThumbnail);
+    const prepared = rasters.map((raster) => prepareThumbnail(raster));
     for (let i = 0; i < rasters.length; i++) {
       for (let j = 0; j < rasters.length; j++) {
         if (i === j) continue;
@@ -285,5 +286,31 @@ describe('alignCrops on prepared thumbnails', () => {
         });
       }
     }
+  });
+
+  it('turns a thumbnail it prepares as dihedral turns it, each of the 8 ways, for the same candidates and parts', () => {
+    const raster = picture(11, [3, 0, 0, 2]);
+    const other = picture(11, [0, 0, 0, 0]);
+    for (let transform = 0; transform < TRANSFORMS; transform++) {
+      const turned = dihedral({ width: AXIS, height: AXIS, data: raster }, transform).data;
+      const answers = (prepared: ReturnType<typeof prepareThumbnail>) =>
+        alignCrops(prepareThumbnail(other), prepared, 4 / 3, 4 / 3).map((candidate) => {
+          const parts = candidate.parts();
+          return { x: candidate.x, y: candidate.y, correlation: parts.correlation, b: Array.from(parts.b) };
+        });
+      expect(answers(prepareThumbnail(raster, { transform }))).toEqual(answers(prepareThumbnail(turned)));
+    }
+  });
+
+  it('aligns as before once a grouping has dropped the kernel, and lets go of thumbnails prepared in the old one', () => {
+    const [first, second] = [picture(7, [0, 0, 0, 0]), picture(7, [4, 0, 0, 0])];
+    const correlations = () => alignCrops(first, second, 4 / 3, 4 / 3).map((candidate) => candidate.parts().correlation);
+    const before = correlations();
+    const old = prepareThumbnail(first);
+    dropSpareBuffers();
+    releasePrepared(old);
+    expect(correlations()).toEqual(before);
+    const prepared = alignCrops(prepareThumbnail(first), prepareThumbnail(second), 4 / 3, 4 / 3).map((candidate) => candidate.parts().correlation);
+    expect(prepared).toEqual(before);
   });
 });
