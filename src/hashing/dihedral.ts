@@ -34,18 +34,18 @@ export function turnSquare(values: Float64Array, side: number, transform: number
   return out;
 }
 
-const sourceTables = new Map<number, Int32Array>();
+const turnTables = new Map<number, Int32Array>();
 
 /** For each index of a `side` × `side` square under transform t, the index it comes from. */
 export function turnTable(side: number, transform: number): Int32Array {
   const key = side * TRANSFORMS + transform;
-  let table = sourceTables.get(key);
+  let table = turnTables.get(key);
   if (!table) {
     const indices = Int32Array.from({ length: side * side }, (_, k) => k);
     const turned = new Int32Array(side * side);
     transformInto(indices, side, side, transform, turned);
     table = turned;
-    sourceTables.set(key, table);
+    turnTables.set(key, table);
   }
   return table;
 }

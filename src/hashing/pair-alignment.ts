@@ -8,6 +8,7 @@ import type { AxisOverlap } from './axis-overlaps.js';
 import { alignCrops, prepareThumbnail, releasePrepared, type AlignedParts, type CandidateAlignment, type PreparedThumbnail } from './crop-alignment.js';
 import { inverseTransform, TRANSFORMS, turnSquare } from './dihedral.js';
 import { AXIS } from './resample.js';
+import { giveBackSamples, spareSamples } from './thumbnail-regions.js';
 import type { Fingerprint } from './fingerprint-types.js';
 import { bigintToPair, hamming32Pair } from './phash.js';
 
@@ -29,10 +30,6 @@ export interface AlignablePhoto {
   width: number;
   height: number;
 }
-
-/** Buffers of turned parts (AXIS × AXIS each) of groups judged, for the next group's. */
-const spareParts: Float64Array[] = [];
-const MAX_SPARE_PARTS = 512;
 
 /**
  * Thumbnails prepared for alignment, by thumbnail and orientation, each made once: the photos of a
@@ -58,11 +55,12 @@ export class PreparedThumbnails {
   }
 
   /**
-   * A buffer for a turned part, this group's until `release`: fresh 8 KB arrays for every reversed
+   * A buffer for a turned part, this group's until `release` (from the spares of the regions'
+   * samples, dropped with them when grouping is over): fresh 8 KB arrays for every reversed
    * alignment were allocated outside the heap, and their count set off collections.
    */
   part(): Float64Array {
-    const buffer = spareParts.pop() ?? new Float64Array(AXIS * AXIS);
+    const buffer = spareSamples();
     this.parts.push(buffer);
     return buffer;
   }
@@ -71,7 +69,7 @@ export class PreparedThumbnails {
   release(): void {
     for (const orientations of this.known.values()) for (const prepared of orientations.values()) releasePrepared(prepared);
     this.known.clear();
-    for (const buffer of this.parts) if (spareParts.length < MAX_SPARE_PARTS) spareParts.push(buffer);
+    giveBackSamples(this.parts);
     this.parts.length = 0;
   }
 }

@@ -36,6 +36,16 @@ export function dropSpareCopies(): void {
   spareCopies.length = 0;
 }
 
+/** An AXIS × AXIS buffer from the spares (its contents are stale), for a part made in JavaScript. */
+export function spareSamples(): Float64Array {
+  return spareCopies.pop() ?? new Float64Array(AXIS * AXIS);
+}
+
+/** Gives buffers of AXIS × AXIS samples back to the spares: none may be read afterwards. */
+export function giveBackSamples(buffers: readonly Float64Array[]): void {
+  for (const buffer of buffers) if (spareCopies.length < MAX_SPARE_COPIES) spareCopies.push(buffer);
+}
+
 /**
  * Regions of one thumbnail by crop steps [xStart, xEnd, yStart, yEnd], each made once: the candidate
  * overlaps often share one side's crop (the uncropped side of each overlap is 0, 0), and those that
@@ -97,7 +107,7 @@ export class Regions {
     let copy = this.copies.get(region.at);
     if (!copy) {
       const from = region.at / Float64Array.BYTES_PER_ELEMENT;
-      copy = spareCopies.pop() ?? new Float64Array(AXIS * AXIS);
+      copy = spareSamples();
       copy.set(this.kernel.float64s().subarray(from, from + AXIS * AXIS));
       this.copies.set(region.at, copy);
     }
@@ -111,7 +121,7 @@ export class Regions {
     this.released = true;
     for (const at of this.blocks) this.kernel.release(at, REGION_BYTES);
     this.kernel.release(this.thumbnailAt, AXIS * AXIS);
-    for (const copy of this.copies.values()) if (spareCopies.length < MAX_SPARE_COPIES) spareCopies.push(copy);
+    giveBackSamples([...this.copies.values()]);
     this.blocks.length = 0;
     this.columns.clear();
     this.made.clear();
