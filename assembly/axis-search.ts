@@ -129,6 +129,15 @@ export function searchBytes(): usize {
   return searchSize;
 }
 
+/** Where in a search's block `best` writes its trials (i32) and their scores (f64). */
+export function bestTrialsOffset(): usize {
+  return BEST_TRIALS;
+}
+
+export function bestScoresOffset(): usize {
+  return BEST_SCORES;
+}
+
 /** Forgets every crop made of the profile at `profile` (its AXIS samples are new). */
 export function resetProfile(profile: usize): void {
   memory.fill(profile + sharedMadeAt, 0, profileSize - sharedMadeAt);
@@ -157,16 +166,9 @@ export function start(search: usize, a: usize, b: usize): void {
  * it is not among them: their trials at BEST_TRIALS and scores at BEST_SCORES. Returns how many.
  */
 export function best(search: usize): i32 {
+  // The starts stay at TOP while they are climbed (a climb scores trials but ranks none).
   const starts = top(search, EVERY, PER_AXIS);
-  // Climbing scores more trials, which may change the ranking: the starts are read first.
-  const from0 = load<i32>(search + TOP);
-  const from1 = load<i32>(search + TOP + 4);
-  const from2 = load<i32>(search + TOP + 8);
-  const from3 = load<i32>(search + TOP + 12);
-  if (starts > 0) climb(search, from0, EVERY);
-  if (starts > 1) climb(search, from1, EVERY);
-  if (starts > 2) climb(search, from2, EVERY);
-  if (starts > 3) climb(search, from3, EVERY);
+  for (let k = 0; k < starts; k++) climb(search, load<i32>(search + TOP + (<usize>k << 2)), EVERY);
   let count = top(search, EVERY, PER_AXIS);
   let uncut = false;
   for (let k = 0; k < count; k++) {
@@ -221,32 +223,10 @@ function score(search: usize, trial: i32): f64 {
   const kind = load<i32>(trialKind + (<usize>trial << 2));
   const aCrop = load<i32>(trialA + (<usize>trial << 2));
   const bCrop = load<i32>(trialB + (<usize>trial << 2));
-  let value: f64;
-  if (kind == TWO_ENDED_A) {
-    twoEndedCrop(a, aCrop);
-    sharedCrop(b, bCrop);
-    value = centredCorrelation(
-      dot(a + twoEndedCentredAt + <usize>aCrop * AXIS_BYTES, b + sharedCentredAt + <usize>bCrop * AXIS_BYTES),
-      load<f64>(a + twoEndedSquaresAt + (<usize>aCrop << 3)),
-      load<f64>(b + sharedSquaresAt + (<usize>bCrop << 3)),
-    );
-  } else if (kind == TWO_ENDED_B) {
-    sharedCrop(a, aCrop);
-    twoEndedCrop(b, bCrop);
-    value = centredCorrelation(
-      dot(b + twoEndedCentredAt + <usize>bCrop * AXIS_BYTES, a + sharedCentredAt + <usize>aCrop * AXIS_BYTES),
-      load<f64>(b + twoEndedSquaresAt + (<usize>bCrop << 3)),
-      load<f64>(a + sharedSquaresAt + (<usize>aCrop << 3)),
-    );
-  } else {
-    sharedCrop(a, aCrop);
-    sharedCrop(b, bCrop);
-    value = centredCorrelation(
-      dot(a + sharedCentredAt + <usize>aCrop * AXIS_BYTES, b + sharedCentredAt + <usize>bCrop * AXIS_BYTES),
-      load<f64>(a + sharedSquaresAt + (<usize>aCrop << 3)),
-      load<f64>(b + sharedSquaresAt + (<usize>bCrop << 3)),
-    );
-  }
+  // Products and sums of squares commute exactly: which side is two-ended changes no bit.
+  const aTwoEnded = kind == TWO_ENDED_A;
+  const bTwoEnded = kind == TWO_ENDED_B;
+  const value = centredCorrelation(dot(crop(a, aCrop, aTwoEnded), crop(b, bCrop, bTwoEnded)), squaresOf(a, aCrop, aTwoEnded), squaresOf(b, bCrop, bTwoEnded));
   store<f64>(search + SCORES + (<usize>trial << 3), value);
   store<u8>(at, 1);
   const made = load<i32>(search + MADE_COUNT);
@@ -303,22 +283,22 @@ function top(search: usize, mode: i32, count: i32): i32 {
   return found;
 }
 
-function sharedCrop(profile: usize, crop: i32): void {
-  const made = profile + sharedMadeAt + <usize>crop;
-  if (load<u8>(made)) return;
-  const into = profile + sharedCentredAt + <usize>crop * AXIS_BYTES;
-  const sum = resample(profile, sharedFirst, sharedNear, sharedFar, crop, into);
-  store<f64>(profile + sharedSquaresAt + (<usize>crop << 3), centre(into, sum / <f64>AXIS));
+/** The centred samples of a profile under one of its shared or two-ended crops, made on first use. */
+function crop(profile: usize, index: i32, twoEnded: bool): usize {
+  const made = profile + (twoEnded ? twoEndedMadeAt : sharedMadeAt) + <usize>index;
+  const into = profile + (twoEnded ? twoEndedCentredAt : sharedCentredAt) + <usize>index * AXIS_BYTES;
+  if (load<u8>(made)) return into;
+  const sum = twoEnded
+    ? resample(profile, twoEndedFirst, twoEndedNear, twoEndedFar, index, into)
+    : resample(profile, sharedFirst, sharedNear, sharedFar, index, into);
+  store<f64>(profile + (twoEnded ? twoEndedSquaresAt : sharedSquaresAt) + (<usize>index << 3), centre(into, sum / <f64>AXIS));
   store<u8>(made, 1);
+  return into;
 }
 
-function twoEndedCrop(profile: usize, crop: i32): void {
-  const made = profile + twoEndedMadeAt + <usize>crop;
-  if (load<u8>(made)) return;
-  const into = profile + twoEndedCentredAt + <usize>crop * AXIS_BYTES;
-  const sum = resample(profile, twoEndedFirst, twoEndedNear, twoEndedFar, crop, into);
-  store<f64>(profile + twoEndedSquaresAt + (<usize>crop << 3), centre(into, sum / <f64>AXIS));
-  store<u8>(made, 1);
+/** The sum of squares of a crop `crop` has made. */
+function squaresOf(profile: usize, index: i32, twoEnded: bool): f64 {
+  return load<f64>(profile + (twoEnded ? twoEndedSquaresAt : sharedSquaresAt) + (<usize>index << 3));
 }
 
 /** resampleProfile of resample.ts: the profile (AXIS samples at `profile`) under one crop of a weights table, into `into`; returns the sum. */

@@ -25,6 +25,8 @@ interface AlignmentExports {
   init(...tables: number[]): void;
   profileBytes(): number;
   searchBytes(): number;
+  bestTrialsOffset(): number;
+  bestScoresOffset(): number;
   resetProfile(profile: number): void;
   start(search: number, a: number, b: number): void;
   best(search: number): number;
@@ -42,8 +44,6 @@ interface AlignmentExports {
   profiles(thumbnail: number, columns: number, rows: number): void;
 }
 
-/** What a search's block holds where the JavaScript side reads it (the offsets of assembly/axis-search.ts). */
-export const SEARCH_LAYOUT = { bestTrials: 16 + 4 * 16, bestScores: 16 + 4 * 16 + 8 * 4 } as const;
 /** A region's block: AXIS × AXIS samples. */
 export const REGION_BYTES = AXIS * AXIS * Float64Array.BYTES_PER_ELEMENT;
 
@@ -62,12 +62,16 @@ export interface AxisSearchTables {
 }
 
 /** The weights of every crop of an axis, start · (MAX_CROP_STEPS + 1) + end, as assembly/regions.ts reads them. */
-const EVERY_CROP = weightsTable(
-  Array.from({ length: (MAX_CROP_STEPS + 1) ** 2 }, (_, k) => axisWeights(Math.floor(k / (MAX_CROP_STEPS + 1)), k % (MAX_CROP_STEPS + 1))),
-);
+function everyCrop(): ReturnType<typeof weightsTable> {
+  return weightsTable(Array.from({ length: (MAX_CROP_STEPS + 1) ** 2 }, (_, k) => axisWeights(Math.floor(k / (MAX_CROP_STEPS + 1)), k % (MAX_CROP_STEPS + 1))));
+}
 
 /** Where each byte of a thumbnail comes from under each of the 8 turns, back to back. */
-const TURNS = Int32Array.from({ length: TRANSFORMS * AXIS * AXIS }, (_, k) => turnTable(AXIS, Math.floor(k / (AXIS * AXIS)))[k % (AXIS * AXIS)] ?? 0);
+function turns(): Int32Array {
+  const tables = new Int32Array(TRANSFORMS * AXIS * AXIS);
+  for (let transform = 0; transform < TRANSFORMS; transform++) tables.set(turnTable(AXIS, transform), transform * AXIS * AXIS);
+  return tables;
+}
 
 export class AlignmentKernel {
   readonly exports: AlignmentExports;
@@ -105,8 +109,10 @@ export class AlignmentKernel {
       this.place(tables.halfLatticeAway),
       this.place(tables.oneStepAway),
     );
-    this.exports.initRegions(this.place(EVERY_CROP.first), this.place(EVERY_CROP.near), this.place(EVERY_CROP.far));
-    this.exports.initTurns(this.place(TURNS));
+    // Made here, not at start-up: a kernel is made once per grouping and thread, and most runs of the CLI never align.
+    const crops = everyCrop();
+    this.exports.initRegions(this.place(crops.first), this.place(crops.near), this.place(crops.far));
+    this.exports.initTurns(this.place(turns()));
     this.scratchThumbnail = this.allocate(AXIS * AXIS);
   }
 

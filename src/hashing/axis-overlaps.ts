@@ -25,7 +25,7 @@
  * group's best photo makes some 500 short dot products and profile crops per alignment.
  */
 
-import { AlignmentKernel, SEARCH_LAYOUT } from './alignment-kernel.js';
+import { AlignmentKernel } from './alignment-kernel.js';
 import { AXIS, axisWeights, MAX_CROP_STEPS, weightsTable } from './resample.js';
 
 /** Crop steps (1.25 % each) in a whole axis. */
@@ -232,11 +232,6 @@ export interface ShapeFit {
   tolerance: number;
 }
 
-/** Whether an overlap with this axis's `logRatio` has the shape `fit` asks for (the kernel's test, in JavaScript). */
-export function fitsShape({ axis, logAspects, otherLogRatio, tolerance }: ShapeFit, logRatio: number): boolean {
-  return Math.abs(axis === 'x' ? logAspects + logRatio - otherLogRatio : logAspects + otherLogRatio - logRatio) <= tolerance;
-}
-
 /**
  * The overlaps of two prepared profiles along one axis, scored as the search asks: the lattice and
  * the finer trials around its best when it starts, the climbs when its best overlaps are asked for
@@ -263,8 +258,8 @@ export class AxisSearch {
     const count = this.kernel.exports.best(this.at);
     const trials = this.kernel.int32s();
     const scores = this.kernel.float64s();
-    const trialsAt = (this.at + SEARCH_LAYOUT.bestTrials) / Int32Array.BYTES_PER_ELEMENT;
-    const scoresAt = (this.at + SEARCH_LAYOUT.bestScores) / Float64Array.BYTES_PER_ELEMENT;
+    const trialsAt = (this.at + this.kernel.exports.bestTrialsOffset()) / Int32Array.BYTES_PER_ELEMENT;
+    const scoresAt = (this.at + this.kernel.exports.bestScoresOffset()) / Float64Array.BYTES_PER_ELEMENT;
     const best: AxisOverlap[] = [];
     for (let k = 0; k < count; k++) best.push(overlapOf(trials[trialsAt + k] ?? 0, scores[scoresAt + k] ?? 0));
     return best;

@@ -9,9 +9,9 @@
  * the same rule over the same terms, so a correlation put together from parts is still
  * bit-identical to `correlation` of the whole vectors: thresholds that read it see the same number
  * whichever way it was made. The alignment kernel (assembly/axis-search.ts, assembly/regions.ts)
- * adds the same way, so its correlations are these numbers too. The lanes are written out in each function rather than shared
- * through a helper that takes the term as a function: that version measured no faster than one
- * chain (1,015 against 1,058 ns per product).
+ * adds the same way, so its correlations are these numbers too. The lanes are written out in each
+ * function rather than shared through a helper that takes the term as a function: that version
+ * measured no faster than one chain (1,015 against 1,058 ns per product).
  */
 
 /** Mean of values[at, at + length). */

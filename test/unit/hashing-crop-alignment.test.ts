@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AxisSearch, fitsShape, prepareProfile, type ShapeFit } from '../../src/hashing/axis-overlaps.js';
+import { AxisSearch, prepareProfile, type ShapeFit } from '../../src/hashing/axis-overlaps.js';
 import { alignCrops, dropSpareBuffers, prepareThumbnail, releasePrepared } from '../../src/hashing/crop-alignment.js';
 import { dihedral, TRANSFORMS } from '../../src/hashing/dihedral.js';
 import { correlation, meanOf, squaresAbout } from '../../src/hashing/correlation.js';
@@ -230,7 +230,8 @@ describe('AxisSearch', () => {
     search.best();
     // Only overlaps keeping a between 0.95 and 1.0 of b's share: the true cut (7 steps, 0.91) does not fit.
     const shape: ShapeFit = { axis: 'x', logAspects: 0, otherLogRatio: Math.log(0.95) / 2, tolerance: -Math.log(0.95) / 2 };
-    const fits = (logRatio: number) => fitsShape(shape, logRatio);
+    // The kernel's test, as alignCrops states it: |logAspects + x's ratio − y's| ≤ tolerance, this axis as x.
+    const fits = (logRatio: number) => Math.abs(shape.logAspects + logRatio - shape.otherLogRatio) <= shape.tolerance;
     const found = search.bestWhere(shape);
     const fitting = everyOverlap(a, b).filter(([start, end]) => {
       const keptA = 80 - Math.max(0, start) - Math.max(0, end);
