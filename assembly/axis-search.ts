@@ -57,8 +57,17 @@ let profileSize: usize = 0;
 const MADE_COUNT: usize = 0;
 const PROFILE_A: usize = 4;
 const PROFILE_B: usize = 8;
-const TOP: usize = 16;
-const BEST_TRIALS: usize = TOP + 4 * <usize>SEEDS;
+/**
+ * What the list at TOP ranks, when it ranks every trial (EVERY): the first RANKED_UP_TO trials made,
+ * asked for RANKED_ASKED of them and RANKED_FOUND found; RANKED_UP_TO is −1 when it ranks anything else.
+ */
+const RANKED_UP_TO: usize = 12;
+const RANKED_ASKED: usize = 16;
+const RANKED_FOUND: usize = 20;
+const TOP: usize = 24;
+/** The ranking at TOP, copied while the next one is written there. */
+const EARLIER_TOP: usize = TOP + 4 * <usize>SEEDS;
+const BEST_TRIALS: usize = EARLIER_TOP + 4 * <usize>SEEDS;
 const BEST_SCORES: usize = BEST_TRIALS + 8 * 4;
 const SCORES: usize = BEST_SCORES + 8 * 8;
 let madeAt: usize = 0;
@@ -148,6 +157,7 @@ export function start(search: usize, a: usize, b: usize): void {
   const made = load<i32>(search + MADE_COUNT);
   for (let k = 0; k < made; k++) store<u8>(search + scoredAt + <usize>load<i32>(search + madeAt + (<usize>k << 2)), 0);
   store<i32>(search + MADE_COUNT, 0);
+  store<i32>(search + RANKED_UP_TO, -1);
   store<u32>(search + PROFILE_A, <u32>a);
   store<u32>(search + PROFILE_B, <u32>b);
   for (let k = 0; k < latticeCount; k++) score(search, load<i32>(lattice + (<usize>k << 2)));
@@ -251,36 +261,56 @@ function climb(search: usize, trial: i32, mode: i32): i32 {
 
 /**
  * The `count` best trials scored so far that `mode` allows, high to low, ties in trial order,
- * written at TOP; returns how many there are.
+ * written at TOP; returns how many there are. Scores never change, so when TOP already ranks every
+ * trial up to some point for at least `count`, the best `count` are among those it holds and the
+ * trials made since: only they are ranked again (a search ranks 4 times, mostly the same trials).
  */
 function top(search: usize, mode: i32, count: i32): i32 {
-  const out = search + TOP;
   const made = load<i32>(search + MADE_COUNT);
-  let found = 0;
-  for (let k = 0; k < made; k++) {
-    const trial = load<i32>(search + madeAt + (<usize>k << 2));
-    if (!eligible(mode, trial)) continue;
-    const value = scoreOf(search, trial);
-    if (found == count) {
-      // Full: most trials rank below the last, and are let go after one comparison.
-      const last = load<i32>(out + (<usize>(count - 1) << 2));
-      const lastValue = scoreOf(search, last);
-      if (!(value > lastValue || (value == lastValue && trial < last))) continue;
-    }
-    let rank = found;
-    for (; rank > 0; rank--) {
-      const above = load<i32>(out + (<usize>(rank - 1) << 2));
-      const valueAbove = scoreOf(search, above);
-      if (valueAbove > value || (valueAbove == value && above < trial)) break;
-    }
-    if (rank < count) {
-      const last = found < count ? found : count - 1;
-      for (let k2 = last; k2 > rank; k2--) store<i32>(out + (<usize>k2 << 2), load<i32>(out + (<usize>(k2 - 1) << 2)));
-      store<i32>(out + (<usize>rank << 2), trial);
-      if (found < count) found++;
-    }
+  const rankedUpTo = load<i32>(search + RANKED_UP_TO);
+  let from = 0;
+  let earlier = 0;
+  if (mode == EVERY && rankedUpTo >= 0 && count <= load<i32>(search + RANKED_ASKED)) {
+    from = rankedUpTo;
+    earlier = load<i32>(search + RANKED_FOUND);
+    memory.copy(search + EARLIER_TOP, search + TOP, <usize>earlier << 2);
   }
+  let found = 0;
+  for (let k = 0; k < earlier; k++) found = rank(search, mode, count, found, load<i32>(search + EARLIER_TOP + (<usize>k << 2)));
+  for (let k = from; k < made; k++) found = rank(search, mode, count, found, load<i32>(search + madeAt + (<usize>k << 2)));
+  store<i32>(search + RANKED_UP_TO, mode == EVERY ? made : -1);
+  store<i32>(search + RANKED_ASKED, count);
+  store<i32>(search + RANKED_FOUND, found);
   return found;
+}
+
+/**
+ * Places `trial` in the ranking at TOP (`found` of at most `count` so far) if `mode` allows it and it
+ * ranks high enough; returns how many the ranking holds after. The order is total (ties go by trial),
+ * so the ranking does not depend on the order trials come in.
+ */
+@inline
+function rank(search: usize, mode: i32, count: i32, found: i32, trial: i32): i32 {
+  if (!eligible(mode, trial)) return found;
+  const out = search + TOP;
+  const value = scoreOf(search, trial);
+  if (found == count) {
+    // Full: most trials rank below the last, and are let go after one comparison.
+    const last = load<i32>(out + (<usize>(count - 1) << 2));
+    const lastValue = scoreOf(search, last);
+    if (!(value > lastValue || (value == lastValue && trial < last))) return found;
+  }
+  let at = found;
+  for (; at > 0; at--) {
+    const above = load<i32>(out + (<usize>(at - 1) << 2));
+    const valueAbove = scoreOf(search, above);
+    if (valueAbove > value || (valueAbove == value && above < trial)) break;
+  }
+  if (at >= count) return found;
+  const last = found < count ? found : count - 1;
+  for (let k = last; k > at; k--) store<i32>(out + (<usize>k << 2), load<i32>(out + (<usize>(k - 1) << 2)));
+  store<i32>(out + (<usize>at << 2), trial);
+  return found < count ? found + 1 : found;
 }
 
 /** The centred samples of a profile under one of its shared or two-ended crops, made on first use. */
