@@ -45,6 +45,30 @@ export const BEST_PHOTO_RULES = [
 export type BestPhotoRule = (typeof BEST_PHOTO_RULES)[number];
 export const DEFAULT_BEST_PHOTO_RULES: readonly BestPhotoRule[] = BEST_PHOTO_RULES;
 
+/**
+ * What each rule reads of a photo besides its metadata: its thumbnail (the rules that line a
+ * group's photos up), its look (stored by the hash stage), or neither.
+ */
+const READS: Record<BestPhotoRule, { thumbnail?: true; look?: true }> = {
+  metadata: {},
+  'field-of-view': { thumbnail: true },
+  colour: { look: true },
+  tone: { thumbnail: true, look: true },
+  'added-content': { thumbnail: true },
+  detail: { look: true },
+  compression: {},
+  resolution: {},
+  format: {},
+  bytes: {},
+  oldest: {},
+  path: {},
+};
+
+/** Whether any of `rules` reads the photos' thumbnails, and whether any reads their looks: what grouping must read back for them. */
+export function detailsReadBy(rules: readonly BestPhotoRule[] = DEFAULT_BEST_PHOTO_RULES): { thumbnail: boolean; look: boolean } {
+  return { thumbnail: rules.some((rule) => READS[rule].thumbnail), look: rules.some((rule) => READS[rule].look) };
+}
+
 export interface BestChoice {
   best: Contestant;
   /** Why the best photo won over the last one set aside, e.g. "the other is a crop of this one". */

@@ -14,7 +14,7 @@ import { fingerprintDistance } from '../hashing/fingerprint.js';
 import { CROP_QUERY_RADIUS } from '../hashing/crop-queries.js';
 import { dropSpareBuffers } from '../hashing/crop-alignment.js';
 import { TRANSFORMS as VARIANTS } from '../hashing/dihedral.js';
-import type { BestPhotoRule, Contestant } from './best-photo.js';
+import { detailsReadBy, type BestPhotoRule, type Contestant } from './best-photo.js';
 import { chooseBest, type GroupChoice } from './parallel-best.js';
 import { stopHelperThread } from './shared-batches.js';
 import type { PhotoLook } from '../thumbnails/photo-look.js';
@@ -120,11 +120,14 @@ function groupInTiers(input: readonly HashedPhoto[], options: GroupingOptions): 
   const linkedByIndex = clustersLinkedByIndex(clusters, units.count, edges);
   const immichGroupsOf = groupsByPhoto(immichGroups);
   const groups: Omit<PhotoGroup, 'id'>[] = [];
+  // Rules that read neither thumbnails nor looks (metadata, resolution, …) get none read back for them.
+  const reads = detailsReadBy(options.bestRules);
+  const details = reads.thumbnail || reads.look ? options.details : undefined;
   // Round by round, so only one round's thumbnails are held at a time.
   for (let from = 0; from < clusters.length; from += GROUPS_PER_ROUND) {
     const round = clusters.slice(from, from + GROUPS_PER_ROUND);
     const memberLists = round.map((cluster) => cluster.units.flatMap((unit) => units.members(unit)));
-    const choices = chooseBest(memberLists.map((members) => members.map((member) => contestantOf(member, options))), options.bestRules);
+    const choices = chooseBest(memberLists.map((members) => members.map((member) => contestantOf(member, details))), options.bestRules);
     round.forEach((cluster, k) => {
       const described = describeGroup(memberLists[k] as HashedPhoto[], choices[k] as GroupChoice, cluster.tier);
       groups.push({ ...described, foundBy: findersOf(cluster.units, linkedByIndex.has(from + k), units, immichGroupsOf) });
@@ -273,7 +276,7 @@ function confirmEach(pairs: readonly (readonly [HashedPhoto, HashedPhoto])[], op
   return pairs.map(([a, b]) => confirm?.(a, b, threshold) ?? true);
 }
 
-function contestantOf(member: HashedPhoto, { details }: GroupingOptions): Contestant {
+function contestantOf(member: HashedPhoto, details: GroupingOptions['details']): Contestant {
   return { photo: member.photo, fingerprint: member.fingerprint, ...(details ? details(member) : {}) };
 }
 

@@ -12,7 +12,7 @@
 import { availableParallelism } from 'node:os';
 import { receiveMessageOnPort } from 'node:worker_threads';
 import type { Fingerprint } from '../hashing/fingerprint-types.js';
-import { pickBest, type BestPhotoRule, type Contestant } from './best-photo.js';
+import { detailsReadBy, pickBest, type BestPhotoRule, type Contestant } from './best-photo.js';
 import { reportDone, splitWithHelper, takeBatches, type SharedBatches } from './shared-batches.js';
 
 /** Below this many groups the helper costs more to start (~50 ms) than it saves. */
@@ -39,9 +39,13 @@ export interface BestBatch {
   choices: GroupChoice[];
 }
 
-/** pickBest of every group, in order. */
+/**
+ * pickBest of every group, in order. Only lining a group's photos up (the rules that read
+ * thumbnails) takes the milliseconds worth sharing; without it a group takes microseconds, less
+ * than copying it to the helper.
+ */
 export function chooseBest(groups: readonly (readonly Contestant[])[], rules?: readonly BestPhotoRule[]): GroupChoice[] {
-  if (groups.length < PARALLEL_FROM || availableParallelism() < 2) return groups.map((group) => choiceIn(group, rules));
+  if (groups.length < PARALLEL_FROM || availableParallelism() < 2 || !detailsReadBy(rules).thumbnail) return groups.map((group) => choiceIn(group, rules));
   const choices = new Array<GroupChoice | undefined>(groups.length);
   const data = { groups: groups.map((group) => group.map(portable)), rules };
   splitWithHelper<BestHelperData>(

@@ -67,6 +67,22 @@ describe('groupPhotos', () => {
     expect(groups[0]?.distances).toEqual([0, 3]);
   });
 
+  it('reads back thumbnails and looks for the best photo only when its rules read them', () => {
+    const library = [photo('/a', 0n, 'x'), photo('/b', ones(3), 'y'), photo('/c', ones(2), 'z')];
+    const read: string[] = [];
+    const details = (member: HashedPhoto) => {
+      read.push(member.photo.id);
+      return {};
+    };
+    groupPhotos(library, { threshold, details, bestRules: ['metadata', 'resolution', 'bytes'] });
+    expect(read).toEqual([]);
+    groupPhotos(library, { threshold, details, bestRules: ['colour', 'bytes'] });
+    expect(read.sort()).toEqual(['/a', '/b', '/c']);
+    read.length = 0;
+    groupPhotos(library, { threshold, details });
+    expect(read.sort()).toEqual(['/a', '/b', '/c']);
+  });
+
   it('does not glue a chain of small steps', () => {
     // 0 — 6 bits — middle — 6 bits — far; 0 and far are 12 apart.
     const middle = ones(6);

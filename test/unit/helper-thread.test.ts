@@ -60,6 +60,18 @@ describe('grouping helper thread', () => {
     expect(helperThreadId()).toBe(helper);
   });
 
+  it('is not started for rules that line no photos up: they are judged on this thread', async () => {
+    const distinct = await Promise.all(['moose.jpg', 'trees-above.jpg'].map(copies));
+    const groups = Array.from({ length: 90 }, (_, g) => distinct[g % distinct.length] as Contestant[]);
+    const rules = ['metadata', 'colour', 'detail', 'compression', 'resolution', 'bytes'] as const;
+    stopHelperThread();
+    expect(chooseBest(groups, rules)).toEqual(groups.map((group) => choiceIn(group, rules)));
+    expect(helperThreadId()).toBeUndefined();
+    // The same groups with a rule that lines them up take the helper.
+    expect(chooseBest(groups, ['field-of-view', ...rules])).toEqual(groups.map((group) => choiceIn(group, ['field-of-view', ...rules])));
+    expect(helperThreadId()).toBeDefined();
+  });
+
   it('is stopped when grouping ends', async () => {
     const group = await copies('moose.jpg');
     const hashed = group.map((member): HashedPhoto => ({ photo: member.photo, fingerprint: member.fingerprint as Fingerprint, checksum: undefined }));
