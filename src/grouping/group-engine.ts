@@ -45,8 +45,8 @@ export interface GroupingOptions {
   confirmAll?: (pairs: readonly (readonly [HashedPhoto, HashedPhoto])[], threshold: number) => boolean[];
   /**
    * What the best-photo rules compare between a group's photos besides their metadata: the
-   * thumbnail and the look, read back (e.g. from the hash store) only for photos in groups. Without
-   * it only the metadata rules decide.
+   * thumbnail and the look, read back (e.g. from the hash store) only for photos in groups, and only
+   * when the rules read them (detailsReadBy). Without it only the metadata rules decide.
    */
   details?: (hashed: HashedPhoto) => PhotoDetails;
   /**
