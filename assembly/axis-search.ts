@@ -9,7 +9,7 @@
  * f64 arithmetic is IEEE in both, so every score is bit-identical to the JavaScript one and the
  * search visits the same trials in the same order.
  *
- * No allocation happens here: the caller (src/hashing/axis-search-kernel.ts) lays out the tables,
+ * No allocation happens here: the caller (src/hashing/alignment-kernel.ts) lays out the tables,
  * the prepared profiles and the searches in the imported memory and passes byte offsets.
  */
 
@@ -331,7 +331,7 @@ function squaresOf(profile: usize, index: i32, twoEnded: bool): f64 {
   return load<f64>(profile + (twoEnded ? twoEndedSquaresAt : sharedSquaresAt) + (<usize>index << 3));
 }
 
-/** resampleProfile of resample.ts: the profile (AXIS samples at `profile`) under one crop of a weights table, into `into`; returns the sum. */
+/** The profile (AXIS samples at `profile`) under one crop of a weights table (resample.ts's weights, near · s + far · s'), into `into`; returns the sum. */
 function resample(profile: usize, first: usize, near: usize, far: usize, crop: i32, into: usize): f64 {
   let l0: f64 = 0;
   let l1: f64 = 0;
@@ -360,7 +360,7 @@ function resample(profile: usize, first: usize, near: usize, far: usize, crop: i
   return l0 + l1 + (l2 + l3);
 }
 
-/** centreInPlace of correlation.ts: subtracts `mean` from the AXIS samples at `values`; returns their sum of squares after. */
+/** Subtracts `mean` from the AXIS samples at `values`; returns their sum of squares after (squaresAbout of correlation.ts, about 0). */
 function centre(values: usize, mean: f64): f64 {
   let l0: f64 = 0;
   let l1: f64 = 0;
@@ -383,7 +383,7 @@ function centre(values: usize, mean: f64): f64 {
   return l0 + l1 + (l2 + l3);
 }
 
-/** dot of correlation.ts over AXIS samples: lanes 0 and 1 in one f64x2, lanes 2 and 3 in another. */
+/** The dot product of AXIS samples at `a` and `b`, in the four lanes of correlation.ts: lanes 0 and 1 in one f64x2, lanes 2 and 3 in another. */
 function dot(a: usize, b: usize): f64 {
   let low = f64x2.splat(0);
   let high = f64x2.splat(0);

@@ -1,5 +1,5 @@
 /**
- * The 2-D half of crop alignment (src/hashing/crop-alignment.ts, class Regions): a thumbnail's
+ * The 2-D half of crop alignment (src/hashing/thumbnail-regions.ts, class Regions): a thumbnail's
  * region under a crop resampled back to 32×32, its mean and sum of squares, and the centred product
  * of two regions, whose correlation ranks an alignment's candidates. In JavaScript this was a third
  * of choosing a group's best photo once the 1-D search ran here (axis-search.ts).
@@ -115,8 +115,9 @@ export function turn(from: usize, transform: i32, into: usize): void {
 }
 
 /**
- * The column and row sums of the thumbnail at `thumbnail` (profiles of crop-alignment.ts; sums of
- * whole numbers, exact in any order), written as the samples of the profiles at `columns` and `rows`.
+ * The column and row sums of the thumbnail at `thumbnail` (the profiles the axis search compares;
+ * sums of whole numbers, exact in any order), written as the samples of the profiles at `columns`
+ * and `rows`.
  */
 export function profiles(thumbnail: usize, columns: usize, rows: usize): void {
   memory.fill(columns, 0, SIDE << 3);

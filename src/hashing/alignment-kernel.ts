@@ -116,9 +116,9 @@ export class AlignmentKernel {
     this.scratchThumbnail = this.allocate(AXIS * AXIS);
   }
 
-  /** A block of at least `size` bytes (rounded up to 8, so any array fits at its start), reused from those given back when one of that size is. */
+  /** A block of at least `size` bytes (see blockBytes), reused from those given back when one of that size is. */
   allocate(size: number): number {
-    const bytes = Math.ceil(size / 8) * 8;
+    const bytes = blockBytes(size);
     const reused = this.free.get(bytes)?.pop();
     if (reused !== undefined) return reused;
     const at = this.end;
@@ -130,7 +130,7 @@ export class AlignmentKernel {
 
   /** Gives a block of `size` bytes back for reuse. */
   release(at: number, size: number): void {
-    const bytes = Math.ceil(size / 8) * 8;
+    const bytes = blockBytes(size);
     let blocks = this.free.get(bytes);
     if (!blocks) this.free.set(bytes, (blocks = []));
     blocks.push(at);
@@ -165,6 +165,11 @@ export class AlignmentKernel {
     this.i32 = new Int32Array(this.buffer);
     this.u8 = new Uint8Array(this.buffer);
   }
+}
+
+/** A block's size for `size` bytes: rounded up to 8, so any array fits at its start. */
+function blockBytes(size: number): number {
+  return Math.ceil(size / 8) * 8;
 }
 
 let compiled: WebAssembly.Module | undefined;

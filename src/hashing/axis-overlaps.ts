@@ -26,7 +26,7 @@
  */
 
 import { AlignmentKernel } from './alignment-kernel.js';
-import { AXIS, axisWeights, MAX_CROP_STEPS, weightsTable } from './resample.js';
+import { axisWeights, MAX_CROP_STEPS, weightsTable } from './resample.js';
 
 /** Crop steps (1.25 % each) in a whole axis. */
 const STEPS_PER_AXIS = Math.round(1 / 0.0125);
@@ -198,14 +198,6 @@ export function releaseProfile(prepared: PreparedProfile): void {
 /** Whether a profile's block is in the kernel new searches use (not one dropped since). */
 export function inCurrentKernel(prepared: PreparedProfile): boolean {
   return prepared.kernel === current;
-}
-
-/** A profile ready to be scored under any crop, into `into` (a fresh block when none is given): nothing is resampled yet. */
-export function prepareProfile(profile: Float64Array, into: PreparedProfile = preparedProfileBuffers()): PreparedProfile {
-  if (profile.length !== AXIS) throw new RangeError(`a profile has ${AXIS} samples, not ${profile.length}`);
-  into.kernel.float64s().set(profile, into.at / Float64Array.BYTES_PER_ELEMENT);
-  into.kernel.exports.resetProfile(into.at);
-  return into;
 }
 
 /**

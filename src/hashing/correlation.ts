@@ -14,15 +14,15 @@
  * measured no faster than one chain (1,015 against 1,058 ns per product).
  */
 
-/** Mean of values[at, at + length). */
-export function meanOf(values: ArrayLike<number>, at = 0, length = values.length - at): number {
+/** Mean of the values. */
+export function meanOf(values: ArrayLike<number>): number {
   let l0 = 0;
   let l1 = 0;
   let l2 = 0;
   let l3 = 0;
-  const end = at + length;
-  const whole = end - (length % 4);
-  let i = at;
+  const end = values.length;
+  const whole = end - (end % 4);
+  let i = 0;
   for (; i < whole; i += 4) {
     l0 += values[i] ?? 0;
     l1 += values[i + 1] ?? 0;
@@ -34,18 +34,18 @@ export function meanOf(values: ArrayLike<number>, at = 0, length = values.length
     else if (lane === 1) l1 += values[i] ?? 0;
     else l2 += values[i] ?? 0;
   }
-  return (l0 + l1 + (l2 + l3)) / length;
+  return (l0 + l1 + (l2 + l3)) / end;
 }
 
-/** Sum of squared differences of values[at, at + length) from `mean`. */
-export function squaresAbout(values: ArrayLike<number>, mean: number, at = 0, length = values.length - at): number {
+/** Sum of squared differences of the values from `mean`. */
+export function squaresAbout(values: ArrayLike<number>, mean: number): number {
   let l0 = 0;
   let l1 = 0;
   let l2 = 0;
   let l3 = 0;
-  const end = at + length;
-  const whole = end - (length % 4);
-  let i = at;
+  const end = values.length;
+  const whole = end - (end % 4);
+  let i = 0;
   for (; i < whole; i += 4) {
     const c0 = (values[i] ?? 0) - mean;
     const c1 = (values[i + 1] ?? 0) - mean;

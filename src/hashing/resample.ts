@@ -74,42 +74,6 @@ export function weightsTable(crops: readonly AxisWeights[]): AxisWeights {
 }
 
 /**
- * 1-D resample of a profile of AXIS samples by crop `crop` of `weights` (0 for one crop's own
- * weights), written to out[at, at + AXIS). Returns their sum, added as correlation.ts adds every
- * sum (four lanes), so that it is what centring needs first, had it summed them itself. Four
- * samples per turn of the loop: the 1-D search runs it ~300 times per axis, and the loop's own
- * overhead showed.
- */
-export function resampleProfile(profile: Float64Array, weights: AxisWeights, out: Float64Array, at: number, crop = 0): number {
-  const { first, near, far } = weights;
-  const from = crop * AXIS;
-  let l0 = 0;
-  let l1 = 0;
-  let l2 = 0;
-  let l3 = 0;
-  for (let o = 0; o < AXIS; o += 4) {
-    const k = from + o;
-    const f0 = first[k] ?? 0;
-    const f1 = first[k + 1] ?? 0;
-    const f2 = first[k + 2] ?? 0;
-    const f3 = first[k + 3] ?? 0;
-    const s0 = (near[k] ?? 0) * (profile[f0] ?? 0) + (far[k] ?? 0) * (profile[f0 + 1] ?? 0);
-    const s1 = (near[k + 1] ?? 0) * (profile[f1] ?? 0) + (far[k + 1] ?? 0) * (profile[f1 + 1] ?? 0);
-    const s2 = (near[k + 2] ?? 0) * (profile[f2] ?? 0) + (far[k + 2] ?? 0) * (profile[f2 + 1] ?? 0);
-    const s3 = (near[k + 3] ?? 0) * (profile[f3] ?? 0) + (far[k + 3] ?? 0) * (profile[f3 + 1] ?? 0);
-    out[at + o] = s0;
-    out[at + o + 1] = s1;
-    out[at + o + 2] = s2;
-    out[at + o + 3] = s3;
-    l0 += s0;
-    l1 += s1;
-    l2 += s2;
-    l3 += s3;
-  }
-  return l0 + l1 + (l2 + l3);
-}
-
-/**
  * 2-D resample of an AXIS × AXIS raster: columns by `xAxis`, rows by `yAxis`, into `out` (with
  * `columns` for the first pass's result). An uncut axis gets no pass: its weights, 1 and 0, give
  * back each sample exactly, and 10 of the 12 crop queries made of every photo hashed cut one axis only.

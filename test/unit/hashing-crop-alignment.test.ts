@@ -1,10 +1,39 @@
 import { describe, expect, it } from 'vitest';
-import { AxisSearch, prepareProfile, type ShapeFit } from '../../src/hashing/axis-overlaps.js';
+import { AxisSearch, preparedProfileBuffers, type PreparedProfile, type ShapeFit } from '../../src/hashing/axis-overlaps.js';
 import { alignCrops, dropSpareBuffers, prepareThumbnail, releasePrepared } from '../../src/hashing/crop-alignment.js';
 import { dihedral, TRANSFORMS } from '../../src/hashing/dihedral.js';
 import { correlation, meanOf, squaresAbout } from '../../src/hashing/correlation.js';
 import { alignedParts } from '../../src/hashing/thumbnail-regions.js';
-import { AXIS, axisWeights, CROP_STEP, MAX_CROP_STEPS, resampleColumns, resampleProfile, resampleRegion, resampleRows, weightsTable } from '../../src/hashing/resample.js';
+import { AXIS, axisWeights, CROP_STEP, MAX_CROP_STEPS, resampleColumns, resampleRegion, resampleRows, weightsTable, type AxisWeights } from '../../src/hashing/resample.js';
+
+/**
+ * The 1-D resample the axis search makes of a profile in its kernel (assembly/axis-search.ts), in
+ * JavaScript: crop `crop` of `weights` (0 for one crop's own weights), written to out[at, at + AXIS).
+ * Returns their sum, added in the four lanes of correlation.ts as the kernel adds it: the
+ * reference its scores are checked against, bit for bit.
+ */
+function resampleProfile(profile: Float64Array, weights: AxisWeights, out: Float64Array, at: number, crop = 0): number {
+  const { first, near, far } = weights;
+  const from = crop * AXIS;
+  const lanes = [0, 0, 0, 0];
+  for (let o = 0; o < AXIS; o++) {
+    const k = from + o;
+    const f = first[k] ?? 0;
+    const sample = (near[k] ?? 0) * (profile[f] ?? 0) + (far[k] ?? 0) * (profile[f + 1] ?? 0);
+    out[at + o] = sample;
+    lanes[o % 4] = (lanes[o % 4] ?? 0) + sample;
+  }
+  const [l0 = 0, l1 = 0, l2 = 0, l3 = 0] = lanes;
+  return l0 + l1 + (l2 + l3);
+}
+
+/** A profile put into the alignment kernel, ready to be scored under any crop: nothing is resampled yet. */
+function prepareProfile(profile: Float64Array): PreparedProfile {
+  const into = preparedProfileBuffers();
+  into.kernel.float64s().set(profile, into.at / Float64Array.BYTES_PER_ELEMENT);
+  into.kernel.exports.resetProfile(into.at);
+  return into;
+}
 
 /** mulberry32, so every run sees the same vectors. */
 function random(seed: number): () => number {
