@@ -19,7 +19,7 @@ import { buildReport } from './report/build-report.js';
 import type { PhotoSource } from './sources/photo-source.js';
 import type { Photo } from './core/photo.js';
 import { HashRepository } from './store/hash-repository.js';
-import { storedLook, storedThumbnail } from './store/stored-pixels.js';
+import { storedDetails, storedThumbnail } from './store/stored-pixels.js';
 import { openStore } from './store/open-store.js';
 import { newRunId, RunRepository, type RunStatus } from './store/run-repository.js';
 import { DecisionRepository } from './store/decision-repository.js';
@@ -213,7 +213,7 @@ function groupStage(hashed: readonly HashedPhoto[], request: OrganizeRequest, st
   request.onProgress?.({ stage: 'group', done: 0, total: hashed.length });
   // Grouping reads thumbnails and looks back from the store only for the pairs and groups that need them.
   const checks = confirmWithStoredThumbnails(storedThumbnail(store));
-  const lookOf = storedLook(store);
+  const detailsOf = storedDetails(store);
   const groups = groupPhotos(hashed, {
     threshold: request.threshold,
     ...(request.similarThreshold !== undefined ? { similarThreshold: request.similarThreshold } : {}),
@@ -221,7 +221,11 @@ function groupStage(hashed: readonly HashedPhoto[], request: OrganizeRequest, st
     isIgnoredPair: (a, b) => isIgnored(a.photo.id, b.photo.id),
     confirm: checks.confirm,
     confirmAll: checks.confirmAll,
-    details: (member) => ({ thumbnail: checks.thumbnailOf(member), look: lookOf(member.photo) }),
+    details: (member) => {
+      const stored = detailsOf(member.photo);
+      // A photo hashed in this run still holds its thumbnail.
+      return member.fingerprint.thumbnail ? { ...stored, thumbnail: member.fingerprint.thumbnail } : stored;
+    },
     ...(immichGroups.length > 0 ? { immichGroups } : {}),
   });
   request.onProgress?.({ stage: 'group', done: hashed.length, total: hashed.length });

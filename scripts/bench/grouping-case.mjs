@@ -127,7 +127,7 @@ export async function runEvidenceCase({ size = 1_000_000, seed = 1, rounds = 8, 
 /** One measurement, in this process: make the library (in a real hash store), then time the grouping stage on it. */
 async function measure(size, thresholdOption, seed, bestRules, evidenceRounds = 0) {
   const load = (module) => import(new URL(module, DIST).href);
-  const [{ groupPhotos }, fingerprint, { dihedral }, { HashArena }, { confirmWithStoredThumbnails }, { openStore }, { HashRepository }, { storedLook, storedThumbnail }, { CROP_QUERY_COUNT }] = await Promise.all([
+  const [{ groupPhotos }, fingerprint, { dihedral }, { HashArena }, { confirmWithStoredThumbnails }, { openStore }, { HashRepository }, { storedDetails, storedThumbnail }, { CROP_QUERY_COUNT }] = await Promise.all([
     load('grouping/group-engine.js'),
     load('hashing/fingerprint.js'),
     load('hashing/dihedral.js'),
@@ -147,9 +147,10 @@ async function measure(size, thresholdOption, seed, bestRules, evidenceRounds = 
     globalThis.gc?.();
     const inputRssMB = round(process.memoryUsage().rss / 2 ** 20, 1);
     const noDecisions = new Set();
-    const { confirm, confirmAll, thumbnailOf } = confirmWithStoredThumbnails(storedThumbnail(store));
-    const lookOf = storedLook(store);
-    if (evidenceRounds > 0) return await pricedEvidence(evidenceRounds, { photos, threshold, confirm, confirmAll, thumbnailOf, lookOf, groupPhotos }, clusters, fingerprint);
+    const { confirm, confirmAll } = confirmWithStoredThumbnails(storedThumbnail(store));
+    // The pipeline's reader of what the best-photo rules read (src/pipeline.ts).
+    const detailsOf = storedDetails(store);
+    if (evidenceRounds > 0) return await pricedEvidence(evidenceRounds, { photos, threshold, confirm, confirmAll, detailsOf, groupPhotos }, clusters, fingerprint);
     let confirmCalls = 0;
     // Phases, seen from the options grouping calls: the index until the pixel check's first round,
     // the check's rounds, then linkage until the first group's photos are read for the best photo.
@@ -177,7 +178,7 @@ async function measure(size, thresholdOption, seed, bestRules, evidenceRounds = 
       },
       details: (member) => {
         marks.bestFirst ||= now();
-        return { thumbnail: thumbnailOf(member), look: lookOf(member.photo) };
+        return detailsOf(member.photo);
       },
     });
     const seconds = round(Number(process.hrtime.bigint() - started) / 1e9, 3);
@@ -206,7 +207,7 @@ async function measure(size, thresholdOption, seed, bestRules, evidenceRounds = 
 const SETTLE_MS = 500;
 
 /** See runEvidenceCase: alternating timed groupings of one library, with and without the evidence rules. */
-async function pricedEvidence(rounds, { photos, threshold, confirm, confirmAll, thumbnailOf, lookOf, groupPhotos }, clusters, fingerprint) {
+async function pricedEvidence(rounds, { photos, threshold, confirm, confirmAll, detailsOf, groupPhotos }, clusters, fingerprint) {
   const timedGrouping = async (bestRules) => {
     // A grouping is one synchronous call: the helper thread it stopped exits, and is let go, only
     // once the event loop turns. Each grouping starts as a run's would, with none still going.
@@ -222,7 +223,7 @@ async function pricedEvidence(rounds, { photos, threshold, confirm, confirmAll, 
       confirmAll,
       details: (member) => {
         bestStarted ||= process.hrtime.bigint();
-        return { thumbnail: thumbnailOf(member), look: lookOf(member.photo) };
+        return detailsOf(member.photo);
       },
     });
     const ended = process.hrtime.bigint();

@@ -213,12 +213,27 @@ const levelCounts = new Uint32Array(256);
 export function localDifference(aligned: JudgedAlignment): { x: number; y: number } | undefined {
   const { gain, offset } = alignedToneMap(aligned);
   const { a, b } = aligned;
-  for (let k = 0; k < residual.length; k++) residual[k] = Math.abs((b[k] ?? 0) - (gain * (a[k] ?? 0) + offset));
-  const typical = median(residual);
+  // The differences, and how many fall on each grey level (for their median), in one pass.
+  const counts = levelCounts.fill(0);
+  for (let k = 0; k < residual.length; k++) {
+    const difference = Math.abs((b[k] ?? 0) - (gain * (a[k] ?? 0) + offset));
+    residual[k] = difference;
+    const level = Math.min(255, Math.floor(difference));
+    counts[level] = (counts[level] ?? 0) + 1;
+  }
+  const typical = medianOfCounted(counts, residual.length);
   const floor = Math.max(MIN_PATCH_DIFFERENCE, PATCH_OVER_NOISE * typical);
+  // A patch's mean reaches the floor only where one of its differences does (allowing for the
+  // rounding of nine sums), and most copies have none: the patches are not looked for then.
+  const nearFloor = floor * (1 - 1e-12);
   let changed = 0;
-  for (let k = 0; k < residual.length; k++) if ((residual[k] ?? 0) > floor) changed++;
-  if (changed > MAX_CHANGED_SHARE * residual.length) return undefined;
+  let reaching = 0;
+  for (let k = 0; k < residual.length; k++) {
+    const difference = residual[k] ?? 0;
+    if (difference > floor) changed++;
+    if (difference >= nearFloor) reaching++;
+  }
+  if (changed > MAX_CHANGED_SHARE * residual.length || reaching === 0) return undefined;
   // 3×3 patch sums in two passes: across each row, then down the columns of those sums.
   for (let py = 0; py < SIDE; py++) {
     for (let px = 1; px < SIDE - 1; px++) {
@@ -306,17 +321,12 @@ export function lowerQuality(loser: Contestant, other: Contestant): Evidence | u
   return { item: `a JPEG re-save at quality ${mine}`, other: `is a JPEG re-save at quality ${mine}` };
 }
 
-/** The median of grey-level differences (0–255), to a level: counted, not sorted (it runs for every pair of a group). */
-function median(values: Float64Array): number {
-  const counts = levelCounts.fill(0);
-  for (let k = 0; k < values.length; k++) {
-    const level = Math.min(255, Math.floor(values[k] ?? 0));
-    counts[level] = (counts[level] ?? 0) + 1;
-  }
+/** The median of grey-level differences (0–255), to a level, from how many fall on each level (`total` in all): counted, not sorted (it runs for every pair of a group). */
+function medianOfCounted(counts: Uint32Array, total: number): number {
   let seen = 0;
   for (let level = 0; level < 256; level++) {
     seen += counts[level] ?? 0;
-    if (seen > values.length / 2) return level + 0.5;
+    if (seen > total / 2) return level + 0.5;
   }
   return 255;
 }

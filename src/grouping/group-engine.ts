@@ -127,7 +127,7 @@ function groupInTiers(input: readonly HashedPhoto[], options: GroupingOptions): 
   for (let from = 0; from < clusters.length; from += GROUPS_PER_ROUND) {
     const round = clusters.slice(from, from + GROUPS_PER_ROUND);
     const memberLists = round.map((cluster) => cluster.units.flatMap((unit) => units.members(unit)));
-    const choices = chooseBest(memberLists.map((members) => members.map((member) => contestantOf(member, details))), options.bestRules);
+    const choices = chooseBest(round.length, (k) => (memberLists[k] as HashedPhoto[]).map((member) => contestantOf(member, details)), options.bestRules);
     round.forEach((cluster, k) => {
       const described = describeGroup(memberLists[k] as HashedPhoto[], choices[k] as GroupChoice, cluster.tier);
       groups.push({ ...described, foundBy: findersOf(cluster.units, linkedByIndex.has(from + k), units, immichGroupsOf) });

@@ -6,19 +6,27 @@
  * As in the pixel check (parallel-confirm.ts), the main thread and grouping's helper thread take
  * groups in small batches from a shared counter (shared-batches.ts); the helper posts its choices
  * batch by batch. A choice is pickBest's whichever thread made it: the helper gets copies of exactly
- * what the rules read.
+ * what the rules read. Those copies go in chunks, as this thread reads the groups' photos back: the
+ * helper starts on the first groups while the rest are read, instead of idling through it all.
  */
 
 import { availableParallelism } from 'node:os';
 import { receiveMessageOnPort } from 'node:worker_threads';
 import type { Fingerprint } from '../hashing/fingerprint-types.js';
 import { detailsReadBy, pickBest, type BestPhotoRule, type Contestant } from './best-photo.js';
-import { reportDone, splitWithHelper, takeBatches, type SharedBatches } from './shared-batches.js';
+import { receivePosted, reportDone, splitWithHelper, takeBatches, type SharedBatches } from './shared-batches.js';
 
 /** Below this many groups the helper costs more to start (~50 ms) than it saves. */
 const PARALLEL_FROM = 64;
 /** Groups taken at a time: a few milliseconds of work, so both threads end together. */
 const BEST_BATCH = 4;
+/**
+ * Groups posted to the helper at a time, the first few at once so it starts while the rest are read:
+ * reading a group's thumbnails and looks back and copying them takes about a fifth of judging it.
+ */
+const FIRST_CHUNK = 2 * BEST_BATCH;
+const CHUNK = 64;
+
 /** pickBest's answer by position in the group, so it can cross threads. */
 export interface GroupChoice {
   best: number;
@@ -27,10 +35,16 @@ export interface GroupChoice {
   setAside: (string | undefined)[];
 }
 
-/** What the helper thread gets for its side of the choice. */
+/** What the helper thread gets for its side of the choice (the groups come in chunks: BestChunk). */
 export interface BestHelperData extends SharedBatches {
-  groups: Contestant[][];
+  count: number;
   rules: readonly BestPhotoRule[] | undefined;
+}
+
+/** Groups from, from + 1, … as the helper gets them. */
+interface BestChunk {
+  from: number;
+  groups: Contestant[][];
 }
 
 /** The helper's message after each batch: the choices of groups from, from + 1, … */
@@ -40,18 +54,31 @@ export interface BestBatch {
 }
 
 /**
- * pickBest of every group, in order. Only lining a group's photos up (the rules that read
- * thumbnails) takes the milliseconds worth sharing; without it a group takes microseconds, less
- * than copying it to the helper.
+ * pickBest of each of `count` groups, in order; `groupAt` reads group g's photos (with what the rules
+ * read of them), once each. Only lining a group's photos up (the rules that read thumbnails) takes
+ * the milliseconds worth sharing; without it a group takes microseconds, less than copying it to
+ * the helper.
  */
-export function chooseBest(groups: readonly (readonly Contestant[])[], rules?: readonly BestPhotoRule[]): GroupChoice[] {
-  if (groups.length < PARALLEL_FROM || availableParallelism() < 2 || !detailsReadBy(rules).thumbnail) return groups.map((group) => choiceIn(group, rules));
-  const choices = new Array<GroupChoice | undefined>(groups.length);
-  const data = { groups: groups.map((group) => group.map(portable)), rules };
+export function chooseBest(count: number, groupAt: (g: number) => readonly Contestant[], rules?: readonly BestPhotoRule[]): GroupChoice[] {
+  if (count < PARALLEL_FROM || availableParallelism() < 2 || !detailsReadBy(rules).thumbnail) return Array.from({ length: count }, (_, g) => choiceIn(groupAt(g), rules));
+  const groups: (readonly Contestant[])[] = [];
+  const choices = new Array<GroupChoice | undefined>(count);
   splitWithHelper<BestHelperData>(
     'best-photo',
-    data,
-    { count: groups.length, batch: BEST_BATCH },
+    { count, rules },
+    {
+      count,
+      batch: BEST_BATCH,
+      feed: (post) => {
+        for (let from = 0; from < count; ) {
+          const to = Math.min(count, from + (from === 0 ? FIRST_CHUNK : CHUNK));
+          const chunk: BestChunk = { from, groups: [] };
+          for (let g = from; g < to; g++) chunk.groups.push((groups[g] = groupAt(g)).map(portable));
+          post(chunk, to);
+          from = to;
+        }
+      },
+    },
     (from, to) => {
       for (let g = from; g < to; g++) choices[g] = choiceIn(groups[g] as Contestant[], rules);
     },
@@ -69,8 +96,14 @@ export function chooseBest(groups: readonly (readonly Contestant[])[], rules?: r
 }
 
 /** The helper thread's side of chooseBest: each group's choice, posted batch by batch. */
-export function chooseInHelper({ groups, rules, control, port }: BestHelperData): void {
-  takeBatches(control, groups.length, BEST_BATCH, (from, to) => {
+export function chooseInHelper({ count, rules, control, port }: BestHelperData): void {
+  const groups: Contestant[][] = [];
+  const receive = (chunk: unknown) => {
+    const { from, groups: posted } = chunk as BestChunk;
+    posted.forEach((group, k) => (groups[from + k] = group));
+  };
+  takeBatches(control, count, BEST_BATCH, (from, to) => {
+    receivePosted(control, port, to, receive);
     const batch: BestBatch = { from, choices: groups.slice(from, to).map((group) => choiceIn(group, rules)) };
     port.postMessage(batch);
     reportDone(control, to - from);

@@ -16,8 +16,8 @@
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { BUILT } from './index/wasm-kernel.js';
 
-/** Slots of the control array: the next unclaimed item, items the helper finished, failure. */
-const Slot = { next: 0, workerDone: 1, failed: 2 } as const;
+/** Slots of the control array: the next unclaimed item, items the helper finished, failure, items posted to the helper. */
+const Slot = { next: 0, workerDone: 1, failed: 2, posted: 3 } as const;
 /** A batch takes milliseconds: a helper silent this long with items still out has died. */
 const WORKER_SILENT_MS = 30_000;
 const HELPER_FILE = new URL('grouping/helper-worker.js', BUILT);
@@ -69,25 +69,40 @@ export function stopHelperThread(): void {
 }
 
 /**
+ * Items made ready for the helper while it already works: `post` sends a chunk of them (the helper
+ * receives it with `receivePosted`) and says how many items are posted with it, in order.
+ */
+export type Feed = (post: (chunk: unknown, postedUpTo: number) => void) => void;
+
+/**
  * Splits `count` items between this thread (`work`, a range at a time) and the helper, which runs
- * `task` on `data` plus its SharedBatches, `batch` items at a time. Returns once every item is done,
- * after `collect` has read what the helper posted. Throws, naming the task, when the helper failed
- * or fell silent.
+ * `task` on `data` plus its SharedBatches, `batch` items at a time. With `feed`, the items reach the
+ * helper in chunks, which this thread makes and posts before it takes any itself (the helper takes
+ * the first while the rest are made); without, `data` holds them all. Returns once every item is
+ * done, after `collect` has read what the helper posted. Throws, naming the task, when the helper
+ * failed or fell silent.
  */
 export function splitWithHelper<Data extends SharedBatches>(
   task: HelperTask,
   data: Omit<Data, keyof SharedBatches>,
-  { count, batch }: { count: number; batch: number },
+  { count, batch, feed }: { count: number; batch: number; feed?: Feed },
   work: (from: number, to: number) => void,
   collect?: (port: MessagePort) => void,
 ): void {
   const control = new Int32Array(new SharedArrayBuffer(4 * Object.keys(Slot).length));
   const { port1, port2 } = new MessageChannel();
   const message: HelperMessage = { task, data: { ...data, control, port: port2 } };
+  if (!feed) Atomics.store(control, Slot.posted, count);
   // A helper that fails before it takes an item costs nothing (this thread takes them all); one that
   // fails while working says so through the control array, which the wait reads.
   helperThread().postMessage(message, [port2]);
   try {
+    feed?.((chunk, postedUpTo) => {
+      // Posted first: once the count says so, the chunk is in the helper's queue.
+      port1.postMessage(chunk);
+      Atomics.store(control, Slot.posted, postedUpTo);
+      Atomics.notify(control, Slot.posted);
+    });
     const doneHere = takeBatches(control, count, batch, work);
     // Every item is claimed now, and the rest by the helper: wait for those.
     waitForHelper(control, count - doneHere, port1, task);
@@ -113,6 +128,16 @@ export function takeBatches(control: Int32Array, count: number, batch: number, w
     taken += to - from;
   }
   return taken;
+}
+
+/**
+ * Helper thread, about to work on items up to `upTo` of a fed split (splitWithHelper's `feed`):
+ * waits until they are posted, then hands `receive` every chunk posted so far, in order.
+ */
+export function receivePosted(control: Int32Array, port: MessagePort, upTo: number, receive: (chunk: unknown) => void): void {
+  // The main thread only posts until every item is: a stopped one stops this thread with it.
+  for (let posted = Atomics.load(control, Slot.posted); posted < upTo; posted = Atomics.load(control, Slot.posted)) Atomics.wait(control, Slot.posted, posted, 1000);
+  for (let message = receiveMessageOnPort(port); message; message = receiveMessageOnPort(port)) receive(message.message);
 }
 
 /** The helper has finished `count` more items. */

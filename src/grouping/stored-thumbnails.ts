@@ -27,8 +27,6 @@ export type ReadThumbnail = (photo: Photo) => StoredThumbnails | undefined;
 export interface StoredThumbnailChecks {
   confirm: ConfirmCandidate;
   confirmAll: ConfirmCandidates;
-  /** The thumbnail of a photo, through the same cache (the best-photo rules read those of grouped photos). */
-  thumbnailOf: (hashed: HashedPhoto) => Uint8Array | undefined;
 }
 
 /** Pairs handed to the two-thread check at a time: their thumbnails are held together (~1 KB each). */
@@ -45,7 +43,6 @@ export function confirmWithStoredThumbnails(readThumbnail: ReadThumbnail): Store
     }
     return stored || undefined;
   };
-  const thumbnailOf = (hashed: HashedPhoto): Uint8Array | undefined => hashed.fingerprint.thumbnail ?? storedOf(hashed)?.thumbnail;
   const complete = (hashed: HashedPhoto): Fingerprint | undefined => {
     const { fingerprint } = hashed;
     const { content } = fingerprint;
@@ -87,5 +84,5 @@ export function confirmWithStoredThumbnails(readThumbnail: ReadThumbnail): Store
     for (let from = 0; from < pairs.length; from += PAIRS_PER_ROUND) rounds.push(confirmRound(pairs.slice(from, from + PAIRS_PER_ROUND), threshold));
     return rounds.flat();
   };
-  return { confirm, confirmAll, thumbnailOf };
+  return { confirm, confirmAll };
 }

@@ -50,33 +50,75 @@ export function alignCrops(a: Uint8Array | PreparedThumbnail, b: Uint8Array | Pr
   const second = b instanceof Uint8Array ? scratchB.prepared(b) : b;
   const xs = xSearch.start(first.columns, second.columns).best();
   const ys = ySearch.start(first.rows, second.rows).best();
-  // The kept parts' shapes must agree: aspectA · keptWidthA / keptHeightA = aspectB · keptWidthB / keptHeightB.
   const logAspects = Math.log(aspectA / aspectB);
-  const fits = (xLogRatio: number, yLogRatio: number) => Math.abs(logAspects + xLogRatio - yLogRatio) <= ASPECT_TOLERANCE;
-  const combinations = new Map<number, { x: AxisOverlap; y: AxisOverlap; impliedByShape: boolean }>();
-  const consider = (x: AxisOverlap | undefined, y: AxisOverlap | undefined, impliedByShape: boolean) => {
-    if (!x || !y) return;
-    const key = overlapKey(x) * CUT_KEYS + overlapKey(y);
-    if (!combinations.has(key) && fits(keptLogRatio(x), keptLogRatio(y))) combinations.set(key, { x, y, impliedByShape });
-  };
-  for (const x of xs) for (const y of ys) consider(x, y, false);
+  const candidates = new Candidates(first, second, logAspects);
+  for (const x of xs) for (const y of ys) candidates.consider(x, y, false);
   const [bestX, bestY] = [xs[0] as AxisOverlap, ys[0] as AxisOverlap];
   const [bestXRatio, bestYRatio] = [keptLogRatio(bestX), keptLogRatio(bestY)];
-  consider(bestX, ySearch.bestWhere({ axis: 'y', logAspects, otherLogRatio: bestXRatio, tolerance: ASPECT_TOLERANCE }), true);
-  consider(xSearch.bestWhere({ axis: 'x', logAspects, otherLogRatio: bestYRatio, tolerance: ASPECT_TOLERANCE }), bestY, true);
+  candidates.consider(bestX, ySearch.bestWhere({ axis: 'y', logAspects, otherLogRatio: bestXRatio, tolerance: ASPECT_TOLERANCE }), true);
+  candidates.consider(xSearch.bestWhere({ axis: 'x', logAspects, otherLogRatio: bestYRatio, tolerance: ASPECT_TOLERANCE }), bestY, true);
+  return candidates.mostPromisingFirst();
+}
 
-  const candidates = [...combinations.values()].map(({ x, y, impliedByShape }) => {
-    let parts: AlignedParts | undefined;
-    return {
-      impliedByShape,
-      x,
-      y,
-      promise: x.score + y.score,
-      parts: () => (parts ??= alignedParts(first.regions, first.regions.of(x.aStart, x.aEnd, y.aStart, y.aEnd), second.regions, second.regions.of(x.bStart, x.bEnd, y.bStart, y.bEnd))),
-    };
-  });
-  // A stable sort: equal promise keeps the order they were considered in.
-  return candidates.sort((p, q) => q.promise - p.promise);
+/**
+ * The candidates of one alignCrops, each combination of cuts once. (Alignments run by the tens of
+ * thousands, in the pixel check and for every pair of a group's photos: a map, closures and a
+ * sort's scratch per alignment were most of what choosing a group's best photo allocated.)
+ */
+class Candidates {
+  private readonly list: Candidate[] = [];
+  private readonly keys: number[] = [];
+
+  constructor(
+    private readonly first: PreparedThumbnail,
+    private readonly second: PreparedThumbnail,
+    private readonly logAspects: number,
+  ) {}
+
+  /** Keeps x with y, unless either is missing, their shapes disagree, or they were considered before. */
+  consider(x: AxisOverlap | undefined, y: AxisOverlap | undefined, impliedByShape: boolean): void {
+    if (!x || !y) return;
+    const key = overlapKey(x) * CUT_KEYS + overlapKey(y);
+    if (this.keys.includes(key)) return;
+    // The kept parts' shapes must agree: aspectA · keptWidthA / keptHeightA = aspectB · keptWidthB / keptHeightB.
+    if (Math.abs(this.logAspects + keptLogRatio(x) - keptLogRatio(y)) > ASPECT_TOLERANCE) return;
+    this.keys.push(key);
+    this.list.push(new Candidate(impliedByShape, x, y, this.first, this.second));
+  }
+
+  /** By the two axes' profile scores, high to low; equal promise keeps the order they were considered in. */
+  mostPromisingFirst(): Candidate[] {
+    const list = this.list;
+    // An insertion sort, stable: a list this short needs no more.
+    for (let k = 1; k < list.length; k++) {
+      const next = list[k] as Candidate;
+      let at = k;
+      for (; at > 0 && (list[at - 1] as Candidate).promise < next.promise; at--) list[at] = list[at - 1] as Candidate;
+      list[at] = next;
+    }
+    return list;
+  }
+}
+
+class Candidate implements CandidateAlignment {
+  readonly promise: number;
+  private made: AlignedParts | undefined;
+
+  constructor(
+    readonly impliedByShape: boolean,
+    readonly x: AxisOverlap,
+    readonly y: AxisOverlap,
+    private readonly first: PreparedThumbnail,
+    private readonly second: PreparedThumbnail,
+  ) {
+    this.promise = x.score + y.score;
+  }
+
+  parts(): AlignedParts {
+    const { x, y, first, second } = this;
+    this.made ??= alignedParts(first.regions, first.regions.of(x.aStart, x.aEnd, y.aStart, y.aEnd), second.regions, second.regions.of(x.bStart, x.bEnd, y.bStart, y.bEnd));
+    return this.made;
+  }
 }
 
 /** An overlap's four cuts (0 to MAX_CROP_STEPS each) as one number, below CUT_KEYS: a key built as a string cost more than the rest of combining. */

@@ -52,10 +52,16 @@ export interface StoreHashIdentity {
   fingerprintVersion: number;
 }
 
+/** What the best-photo rules read of a stored photo: its fingerprint (with the thumbnail) and its look, encoded. */
+export interface EncodedDetails {
+  fingerprint: Buffer;
+  look: Buffer | null;
+}
+
 export class HashRepository {
   private readonly selectOne;
   private readonly selectFingerprint;
-  private readonly selectLook;
+  private readonly selectDetails;
   private readonly upsert;
   private readonly touch;
   private readonly setChecksum;
@@ -63,7 +69,7 @@ export class HashRepository {
   constructor(private readonly db: StoreDatabase) {
     this.selectOne = db.prepare<[string, string], PhotoRow>('SELECT * FROM photos WHERE source = ? AND id = ?');
     this.selectFingerprint = db.prepare<[string, string], { fingerprint: Buffer }>('SELECT fingerprint FROM photos WHERE source = ? AND id = ?');
-    this.selectLook = db.prepare<[string, string], { look: Buffer | null }>('SELECT look FROM photos WHERE source = ? AND id = ?');
+    this.selectDetails = db.prepare<[string, string], EncodedDetails>('SELECT fingerprint, look FROM photos WHERE source = ? AND id = ?');
     this.upsert = db.prepare(`
       INSERT INTO photos (source, id, change_key, fingerprint_version, fingerprint, checksum, path,
                           width, height, bytes, format, taken_at, camera, orientation, software, jpeg_quality, look, last_seen_run)
@@ -121,9 +127,9 @@ export class HashRepository {
     return this.selectFingerprint.get(source, id)?.fingerprint;
   }
 
-  /** The stored look's encoding alone (the best-photo rules read it back for photos in groups). */
-  encodedLook(source: SourceKind, id: string): Buffer | undefined {
-    return this.selectLook.get(source, id)?.look ?? undefined;
+  /** The stored fingerprint's and look's encodings, in one read (the best-photo rules read both back for photos in groups). */
+  encodedDetails(source: SourceKind, id: string): EncodedDetails | undefined {
+    return this.selectDetails.get(source, id);
   }
 
   /** Every stored photo of a source, streamed. */

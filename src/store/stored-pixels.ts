@@ -19,6 +19,16 @@ export function storedThumbnail(store: HashRepository): (photo: Photo) => Stored
   };
 }
 
-export function storedLook(store: HashRepository): (photo: Photo) => PhotoLook | undefined {
-  return (photo) => decodeLook(store.encodedLook(photo.source, photo.id));
+/**
+ * A grouped photo's thumbnail and look, in one read of its row: the best-photo rules read both for
+ * every photo of a group, and each lookup of a row among a million cost about as much as the other
+ * (~20 µs, most of it finding the row).
+ */
+export function storedDetails(store: HashRepository): (photo: Photo) => { thumbnail?: Uint8Array; look?: PhotoLook } {
+  return (photo) => {
+    const encoded = store.encodedDetails(photo.source, photo.id);
+    const thumbnail = encoded && thumbnailFromEncoding(encoded.fingerprint);
+    const look = decodeLook(encoded?.look);
+    return { ...(thumbnail ? { thumbnail } : {}), ...(look ? { look } : {}) };
+  };
 }

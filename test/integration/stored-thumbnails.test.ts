@@ -2,7 +2,8 @@
  * Grouping holds lean fingerprints (no thumbnail) and the confirmation reads thumbnails back from a
  * real SQLite hash store: a cropped copy beyond NEAR_DISTANCE is still confirmed by its pixels, two
  * halves of one scene are still told apart, and a pair whose thumbnail is gone from the store is
- * never taken on its hashes alone.
+ * never taken on its hashes alone. The best-photo rules' details (thumbnail and look) come back in
+ * one read of the row.
  */
 
 import path from 'node:path';
@@ -15,7 +16,8 @@ import { HashArena } from '../../src/hashing/hash-arena.js';
 import { decodeWithHeader } from '../../src/thumbnails/hash-input.js';
 import { HashRepository } from '../../src/store/hash-repository.js';
 import { openStore } from '../../src/store/open-store.js';
-import { storedThumbnail } from '../../src/store/stored-pixels.js';
+import { storedDetails, storedThumbnail } from '../../src/store/stored-pixels.js';
+import { encodeLook } from '../../src/thumbnails/photo-look.js';
 import { letterboxed, screenshot } from '../helpers/framed-copies.js';
 import { useTempDirs } from '../helpers/temp-dir.js';
 
@@ -100,6 +102,32 @@ describe('confirmation with thumbnails from the store', () => {
     const plainEncoding = encodeFingerprint(wholeOnly);
     db.prepare('UPDATE photos SET fingerprint = ? WHERE id = ?').run(plainEncoding, 'castle-story.jpg');
     expect(confirmWithStoredThumbnails(storedThumbnail(store)).confirm(original, story, 8)).toBe(false);
+    db.close();
+  });
+
+  it("reads a grouped photo's thumbnail and look back together, and only what the row holds", async () => {
+    const db = openStore(path.join(tempDir(), 'hashes.db'));
+    const store = new HashRepository(db);
+    const image = await sharp(path.join(fixtures, 'castle.jpg')).toBuffer();
+    const fingerprint = computeFingerprint((await decodeWithHeader(image)).input);
+    const look = { chroma: 21.5, clipLow: 0.25, clipHigh: 0.125, detail: 3.5 };
+    const meta = { width: 640, height: 480, bytes: image.length, format: 'jpeg' as const };
+    const row = { source: 'local' as const, changeKey: '1:1', fingerprintVersion: FINGERPRINT_VERSION, checksum: undefined, meta };
+    store.saveBatch(
+      [
+        { ...row, id: 'with-look.jpg', path: 'with-look.jpg', fingerprint: encodeFingerprint(fingerprint), look: encodeLook(look) },
+        { ...row, id: 'hashes-only.jpg', path: 'hashes-only.jpg', fingerprint: encodeFingerprint(withoutThumbnail(fingerprint, arena)) },
+      ],
+      'run-1',
+    );
+    const detailsOf = storedDetails(store);
+    const photo = (id: string) => ({ source: 'local' as const, id, path: id, changeKey: '1:1', meta });
+    const both = detailsOf(photo('with-look.jpg'));
+    expect(both.thumbnail).toEqual(fingerprint.thumbnail);
+    expect(both.look).toEqual(look);
+    // A row without a thumbnail or a look (hashes only, written before looks were stored), and no row.
+    expect(detailsOf(photo('hashes-only.jpg'))).toEqual({});
+    expect(detailsOf(photo('gone.jpg'))).toEqual({});
     db.close();
   });
 });
