@@ -215,25 +215,22 @@ export function localDifference(aligned: JudgedAlignment): { x: number; y: numbe
   const { a, b } = aligned;
   // The differences, and how many fall on each grey level (for their median), in one pass.
   const counts = levelCounts.fill(0);
+  let largest = 0;
   for (let k = 0; k < residual.length; k++) {
     const difference = Math.abs((b[k] ?? 0) - (gain * (a[k] ?? 0) + offset));
     residual[k] = difference;
-    const level = Math.min(255, Math.floor(difference));
+    if (difference > largest) largest = difference;
+    const level = difference >= 255 ? 255 : Math.floor(difference);
     counts[level] = (counts[level] ?? 0) + 1;
   }
   const typical = medianOfCounted(counts, residual.length);
   const floor = Math.max(MIN_PATCH_DIFFERENCE, PATCH_OVER_NOISE * typical);
   // A patch's mean reaches the floor only where one of its differences does (allowing for the
-  // rounding of nine sums), and most copies have none: the patches are not looked for then.
-  const nearFloor = floor * (1 - 1e-12);
+  // rounding of nine sums), and most copies have none: nothing is counted or patched then.
+  if (largest < floor * (1 - 1e-12)) return undefined;
   let changed = 0;
-  let reaching = 0;
-  for (let k = 0; k < residual.length; k++) {
-    const difference = residual[k] ?? 0;
-    if (difference > floor) changed++;
-    if (difference >= nearFloor) reaching++;
-  }
-  if (changed > MAX_CHANGED_SHARE * residual.length || reaching === 0) return undefined;
+  for (let k = 0; k < residual.length; k++) if ((residual[k] ?? 0) > floor) changed++;
+  if (changed > MAX_CHANGED_SHARE * residual.length) return undefined;
   // 3×3 patch sums in two passes: across each row, then down the columns of those sums.
   for (let py = 0; py < SIDE; py++) {
     for (let px = 1; px < SIDE - 1; px++) {
