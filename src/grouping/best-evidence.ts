@@ -163,31 +163,11 @@ function marginIsFlat(thumbnail: Uint8Array, [left, right, top, bottom]: number[
   return Math.sqrt(Math.max(0, squares / count - mean * mean)) < FLAT_MARGIN;
 }
 
-/** How a's levels map onto b's (toneMap), with the mean of a. */
+/** How a's levels map onto b's (b ≈ gain · a + offset, least squares), with the mean of a. */
 export interface ToneMap {
   gain: number;
   offset: number;
   meanA: number;
-}
-
-/** A least-squares map of a's levels onto b's: b ≈ gain · a + offset; with a's mean, which its sums give. */
-export function toneMap(a: Float64Array, b: Float64Array): ToneMap {
-  let sa = 0;
-  let sb = 0;
-  let saa = 0;
-  let sab = 0;
-  const n = a.length;
-  for (let k = 0; k < n; k++) {
-    const va = a[k] ?? 0;
-    const vb = b[k] ?? 0;
-    sa += va;
-    sb += vb;
-    saa += va * va;
-    sab += va * vb;
-  }
-  const variance = saa - (sa * sa) / n;
-  const gain = variance > 1e-9 ? (sab - (sa * sb) / n) / variance : 1;
-  return { gain, offset: (sb - gain * sa) / n, meanA: n > 0 ? sa / n : 0 };
 }
 
 /** A pair alignment as the rules judge it: with its tone map once made. */
@@ -195,59 +175,38 @@ export interface JudgedAlignment extends PairAlignment {
   tones?: ToneMap;
 }
 
+/** Sample count of an aligned part (32×32). */
+const SAMPLES = SIDE * SIDE;
+
 /**
- * toneMap of an alignment's two parts, with the mean of a, made once and kept on the alignment:
- * the tone and added-content rules each read it for every ordered pair of a group.
+ * The tone map of an alignment's two parts, made once and kept on the alignment: the tone and
+ * added-content rules each read it for every ordered pair of a group. Its sums are made in the
+ * alignment kernel, where the parts are (assembly/evidence.ts).
  */
 export function alignedToneMap(aligned: JudgedAlignment): ToneMap {
-  aligned.tones ??= toneMap(aligned.a, aligned.b);
+  if (!aligned.tones) {
+    const { kernel } = aligned;
+    kernel.exports.toneSums(aligned.aAt, aligned.bAt, aligned.turn);
+    const sums = kernel.float64s();
+    const at = kernel.exports.toneSumsOffset() / Float64Array.BYTES_PER_ELEMENT;
+    const [sa, sb, saa, sab] = [sums[at] ?? 0, sums[at + 1] ?? 0, sums[at + 2] ?? 0, sums[at + 3] ?? 0];
+    const variance = saa - (sa * sa) / SAMPLES;
+    const gain = variance > 1e-9 ? (sab - (sa * sb) / SAMPLES) / variance : 1;
+    aligned.tones = { gain, offset: (sb - gain * sa) / SAMPLES, meanA: sa / SAMPLES };
+  }
   return aligned.tones;
 }
 
-/** Scratch of localDifference (nothing here is asynchronous): two 8 KB arrays per call kept the collector busy. */
-const residual = new Float64Array(SIDE * SIDE);
-const across = new Float64Array(SIDE * SIDE);
-const levelCounts = new Uint32Array(256);
-
-/** Where the two aligned parts differ locally (something added to one), as a patch centre, or undefined. */
+/**
+ * Where the two aligned parts differ locally (something added to one), as a patch centre, or
+ * undefined: the 3×3 patch whose differences after matching tones stand out most, at least
+ * MIN_PATCH_DIFFERENCE and PATCH_OVER_NOISE times the typical difference, unless more than
+ * MAX_CHANGED_SHARE of the picture differs that much (assembly/evidence.ts).
+ */
 export function localDifference(aligned: JudgedAlignment): { x: number; y: number } | undefined {
   const { gain, offset } = alignedToneMap(aligned);
-  const { a, b } = aligned;
-  // The differences, and how many fall on each grey level (for their median), in one pass.
-  const counts = levelCounts.fill(0);
-  let largest = 0;
-  for (let k = 0; k < residual.length; k++) {
-    const difference = Math.abs((b[k] ?? 0) - (gain * (a[k] ?? 0) + offset));
-    residual[k] = difference;
-    if (difference > largest) largest = difference;
-    const level = difference >= 255 ? 255 : Math.floor(difference);
-    counts[level] = (counts[level] ?? 0) + 1;
-  }
-  const typical = medianOfCounted(counts, residual.length);
-  const floor = Math.max(MIN_PATCH_DIFFERENCE, PATCH_OVER_NOISE * typical);
-  // A patch's mean reaches the floor only where one of its differences does (allowing for the
-  // rounding of nine sums), and most copies have none: nothing is counted or patched then.
-  if (largest < floor * (1 - 1e-12)) return undefined;
-  let changed = 0;
-  for (let k = 0; k < residual.length; k++) if ((residual[k] ?? 0) > floor) changed++;
-  if (changed > MAX_CHANGED_SHARE * residual.length) return undefined;
-  // 3×3 patch sums in two passes: across each row, then down the columns of those sums.
-  for (let py = 0; py < SIDE; py++) {
-    for (let px = 1; px < SIDE - 1; px++) {
-      const at = py * SIDE + px;
-      across[at] = (residual[at - 1] ?? 0) + (residual[at] ?? 0) + (residual[at + 1] ?? 0);
-    }
-  }
-  let bestAt = -1;
-  let bestMean = 0;
-  for (let py = 1; py < SIDE - 1; py++) {
-    for (let px = 1; px < SIDE - 1; px++) {
-      const at = py * SIDE + px;
-      const mean = ((across[at - SIDE] ?? 0) + (across[at] ?? 0) + (across[at + SIDE] ?? 0)) / 9;
-      if (mean >= floor && (bestAt < 0 || mean > bestMean)) [bestAt, bestMean] = [at, mean];
-    }
-  }
-  return bestAt < 0 ? undefined : { x: bestAt % SIDE, y: Math.floor(bestAt / SIDE) };
+  const at = aligned.kernel.exports.localDifference(aligned.aAt, aligned.bAt, aligned.turn, gain, offset, MIN_PATCH_DIFFERENCE, PATCH_OVER_NOISE, MAX_CHANGED_SHARE);
+  return at < 0 ? undefined : { x: at % SIDE, y: Math.floor(at / SIDE) };
 }
 
 /** "lower right", "top centre", … for a point of a 32×32 raster. */
@@ -316,14 +275,4 @@ export function lowerQuality(loser: Contestant, other: Contestant): Evidence | u
   const theirs = other.photo.meta.jpegQuality;
   if (mine === undefined || theirs === undefined || mine > LOW_QUALITY || theirs < mine + QUALITY_GAP) return undefined;
   return { item: `a JPEG re-save at quality ${mine}`, other: `is a JPEG re-save at quality ${mine}` };
-}
-
-/** The median of grey-level differences (0–255), to a level, from how many fall on each level (`total` in all): counted, not sorted (it runs for every pair of a group). */
-function medianOfCounted(counts: Uint32Array, total: number): number {
-  let seen = 0;
-  for (let level = 0; level < 256; level++) {
-    seen += counts[level] ?? 0;
-    if (seen > total / 2) return level + 0.5;
-  }
-  return 255;
 }

@@ -1,6 +1,6 @@
 /**
  * Loads the compiled crop alignment (assembly/axis-search.ts and assembly/regions.ts, built to
- * dist/alignment.wasm by `npm run build`) and keeps its memory: the tables axis-overlaps.ts makes
+ * dist/alignment.wasm by `npm run build` with assembly/evidence.ts, what the best-photo rules read of aligned parts) and keeps its memory: the tables axis-overlaps.ts makes
  * and the weights of every crop, then blocks for prepared profiles, searches, thumbnails and
  * regions, handed out by byte offset. Each thread that aligns photos (the main one, grouping's
  * helper) has its own instance and memory, made on first use.
@@ -42,6 +42,11 @@ interface AlignmentExports {
   initTurns(tables: number): void;
   turn(from: number, transform: number, into: number): void;
   profiles(thumbnail: number, columns: number, rows: number): void;
+  evidenceScratchBytes(): number;
+  initEvidence(scratch: number): void;
+  toneSumsOffset(): number;
+  toneSums(a: number, b: number, turn: number): void;
+  localDifference(a: number, b: number, turn: number, gain: number, offset: number, minPatch: number, overNoise: number, maxChangedShare: number): number;
 }
 
 /** A region's block: AXIS × AXIS samples. */
@@ -77,6 +82,8 @@ export class AlignmentKernel {
   readonly exports: AlignmentExports;
   /** A thumbnail's bytes before they are turned into their own block (nothing here is asynchronous). */
   readonly scratchThumbnail: number;
+  /** The 8 turn tables (AXIS × AXIS i32 each: where each sample comes from), back to back. */
+  private readonly turnTables: number;
   private readonly memory = new WebAssembly.Memory({ initial: 1 });
   private end = FIRST_FREE;
   private readonly free = new Map<number, number[]>();
@@ -112,8 +119,15 @@ export class AlignmentKernel {
     // Made here, not at start-up: a kernel is made once per grouping and thread, and most runs of the CLI never align.
     const crops = everyCrop();
     this.exports.initRegions(this.place(crops.first), this.place(crops.near), this.place(crops.far));
-    this.exports.initTurns(this.place(turns()));
+    this.turnTables = this.place(turns());
+    this.exports.initTurns(this.turnTables);
+    this.exports.initEvidence(this.allocate(this.exports.evidenceScratchBytes()));
     this.scratchThumbnail = this.allocate(AXIS * AXIS);
+  }
+
+  /** The byte offset of the table of turn `transform` (dihedral.ts's turnTable of AXIS), for a part read turned; 0 for none. */
+  turnTableAt(transform: number): number {
+    return transform === 0 ? 0 : this.turnTables + transform * AXIS * AXIS * Int32Array.BYTES_PER_ELEMENT;
   }
 
   /** A block of at least `size` bytes (see blockBytes), reused from those given back when one of that size is. */

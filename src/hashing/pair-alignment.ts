@@ -5,6 +5,7 @@
  */
 
 import type { AxisOverlap } from './axis-overlaps.js';
+import type { AlignmentKernel } from './alignment-kernel.js';
 import { alignCrops, prepareThumbnail, releasePrepared, type AlignedParts, type CandidateAlignment, type PreparedThumbnail } from './crop-alignment.js';
 import { inverseTransform, TRANSFORMS, turnSquare } from './dihedral.js';
 import { AXIS } from './resample.js';
@@ -14,14 +15,23 @@ import { bigintToPair, popcount32 } from './phash.js';
 
 export interface PairAlignment {
   /** The orientation of b turned onto a (dihedral transform). */
-  transform: number;
+  readonly transform: number;
   /** Crop steps (1.25 % each) each photo loses on each axis to reach the common part. */
-  x: AxisOverlap;
-  y: AxisOverlap;
-  /** The common part of a and of b (b turned onto a), each resampled to 32×32, row-major. */
-  a: Float64Array;
-  b: Float64Array;
-  correlation: number;
+  readonly x: AxisOverlap;
+  readonly y: AxisOverlap;
+  /** The common part of a and of b (b turned onto a), each resampled to 32×32, row-major: copied out of the kernel (and turned) when read. */
+  readonly a: Float64Array;
+  readonly b: Float64Array;
+  /**
+   * The same parts where the kernel keeps them: a's samples at `aAt`, b's at `bAt`, each read
+   * through the turn table at `turn` (0: none; alignment-kernel.ts turnTableAt). The best-photo
+   * rules read them there (assembly/evidence.ts), most without a copy ever made.
+   */
+  readonly kernel: AlignmentKernel;
+  readonly aAt: number;
+  readonly bAt: number;
+  readonly turn: number;
+  readonly correlation: number;
 }
 
 export interface AlignablePhoto {
@@ -84,8 +94,43 @@ export function alignPair(a: AlignablePhoto, b: AlignablePhoto, prepared = new P
     const parts = candidate.parts();
     if (!bestParts || parts.correlation > bestParts.correlation) [best, bestParts] = [candidate, parts];
   }
-  // Only the kept candidate's parts are read (copied out of the alignment kernel).
-  return best && bestParts && { transform, x: best.x, y: best.y, a: bestParts.a, b: bestParts.b, correlation: bestParts.correlation };
+  return best && bestParts && new KeptAlignment(transform, best.x, best.y, bestParts);
+}
+
+/** The candidate an alignment keeps: its parts are where the crop alignment made them, copied out (by the regions) only when read. */
+class KeptAlignment implements PairAlignment {
+  readonly turn = 0;
+
+  constructor(
+    readonly transform: number,
+    readonly x: AxisOverlap,
+    readonly y: AxisOverlap,
+    private readonly parts: AlignedParts,
+  ) {}
+
+  get a(): Float64Array {
+    return this.parts.a;
+  }
+
+  get b(): Float64Array {
+    return this.parts.b;
+  }
+
+  get kernel(): AlignmentKernel {
+    return this.parts.kernel;
+  }
+
+  get aAt(): number {
+    return this.parts.aAt;
+  }
+
+  get bAt(): number {
+    return this.parts.bAt;
+  }
+
+  get correlation(): number {
+    return this.parts.correlation;
+  }
 }
 
 /**
@@ -95,18 +140,68 @@ export function alignPair(a: AlignablePhoto, b: AlignablePhoto, prepared = new P
  */
 export function reversed(alignment: PairAlignment, prepared?: PreparedThumbnails): PairAlignment {
   const { transform } = alignment;
+  if (alignment.turn !== 0) throw new Error('an alignment seen from its other side is not reversed again: align the pair afresh');
   const swap = transform >= 4;
   const seenFromB = ({ aStart, aEnd, bStart, bEnd, score }: AxisOverlap, mirrored: boolean): AxisOverlap =>
     mirrored ? { aStart: bEnd, aEnd: bStart, bStart: aEnd, bEnd: aStart, score } : { aStart: bStart, aEnd: bEnd, bStart: aStart, bEnd: aEnd, score };
-  const undo = inverseTransform(transform);
-  return {
-    transform: undo,
-    x: seenFromB(swap ? alignment.y : alignment.x, (transform & 1) !== 0),
-    y: seenFromB(swap ? alignment.x : alignment.y, (transform & 2) !== 0),
-    a: transform === 0 ? alignment.b : turnSquare(alignment.b, AXIS, undo, prepared?.part()),
-    b: transform === 0 ? alignment.a : turnSquare(alignment.a, AXIS, undo, prepared?.part()),
-    correlation: alignment.correlation,
-  };
+  return new ReversedAlignment(
+    alignment,
+    inverseTransform(transform),
+    seenFromB(swap ? alignment.y : alignment.x, (transform & 1) !== 0),
+    seenFromB(swap ? alignment.x : alignment.y, (transform & 2) !== 0),
+    prepared,
+  );
+}
+
+/**
+ * An alignment seen from its other side: its parts swapped and turned by the inverse turn, read
+ * through the turn's table in the kernel, and turned in JavaScript only when read there (most never are).
+ */
+class ReversedAlignment implements PairAlignment {
+  private turnedA: Float64Array | undefined;
+  private turnedB: Float64Array | undefined;
+
+  constructor(
+    private readonly original: PairAlignment,
+    readonly transform: number,
+    readonly x: AxisOverlap,
+    readonly y: AxisOverlap,
+    private readonly prepared: PreparedThumbnails | undefined,
+  ) {}
+
+  get a(): Float64Array {
+    this.turnedA ??= this.turned(this.original.b);
+    return this.turnedA;
+  }
+
+  get b(): Float64Array {
+    this.turnedB ??= this.turned(this.original.a);
+    return this.turnedB;
+  }
+
+  get kernel(): AlignmentKernel {
+    return this.original.kernel;
+  }
+
+  get aAt(): number {
+    return this.original.bAt;
+  }
+
+  get bAt(): number {
+    return this.original.aAt;
+  }
+
+  get turn(): number {
+    return this.original.kernel.turnTableAt(this.transform);
+  }
+
+  get correlation(): number {
+    return this.original.correlation;
+  }
+
+  private turned(part: Float64Array): Float64Array {
+    return this.transform === 0 ? part : turnSquare(part, AXIS, this.transform, this.prepared?.part());
+  }
 }
 
 /** The orientation of b whose hash is closest to a's upright hash (the lower transform on ties). */

@@ -23,6 +23,10 @@ export interface AlignedParts {
   /** Common part of a and of b, each resampled to 32×32. */
   readonly a: Float64Array;
   readonly b: Float64Array;
+  /** The same two parts where they are, in the kernel's memory (byte offsets of AXIS × AXIS samples). */
+  readonly kernel: AlignmentKernel;
+  readonly aAt: number;
+  readonly bAt: number;
   readonly correlation: number;
   gradientCorrelation(): number;
 }
@@ -149,6 +153,18 @@ class LinedUpRegions implements AlignedParts {
     private readonly partB: Region,
   ) {
     this.correlation = centredCorrelation(sideA.kernel.exports.centredProduct(partA.at, partA.mean, partB.at, partB.mean), partA.squares, partB.squares);
+  }
+
+  get kernel(): AlignmentKernel {
+    return this.sideA.kernel;
+  }
+
+  get aAt(): number {
+    return this.partA.at;
+  }
+
+  get bAt(): number {
+    return this.partB.at;
   }
 
   get a(): Float64Array {
