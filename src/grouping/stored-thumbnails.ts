@@ -2,8 +2,9 @@
  * The group stage's confirmation, with thumbnails read back on demand (the pipeline hands in the
  * reader; grouping does not know where they are kept). The hash stage hands grouping lean
  * fingerprints (no thumbnail: a gigabyte less in a million-photo library) and only the few candidate
- * pairs the pixel check looks at, and the photos of groups, need their thumbnails. The index's
- * candidates are checked together, on two threads (parallel-confirm.ts).
+ * pairs the pixel check looks at, and the photos of groups, need their thumbnails (the photos of
+ * groups get theirs with their looks: the pipeline's storedDetails). The index's candidates are
+ * checked together, on two threads (parallel-confirm.ts).
  */
 
 import { LRUCache } from 'lru-cache';

@@ -1,6 +1,7 @@
 /**
- * Loads the compiled crop alignment (assembly/axis-search.ts and assembly/regions.ts, built to
- * dist/alignment.wasm by `npm run build` with assembly/evidence.ts, what the best-photo rules read of aligned parts) and keeps its memory: the tables axis-overlaps.ts makes
+ * Loads the compiled crop alignment (assembly/axis-search.ts and assembly/regions.ts, with
+ * assembly/evidence.ts, what the best-photo rules read of aligned parts; built to
+ * dist/alignment.wasm by `npm run build`) and keeps its memory: the tables axis-overlaps.ts makes
  * and the weights of every crop, then blocks for prepared profiles, searches, thumbnails and
  * regions, handed out by byte offset. Each thread that aligns photos (the main one, grouping's
  * helper) has its own instance and memory, made on first use.
