@@ -100,13 +100,22 @@ export function alignPair(a: AlignablePhoto, b: AlignablePhoto, prepared = new P
 /** The candidate an alignment keeps: its parts are where the crop alignment made them, copied out (by the regions) only when read. */
 class KeptAlignment implements PairAlignment {
   readonly turn = 0;
+  readonly kernel: AlignmentKernel;
+  readonly aAt: number;
+  readonly bAt: number;
+  readonly correlation: number;
 
   constructor(
     readonly transform: number,
     readonly x: AxisOverlap,
     readonly y: AxisOverlap,
     private readonly parts: AlignedParts,
-  ) {}
+  ) {
+    this.kernel = parts.kernel;
+    this.aAt = parts.aAt;
+    this.bAt = parts.bAt;
+    this.correlation = parts.correlation;
+  }
 
   get a(): Float64Array {
     return this.parts.a;
@@ -114,22 +123,6 @@ class KeptAlignment implements PairAlignment {
 
   get b(): Float64Array {
     return this.parts.b;
-  }
-
-  get kernel(): AlignmentKernel {
-    return this.parts.kernel;
-  }
-
-  get aAt(): number {
-    return this.parts.aAt;
-  }
-
-  get bAt(): number {
-    return this.parts.bAt;
-  }
-
-  get correlation(): number {
-    return this.parts.correlation;
   }
 }
 
@@ -158,6 +151,11 @@ export function reversed(alignment: PairAlignment, prepared?: PreparedThumbnails
  * through the turn's table in the kernel, and turned in JavaScript only when read there (most never are).
  */
 class ReversedAlignment implements PairAlignment {
+  readonly kernel: AlignmentKernel;
+  readonly aAt: number;
+  readonly bAt: number;
+  readonly turn: number;
+  readonly correlation: number;
   private turnedA: Float64Array | undefined;
   private turnedB: Float64Array | undefined;
 
@@ -167,7 +165,14 @@ class ReversedAlignment implements PairAlignment {
     readonly x: AxisOverlap,
     readonly y: AxisOverlap,
     private readonly prepared: PreparedThumbnails | undefined,
-  ) {}
+  ) {
+    this.kernel = original.kernel;
+    // Seen from b, a's part is b's and b's is a's.
+    this.aAt = original.bAt;
+    this.bAt = original.aAt;
+    this.turn = original.kernel.turnTableAt(transform);
+    this.correlation = original.correlation;
+  }
 
   get a(): Float64Array {
     this.turnedA ??= this.turned(this.original.b);
@@ -177,26 +182,6 @@ class ReversedAlignment implements PairAlignment {
   get b(): Float64Array {
     this.turnedB ??= this.turned(this.original.a);
     return this.turnedB;
-  }
-
-  get kernel(): AlignmentKernel {
-    return this.original.kernel;
-  }
-
-  get aAt(): number {
-    return this.original.bAt;
-  }
-
-  get bAt(): number {
-    return this.original.aAt;
-  }
-
-  get turn(): number {
-    return this.original.kernel.turnTableAt(this.transform);
-  }
-
-  get correlation(): number {
-    return this.original.correlation;
   }
 
   private turned(part: Float64Array): Float64Array {

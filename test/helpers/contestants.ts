@@ -5,6 +5,7 @@
 
 import type { Contestant } from '../../src/grouping/best-photo.js';
 import { computeFingerprint } from '../../src/hashing/fingerprint.js';
+import type { AlignablePhoto } from '../../src/hashing/pair-alignment.js';
 import { decodeWithHeader } from '../../src/thumbnails/hash-input.js';
 import { photoMetaOf } from '../../src/thumbnails/image-metadata.js';
 import { jpegQuality } from '../../src/thumbnails/jpeg-quality.js';
@@ -21,4 +22,11 @@ export async function contestant(id: string, image: Buffer): Promise<Contestant>
     ...(fingerprint.thumbnail ? { thumbnail: fingerprint.thumbnail } : {}),
     look: lookOf(grey, chromaFromChannels(header.channels)),
   };
+}
+
+/** The same photo as a pair alignment takes it (alignPair): its fingerprint, thumbnail and displayed size. */
+export async function alignable(image: Buffer): Promise<AlignablePhoto> {
+  const { fingerprint, thumbnail } = await contestant('/x.jpg', image);
+  if (!fingerprint?.thumbnail || !thumbnail || !fingerprint.width || !fingerprint.height) throw new Error('no thumbnail');
+  return { fingerprint, thumbnail, width: fingerprint.width, height: fingerprint.height };
 }

@@ -10,8 +10,8 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { alignedToneMap, localDifference, type ToneMap } from '../../src/grouping/best-evidence.js';
-import { alignPair, PreparedThumbnails, reversed, type AlignablePhoto, type PairAlignment } from '../../src/hashing/pair-alignment.js';
-import { contestant } from '../helpers/contestants.js';
+import { alignPair, PreparedThumbnails, reversed, type PairAlignment } from '../../src/hashing/pair-alignment.js';
+import { alignable } from '../helpers/contestants.js';
 
 const castle = path.resolve(import.meta.dirname, '../fixtures/photos/castle.jpg');
 const SIDE = 32;
@@ -61,12 +61,6 @@ function localDifferenceReference(a: Float64Array, b: Float64Array, { gain, offs
     }
   }
   return best && { x: best.at % SIDE, y: Math.floor(best.at / SIDE) };
-}
-
-async function alignable(image: Buffer): Promise<AlignablePhoto> {
-  const { fingerprint, thumbnail } = await contestant('/x.jpg', image);
-  if (!fingerprint?.thumbnail || !thumbnail || !fingerprint.width || !fingerprint.height) throw new Error('no thumbnail');
-  return { fingerprint, thumbnail, width: fingerprint.width, height: fingerprint.height };
 }
 
 /** A dark block in the lower right, as a logo or a caption would be. */

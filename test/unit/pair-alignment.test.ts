@@ -8,16 +8,10 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { correlation } from '../../src/hashing/correlation.js';
 import { dihedral, inverseTransform, TRANSFORMS } from '../../src/hashing/dihedral.js';
-import { alignPair, reversed, type AlignablePhoto } from '../../src/hashing/pair-alignment.js';
-import { contestant } from '../helpers/contestants.js';
+import { alignPair, reversed } from '../../src/hashing/pair-alignment.js';
+import { alignable } from '../helpers/contestants.js';
 
 const castle = path.resolve(import.meta.dirname, '../fixtures/photos/castle.jpg');
-
-async function alignable(image: Buffer): Promise<AlignablePhoto> {
-  const { fingerprint, thumbnail } = await contestant('/x.jpg', image);
-  if (!fingerprint?.thumbnail || !thumbnail || !fingerprint.width || !fingerprint.height) throw new Error('no thumbnail');
-  return { fingerprint, thumbnail, width: fingerprint.width, height: fingerprint.height };
-}
 
 describe('pair alignment', () => {
   it('every transform has an inverse that turns a raster back', () => {
